@@ -1,0 +1,21 @@
+"""musicui: a browser composition studio. The public Python API lives in ``musicui.service``.
+
+Imports stay lazy so that ``python -m musicui`` and the UI start quickly.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["LeadSheet", "load_seed", "render", "sheet_from_abc", "PlaybackSettings"]
+
+
+def __getattr__(name: str):
+    if name == "LeadSheet":
+        from musicui.core.leadsheet import LeadSheet
+
+        return LeadSheet
+    if name in ("load_seed", "render", "sheet_from_abc", "PlaybackSettings"):
+        from musicui import service
+
+        return getattr(service, name)
+    raise AttributeError(f"module 'musicui' has no attribute {name!r}")

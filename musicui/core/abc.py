@@ -1,0 +1,390 @@
+"""ABC notation view: a checked reader (errors with line and column) and a writer.
+
+Reading goes through music21 after a lexical check, since music21 silently skips what it
+cannot read. Writing is ours (music21 has no ABC writer): unit length 1/8, accidentals
+against the key signature and the bar, ties across bar lines, chords in quotes, ``w:`` lyrics.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from music21 import converter
+
+from musicui.core.errors import SeedError
+from musicui.core.leadsheet import GRID, Key, LeadSheet, Meter, as_fraction
+from musicui.core.m21 import from_music21
+from musicui.core.spelling import key_signature_alters, spell_pitch
+
+MAX_ABC_CHARS = 100_000
+HEADER_RE = re.compile(r"^([A-Za-z]):(.*)$")
+# Every token that may appear in a tune body; anything else is reported with its position.
+BODY_TOKEN_RE = re.compile(
+    r"""
+    \s+ | %.* | \\$                                  # space, comment, line continuation
+    | "[^"]*"                                        # chord symbol or annotation
+    | ![^!\n]*! | \+[^+\n]*\+                        # decorations
+    | \[[A-Za-z]:[^\]]*\]                            # inline field [K:D]
+    | \[\d+(?:[,-]\d+)* | \[\|                       # first/second ending, thick-thin bar
+    | \|\]|\|\||\|:|:\||::|:\|:|\||\]|\d+(?=\s|$)    # bar lines
+    | \(\d(?::\d?){0,2}                              # tuplet
+    | [({][^\n]*?[)}](?=[^)}]|$) (?#slur grace)|[(){}]
+    | [~.HLMOPSTuv]                                  # short decorations
+    | \[ | \]                                        # chord brackets
+    | (?:\^{1,2}|_{1,2}|=)?[A-Ga-g][,']*\d*/*\d*[<>]*  # note
+    | [zZxX]\d*/*\d*                                 # rest
+    | -                                              # tie
+    | [`$]                                           # spacers
+    """,
+    re.VERBOSE,
+)
+BODY_TOKEN_RE = re.compile(
+    r"""\s+|%.*|\\$|"[^"]*"|![^!\n]*!|\+[^+\n]*\+|\[[A-Za-z]:[^\]]*\]|\[\d+(?:[,-]\d+)*|\[\||"""
+    r"""\|\]|\|\||\|:|:\||::|\|\d*|:+|\(\d(?::\d?){0,2}|[(){}]|[~.HLMOPSTuvJR]|\[|\]|"""
+    r"""(?:\^{1,2}|_{1,2}|=)?[A-Ga-g][,']*\d*/*\d*[<>]*|[zZxX]\d*/*\d*[<>]*|-|[`$*y]|&"""
+)
+HEADER_FIELDS = set("ABCDFGHIKLMmNOPQRrSsTUVWwXZ")
+
+
+def check_abc(text: str) -> None:
+    """Raise SeedError at the first line/column that is not valid ABC."""
+    if not text.strip():
+        raise SeedError("the ABC text is empty; write a tune, e.g. 'X:1 / K:G / GABc dedB|'")
+    if len(text) > MAX_ABC_CHARS:
+        raise SeedError(f"the ABC text is {len(text):,} characters; the limit is {MAX_ABC_CHARS:,}")
+    lines = text.splitlines()
+    in_body = False
+    seen_key = False
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("%"):
+            continue
+        header = HEADER_RE.match(stripped)
+        if header and header.group(1) in HEADER_FIELDS and (not in_body or header.group(1) in "KMLQPwWTNR"):
+            _check_field(header.group(1), header.group(2).split("%")[0].strip(), number, line)
+            if header.group(1) == "K":
+                seen_key, in_body = True, True
+            continue
+        if header and not in_body:
+            continue  # unknown fields (Y:, E:) are ignored, as other ABC readers do
+        if not in_body and not seen_key:
+            # Lenient: a body without headers is accepted (we add K:C), as many web snippets do.
+            in_body = True
+        _check_body_line(line, number)
+    if not in_body:
+        raise SeedError("the tune has headers but no notes; add a K: line followed by the melody")
+
+
+def _check_field(name: str, value: str, line_number: int, line: str) -> None:
+    column = line.index(":") + 2
+    try:
+        if name == "K":
+            parse_abc_key(value)
+        elif name == "M" and value.lower() != "none":
+            Meter.parse(value)
+        elif name == "L":
+            length = Fraction(value)
+            if length <= 0 or length > 1:
+                raise ValueError
+        elif name == "Q" and value:
+            _parse_tempo(value)
+    except (ValueError, ZeroDivisionError) as error:
+        what = {"K": "key", "M": "meter", "L": "unit note length", "Q": "tempo"}[name]
+        hint = {"K": "e.g. K:G, K:Dm, K:Ador", "M": "e.g. M:6/8", "L": "e.g. L:1/8", "Q": "e.g. Q:1/4=120"}[name]
+        raise SeedError(f"cannot read the {what} '{value}' ({hint})", line_number, column) from error
+
+
+def _check_body_line(line: str, line_number: int) -> None:
+    position = 0
+    while position < len(line):
+        match = BODY_TOKEN_RE.match(line, position)
+        if not match or match.end() == position:
+            char = line[position]
+            raise SeedError(f"unexpected '{char}' in the melody", line_number, position + 1)
+        position = match.end()
+
+
+def parse_abc_key(value: str) -> Key:
+    """ABC K: values: 'G', 'Dm', 'Ador', 'F#min', 'Bb', 'D mixolydian', 'HP' (pipes)."""
+    value = value.strip()
+    token = value.split()[0] if value else "C"
+    rest = value[len(token):].strip()
+    if token in ("HP", "Hp", "none"):
+        return Key("D", "mixolydian") if token != "none" else Key()
+    if rest and not rest.startswith(("clef", "transpose", "middle", "octave")) and token[-1:] not in "m":
+        token = token + " " + rest.split()[0]
+    return Key.parse(token)
+
+
+def _parse_tempo(value: str) -> float:
+    value = re.sub(r'"[^"]*"', "", value).strip()
+    if "=" in value:
+        beat, bpm = value.split("=", 1)
+        unit = sum(Fraction(part) for part in beat.split())
+        return float(bpm) * float(unit) * 4
+    return float(value)
+
+
+NOTE_RE = re.compile(r"(\^{1,2}|_{1,2}|=)?([A-Ga-g])([,']*)(.*)", re.DOTALL)
+
+
+def _prepare(text: str) -> tuple[str, list[str | None]]:
+    """Make ABC's bar-long accidentals explicit (music21 does not carry them) and collect the
+    ``w:`` syllables, one per written note, which music21 does not read either."""
+    out_lines: list[str] = []
+    syllables: list[str | None] = []
+    pending_notes = 0
+    carried: dict[tuple[str, str], str] = {}
+    in_body = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        header = HEADER_RE.match(stripped)
+        if stripped.startswith("w:"):
+            words = _split_lyrics(stripped[2:])
+            syllables.extend((words + [None] * pending_notes)[:pending_notes])
+            pending_notes = 0
+            continue
+        if header and header.group(1) in HEADER_FIELDS:
+            in_body = in_body or header.group(1) == "K"
+            out_lines.append(line)
+            continue
+        if not in_body or stripped.startswith("%"):
+            out_lines.append(line)
+            continue
+        rebuilt, grace, in_chord, chord_counted = [], False, False, False
+        for token in _tokens(line):
+            if token.startswith("|") or token.endswith("|") or token in ("::", "|]", "||") or token.startswith("[") and token[1:2].isdigit():
+                carried.clear()
+            elif token == "{":
+                grace = True
+            elif token == "}":
+                grace = False
+            elif token == "[":
+                in_chord, chord_counted = True, False
+            elif token == "]":
+                in_chord = False
+            else:
+                note = NOTE_RE.fullmatch(token)
+                if note and not token.startswith(("z", "x")):
+                    accidental, letter, octave, rest = note.groups()
+                    if accidental:
+                        carried[(letter, octave)] = accidental
+                    elif (letter, octave) in carried:
+                        token = carried[(letter, octave)] + token
+                    if not grace and not (in_chord and chord_counted):
+                        pending_notes += 1
+                        chord_counted = in_chord
+            rebuilt.append(token)
+        out_lines.append("".join(rebuilt))
+    syllables.extend([None] * pending_notes)
+    return "\n".join(out_lines) + "\n", syllables
+
+
+def _tokens(line: str) -> list[str]:
+    tokens, position = [], 0
+    while position < len(line):
+        match = BODY_TOKEN_RE.match(line, position)
+        end = match.end() if match and match.end() > position else position + 1
+        tokens.append(line[position:end])
+        position = end
+    return tokens
+
+
+def _split_lyrics(text: str) -> list[str | None]:
+    """ABC lyric line -> one entry per note: '-' splits syllables, '_' holds, '*' skips, '~' joins."""
+    text = text.replace("\\-", "\x00")
+    syllables: list[str | None] = []
+    for match in re.finditer(r"[^\s\-_*|]+-?|-|_|\*", text):
+        piece = match.group()
+        if piece in ("_", "*"):
+            syllables.append(None)
+        elif piece == "-":
+            continue  # an extra hyphen: the syllable before is already split
+        else:
+            syllables.append(piece.replace("~", " ").replace("\x00", "-"))
+    return syllables
+
+
+def parse_abc(text: str) -> LeadSheet:
+    """ABC text -> lead sheet (the first tune if there are several)."""
+    check_abc(text)
+    text = _with_default_headers(_first_tune(text))
+    prepared, syllables = _prepare(text)
+    try:
+        score = converter.parse(prepared, format="abc")
+    except Exception as error:  # music21 raises many kinds; the user needs one sentence
+        raise SeedError(f"music21 could not read this ABC: {error}") from error
+    if any(syllables):
+        _attach_lyrics(score, syllables)
+    sheet = from_music21(score)
+    tempo = re.search(r"^\s*Q:(.*)$", text, re.MULTILINE)
+    if tempo:  # music21 ignores some Q: forms such as Q:3/8=120
+        sheet.tempo = round(_parse_tempo(tempo.group(1)), 2)
+    meter_line = re.search(r"^\s*M:(.*)$", text, re.MULTILINE)
+    if meter_line and meter_line.group(1).strip().lower() not in ("", "none"):  # the first meter, as written
+        sheet.meter = Meter.parse(meter_line.group(1).split("%")[0])
+    key_line = re.search(r"^\s*K:(.*)$", text, re.MULTILINE)
+    if key_line:  # keep modes (dorian, mixolydian) exactly as written
+        sheet.key = parse_abc_key(key_line.group(1).split("%")[0])
+    return sheet
+
+
+def _first_tune(text: str) -> str:
+    tunes = [t for t in re.split(r"\n(?=\s*X:)", "\n" + text.strip() + "\n") if t.strip()]
+    return tunes[0] if tunes else text
+
+
+def _with_default_headers(text: str) -> str:
+    """Add what ABC lets a snippet leave out: X:, M:4/4, L:1/8 (the standard's default) and K:C."""
+    if not re.search(r"^\s*K:", text, re.MULTILINE):
+        text = "K:C\n" + text
+    head, key_line, body = re.split(r"^(\s*K:.*)$", text, maxsplit=1, flags=re.MULTILINE)
+    if not re.search(r"^\s*X:", head, re.MULTILINE):
+        head = "X:1\n" + head
+    if not re.search(r"^\s*M:", head, re.MULTILINE):
+        head += "M:4/4\n"
+    if not re.search(r"^\s*L:", head, re.MULTILINE):
+        meter = re.search(r"^\s*M:(.*)$", head, re.MULTILINE).group(1).strip()
+        short = meter not in ("C", "C|", "none", "") and Fraction(meter) < Fraction(3, 4)
+        head += "L:1/16\n" if short else "L:1/8\n"
+    return head.rstrip("\n") + "\n" + key_line.strip() + body
+
+
+def _attach_lyrics(score, syllables: list[str | None]) -> None:
+    from music21 import harmony
+
+    written = [n for n in score.flatten().notes if not isinstance(n, harmony.ChordSymbol) and not n.duration.isGrace]
+    for element, syllable in zip(written, syllables):
+        if syllable:
+            element.lyric = syllable
+
+
+# --- writing --------------------------------------------------------------------
+def _length(beats: Fraction, unit: Fraction) -> str:
+    """ABC length suffix for ``beats`` quarter notes with unit ``unit`` (in quarter notes)."""
+    ratio = beats / unit
+    if ratio == 1:
+        return ""
+    if ratio.denominator == 1:
+        return str(ratio.numerator)
+    if ratio == Fraction(1, 2):
+        return "/"
+    if ratio.numerator == 1:
+        return f"/{ratio.denominator}"
+    return f"{ratio.numerator}/{ratio.denominator}"
+
+
+def _pitch_text(midi: int, key: Key, bar_alters: dict[tuple[str, int], int]) -> str:
+    """Note name with an accidental whenever the key signature or an earlier note in the bar
+    would suggest another one (explicit enough for readers that do or do not carry accidentals)."""
+    name, alter, octave = spell_pitch(midi, key)
+    letter = name[0]
+    signature = key_signature_alters(key)[letter]
+    earlier = bar_alters.get((letter, octave))
+    accidental = ""
+    if alter != signature or (earlier is not None and earlier != alter):
+        accidental = {2: "^^", 1: "^", 0: "=", -1: "_", -2: "__"}[alter]
+    bar_alters[(letter, octave)] = alter
+    text = letter.lower() + "'" * (octave - 5) if octave >= 5 else letter + "," * (4 - octave)
+    return accidental + text
+
+
+def _split_plain(beats: Fraction) -> list[Fraction]:
+    """Split a length into pieces ABC writes without tuplets (tied together)."""
+    pieces = []
+    for size in (Fraction(8), Fraction(6), Fraction(4), Fraction(3), Fraction(2), Fraction(3, 2), Fraction(1),
+                 Fraction(3, 4), Fraction(1, 2), Fraction(3, 8), Fraction(1, 4), Fraction(1, 8), Fraction(1, 12)):
+        while beats >= size:
+            pieces.append(size)
+            beats -= size
+    return pieces
+
+
+def _segments(sheet: LeadSheet) -> list[list[tuple[Fraction, Fraction, int | None, bool, str | None]]]:
+    """Bars of (length, pitch or None for a rest, tied to next, chord symbol, lyric) pieces."""
+    bar_starts = [as_fraction(b) for b in sheet.bar_starts()] + [as_fraction(sheet.end_beats)]
+    chords = {as_fraction(c.onset): c.symbol for c in sheet.chords}
+    pulse = as_fraction(sheet.meter.pulse_beats)
+    events: list[tuple[Fraction, Fraction, int | None, str | None]] = []
+    cursor = Fraction(0)
+    for n in sheet.notes:
+        onset, end = as_fraction(n.onset), as_fraction(n.end)
+        if onset > cursor:
+            events.append((cursor, onset - cursor, None, None))
+        events.append((onset, end - onset, n.pitch, n.lyric))
+        cursor = max(cursor, end)
+    if cursor < bar_starts[-1]:
+        events.append((cursor, bar_starts[-1] - cursor, None, None))
+    bars: list[list] = [[] for _ in bar_starts[:-1]]
+    cuts = set(bar_starts) | set(chords)
+    for onset, length, pitch, lyric in events:
+        end = onset + length
+        points = [onset] + sorted(p for p in cuts if onset < p < end) + [end]
+        for i, (start, stop) in enumerate(zip(points, points[1:])):
+            bar = max(j for j, b in enumerate(bar_starts[:-1]) if b <= start)
+            tied = pitch is not None and i < len(points) - 2
+            bars[bar].append((start, stop - start, pitch, tied, chords.get(start), lyric if i == 0 else None,
+                              i > 0, (start - bar_starts[bar]) % pulse == 0))
+    return bars
+
+
+def write_abc(sheet: LeadSheet, reference: int = 1) -> str:
+    """Lead sheet -> ABC text (repeats written out, four bars a line, notes beamed by beat)."""
+    unit = Fraction(1, 2)  # L:1/8 in quarter notes
+    lines = [f"X:{reference}", f"T:{sheet.title or 'Untitled'}", f"M:{sheet.meter}", "L:1/8",
+             f"Q:1/4={round(sheet.tempo)}", f"K:{_abc_key(sheet.key)}"]
+    has_lyrics = any(n.lyric for n in sheet.notes)
+    bar_texts: list[str] = []
+    syllables: list[list[str]] = []
+    for bar in _segments(sheet):
+        bar_alters: dict[tuple[str, int], int] = {}
+        text, words = "", []
+        tuplet_left = 0
+        for index, (start, length, pitch, tied, chord, lyric, continued, on_pulse) in enumerate(bar):
+            if on_pulse and text and not tuplet_left:
+                text += " "
+            if chord:
+                text += f'"{chord}"'
+            if length.denominator % 3 == 0 and not tuplet_left:
+                # Triplet values: "(3:2:r" makes the next r written notes 2/3 of their length.
+                run = 0
+                for item in bar[index:]:
+                    if item[1].denominator % 3 != 0:
+                        break
+                    run += len(_split_plain(item[1] * Fraction(3, 2)))
+                text += "(3" if run == 3 else f"(3:2:{run}"
+                tuplet_left = run
+            pieces = _split_plain(length * Fraction(3, 2)) if tuplet_left else _split_plain(length)
+            symbol_for = (lambda: "z") if pitch is None else (lambda: _pitch_text(pitch, sheet.key, bar_alters))
+            text += "-".join(symbol_for() + _length(p, unit) for p in pieces) + ("-" if tied else "")
+            if pitch is not None:
+                words.extend(["_" if continued else _abc_lyric(lyric or "*")] + ["_"] * (len(pieces) - 1))
+            tuplet_left = max(0, tuplet_left - len(pieces))
+        bar_texts.append(text.strip())
+        syllables.append(words)
+    for first in range(0, len(bar_texts), 4):
+        last = min(first + 4, len(bar_texts))
+        ending = "|]" if last == len(bar_texts) else "|"
+        lines.append(" | ".join(bar_texts[first:last]) + " " + ending)
+        if has_lyrics:
+            lines.append("w:" + " | ".join(_join_syllables(words) for words in syllables[first:last]))
+    return "\n".join(lines) + "\n"
+
+
+def _abc_key(k: Key) -> str:
+    short = {"major": "", "minor": "m", "dorian": "dor", "phrygian": "phr", "lydian": "lyd",
+             "mixolydian": "mix", "locrian": "loc"}
+    return k.tonic + short[k.mode]
+
+
+def _abc_lyric(syllable: str) -> str:
+    if syllable in ("*", "_"):
+        return syllable
+    hyphen = "-" if syllable.endswith("-") else ""
+    return (syllable[: len(syllable) - len(hyphen)].replace("-", "\\-").replace(" ", "~") or "*") + hyphen
+
+
+def _join_syllables(words: list[str]) -> str:
+    """'hap-' 'py' -> 'hap-py': a trailing hyphen already separates the syllables."""
+    return "".join(w if w.endswith("-") else w + " " for w in words).strip()

@@ -1,0 +1,188 @@
+"""Bridge between music21 streams and lead sheets (used by the ABC and MusicXML views)."""
+
+from __future__ import annotations
+
+import logging
+
+from music21 import expressions, harmony, key, meter, metadata, note, stream, tempo
+
+from musicui.core.chords import normalize_symbol
+from musicui.core.errors import SeedError
+from musicui.core.leadsheet import ChordSymbol, Key, LeadSheet, Meter, Note, pitch_class, snap
+
+log = logging.getLogger(__name__)
+
+
+def _melody_part(score: stream.Stream) -> stream.Stream:
+    if isinstance(score, stream.Opus):
+        if not score.scores:
+            raise SeedError("the file holds no tune")
+        score = score.scores[0]
+    parts = list(score.parts) if isinstance(score, stream.Score) else []
+    return parts[0] if parts else score
+
+
+def _expanded(part: stream.Stream) -> stream.Stream:
+    """Play repeats and first/second endings as written; keep the part as is if music21 cannot."""
+    try:
+        expanded = part.expandRepeats()
+        return expanded if expanded.flatten().notes else part
+    except Exception as error:  # music21 raises several types on inconsistent repeat marks
+        log.info("repeats not expanded: %s", error)
+        return part
+
+
+def from_music21(score: stream.Stream, expand_repeats: bool = True) -> LeadSheet:
+    part = _melody_part(score)
+    if not part.getElementsByClass(stream.Measure) and part.getElementsByClass(meter.TimeSignature):
+        part = part.makeMeasures()  # music21's ABC reader makes no measures for tunes under two bars
+    if expand_repeats:
+        part = _expanded(part)
+    measures = list(part.getElementsByClass(stream.Measure))
+    pickup = 0.0
+    if measures and measures[0].paddingLeft:
+        pickup = float(measures[0].barDuration.quarterLength - measures[0].paddingLeft)
+    _drop_ties_between_different_pitches(part)
+    flat = part.stripTies().flatten()
+    notes: list[Note] = []
+    chords: list[ChordSymbol] = []
+    for element in flat.notesAndRests:
+        if isinstance(element, harmony.ChordSymbol):
+            try:
+                chords.append(ChordSymbol(snap(float(element.offset)), normalize_symbol(_figure(element))))
+            except ValueError:
+                pass  # fingerings such as "4" and free text in quotes are not chords
+            continue
+        if element.isRest or element.duration.isGrace or element.quarterLength == 0:
+            continue
+        pitch = max(element.pitches, key=lambda p: p.midi).midi  # double stops: keep the top note
+        lyric = _lyric(element)
+        velocity = element.volume.velocity if element.volume.velocity else 90
+        notes.append(Note(pitch, snap(float(element.offset)), snap(float(element.quarterLength)), int(velocity), lyric))
+    if not notes:
+        raise SeedError("no notes found")
+    return LeadSheet(notes=notes, chords=chords, key=_key(flat, notes), meter=_meter(flat),
+                     tempo=_tempo(flat), title=_title(score), pickup=snap(pickup)).quantized()
+
+
+def _drop_ties_between_different_pitches(part: stream.Stream) -> None:
+    """ABC files often write slurs as ties ('F-G'); stripTies would merge them into one note."""
+    sounding = [n for n in part.recurse().notes if not isinstance(n, harmony.ChordSymbol) and not n.duration.isGrace]
+    for current, following in zip(sounding, sounding[1:]):
+        if current.tie is not None and current.tie.type in ("start", "continue"):
+            if {p.midi for p in current.pitches} != {p.midi for p in following.pitches}:
+                current.tie = None
+
+
+def _lyric(element: note.GeneralNote) -> str | None:
+    """The first verse's syllable; a word that continues ends with '-' ('hap-', 'py')."""
+    if not element.lyrics or not element.lyrics[0].text:
+        return None
+    syllable = element.lyrics[0]
+    return syllable.text + ("-" if syllable.syllabic in ("begin", "middle") else "")
+
+
+def _figure(symbol: harmony.ChordSymbol) -> str:
+    return (symbol.figure or "").replace("-", "b") if symbol.figure and not symbol.figure.startswith("-") else symbol.figure
+
+
+def _key(flat: stream.Stream, notes: list[Note]) -> Key:
+    found = flat.getElementsByClass(key.Key) or flat.getElementsByClass(key.KeySignature)
+    if found:
+        k = found[0]
+        if isinstance(k, key.Key):
+            return Key(k.tonic.name.replace("-", "b"), k.mode if k.mode in ("major", "minor", "dorian", "phrygian",
+                                                                            "lydian", "mixolydian", "locrian") else "major")
+        return Key(k.asKey("major").tonic.name.replace("-", "b"), "major")
+    analysed = flat.analyze("key")
+    return Key(analysed.tonic.name.replace("-", "b"), analysed.mode)
+
+
+def _meter(flat: stream.Stream) -> Meter:
+    found = flat.getElementsByClass(meter.TimeSignature)
+    return Meter(found[0].numerator, found[0].denominator) if found else Meter()
+
+
+def _tempo(flat: stream.Stream) -> float:
+    marks = flat.getElementsByClass(tempo.MetronomeMark)
+    for mark in marks:
+        bpm = mark.getQuarterBPM()
+        if bpm:
+            return float(round(bpm, 2))
+    return 120.0
+
+
+def _title(score: stream.Stream) -> str:
+    md = score.metadata if score.metadata else None
+    if md is None and isinstance(score, stream.Opus) and score.scores:
+        md = score.scores[0].metadata
+    return (md.title or "") if md else ""
+
+
+def to_music21(sheet: LeadSheet) -> stream.Score:
+    """A one-part score: notes with lyrics, chord symbols as harmony, key/meter/tempo marks."""
+    part = stream.Part(id="melody")
+    part.partName = "Melody"
+    m21_key = key.Key(sheet.key.tonic.replace("b", "-") if len(sheet.key.tonic) > 1 else sheet.key.tonic, sheet.key.mode)
+    part.insert(0, m21_key)
+    part.insert(0, meter.TimeSignature(str(sheet.meter)))
+    part.insert(0, tempo.MetronomeMark(number=round(sheet.tempo, 2), referent=1.0))
+    cursor = 0.0
+    continues_word = False
+    for n in sheet.notes:
+        if n.onset > cursor + 1e-9:
+            part.insert(cursor, note.Rest(quarterLength=n.onset - cursor))
+        m21_note = note.Note(n.pitch, quarterLength=n.duration)
+        m21_note.pitch.spellingIsInferred = True
+        m21_note.volume.velocity = n.velocity
+        if n.lyric:
+            _set_lyric(m21_note, n.lyric, continues_word)
+        continues_word = bool(n.lyric and n.lyric.endswith("-")) or (continues_word and not n.lyric)
+        part.insert(n.onset, m21_note)
+        cursor = max(cursor, n.end)
+    if sheet.end_beats > cursor + 1e-9:
+        part.insert(cursor, note.Rest(quarterLength=sheet.end_beats - cursor))
+    for c in sheet.chords:
+        symbol = harmony.ChordSymbol(_m21_figure(c.symbol))
+        symbol.writeAsChord = False
+        part.insert(c.onset, symbol)
+    _spell_in_key(part, sheet.key)
+    score = stream.Score()
+    score.metadata = metadata.Metadata(title=sheet.title or "Untitled")
+    score.insert(0, part)
+    if sheet.pickup:
+        part.makeMeasures(inPlace=True)
+        measures = part.getElementsByClass(stream.Measure)
+    else:
+        part.makeMeasures(inPlace=True)
+    part.makeTies(inPlace=True)
+    return score
+
+
+def _set_lyric(m21_note: note.Note, syllable: str, after_hyphen: bool) -> None:
+    text = syllable.rstrip("-")
+    ends_hyphen = syllable.endswith("-") and text
+    m21_note.lyric = text
+    lyric = m21_note.lyrics[0]
+    lyric.syllabic = {(False, False): "single", (False, True): "begin", (True, True): "middle",
+                      (True, False): "end"}[(after_hyphen, bool(ends_hyphen))]
+
+
+def _m21_figure(symbol: str) -> str:
+    """music21 writes flats as '-': 'Bbm7' -> 'B-m7'."""
+    out = symbol[0] + symbol[1:].replace("b", "-", 1) if len(symbol) > 1 and symbol[1] == "b" else symbol
+    if "/" in out:
+        head, bass = out.split("/")
+        out = head + "/" + (bass[0] + bass[1:].replace("b", "-") if len(bass) > 1 else bass)
+    return out.replace("m7b5", "m7b5")
+
+
+def _spell_in_key(part: stream.Part, sheet_key: Key) -> None:
+    """Spell notes as the key signature suggests: F# in D major, Bb in F major."""
+    from musicui.core.spelling import spell_pitch
+
+    for n in part.recurse().notes:
+        if isinstance(n, note.Note):
+            name, _, octave = spell_pitch(n.pitch.midi, sheet_key)
+            n.pitch.name = name.replace("b", "-") if len(name) > 1 else name
+            n.pitch.octave = octave
