@@ -357,7 +357,8 @@ def write_abc(sheet: LeadSheet, reference: int = 1) -> str:
                 tuplet_left = run
             pieces = _split_plain(length * Fraction(3, 2)) if tuplet_left else _split_plain(length)
             symbol_for = (lambda: "z") if pitch is None else (lambda: _pitch_text(pitch, sheet.key, bar_alters))
-            text += "-".join(symbol_for() + _length(p, unit) for p in pieces) + ("-" if tied else "")
+            tie = "" if pitch is None else "-"  # rests are written side by side, never tied
+            text += tie.join(symbol_for() + _length(p, unit) for p in pieces) + ("-" if tied else "")
             if pitch is not None:
                 words.extend(["_" if continued else _abc_lyric(lyric or "*")] + ["_"] * (len(pieces) - 1))
             tuplet_left = max(0, tuplet_left - len(pieces))

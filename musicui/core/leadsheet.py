@@ -214,8 +214,8 @@ class LeadSheet:
     def bar_starts(self) -> list[float]:
         """Onset of every bar, the pickup bar first when there is one."""
         starts = [0.0] if self.pickup else []
-        t = self.pickup
-        while t < self.end_beats - 1e-9:
+        t, end = self.pickup, self.end_beats
+        while t < end - 1e-9:
             starts.append(t)
             t += self.bar_beats
         return starts or [0.0]

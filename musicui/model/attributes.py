@@ -1,0 +1,121 @@
+"""Text -> attributes (MuseCoco's idea, made visible): a small head on the sentence embedding
+predicts key, mode, meter, tempo, style, tune type and mood bins; explicit words in the prompt
+('in D minor', 'at 90 bpm', 'a waltz') override it exactly, and the user can override both."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from musicui.core.leadsheet import MODES, PITCH_NAMES_FLAT, PITCH_NAMES_SHARP, Key, Meter
+from musicui.data.analysis import BINS3
+from musicui.data.tokenizer import STYLES, TUNE_TYPES
+from musicui.model.checkpoint import load_weights, save_weights
+from musicui.model.prompt import parse_explicit
+from musicui.model.text_encoder import EMBEDDING_DIM
+
+METERS = ("4/4", "3/4", "2/4", "6/8", "9/8", "12/8", "2/2", "3/8", "3/2", "6/4")
+TEMPI = tuple(range(40, 241, 4))  # the tokenizer's tempo grid
+LABELS: dict[str, tuple] = {
+    "tonic": tuple(range(12)), "mode": MODES, "meter": METERS, "tempo": TEMPI, "style": STYLES,
+    "tune_type": ("",) + TUNE_TYPES, "valence": BINS3, "arousal": BINS3,
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the model is asked to write; ``source`` says where each value came from."""
+    key: Key
+    meter: Meter
+    tempo: float
+    style: str
+    tune_type: str
+    valence: str
+    arousal: str
+    source: dict[str, str]
+
+    def summary(self) -> str:
+        """'D minor · 3/4 · 72 bpm · folk · melancholic' for the page."""
+        mood = {("low", "low"): "melancholic", ("low", "mid"): "wistful", ("low", "high"): "dramatic",
+                ("mid", "low"): "calm", ("mid", "mid"): "warm", ("mid", "high"): "energetic",
+                ("high", "low"): "tender", ("high", "mid"): "cheerful", ("high", "high"): "joyful"}
+        style = self.tune_type or self.style
+        return f"{self.key} · {self.meter} · {round(self.tempo)} bpm · {style} · {mood[(self.valence, self.arousal)]}"
+
+    def controls(self) -> dict:
+        return {"style": self.style, "tune_type": self.tune_type, "valence": self.valence, "arousal": self.arousal}
+
+
+class AttributeHead(nn.Module):
+    def __init__(self, hidden: int = 256, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.trunk = nn.Sequential(nn.Linear(EMBEDDING_DIM, hidden), nn.GELU(), nn.Dropout(dropout),
+                                   nn.Linear(hidden, hidden), nn.GELU())
+        self.heads = nn.ModuleDict({name: nn.Linear(hidden, len(values)) for name, values in LABELS.items()})
+
+    def forward(self, sentence: torch.Tensor) -> dict[str, torch.Tensor]:
+        features = self.trunk(sentence)
+        return {name: head(features) for name, head in self.heads.items()}
+
+    def save(self, folder: Path) -> None:
+        save_weights(self, Path(folder) / "attribute_head.safetensors")
+        (Path(folder) / "attribute_labels.json").write_text(json.dumps({k: list(v) for k, v in LABELS.items()}))
+
+    @classmethod
+    def load(cls, folder: Path) -> AttributeHead:
+        head = cls()
+        load_weights(head, Path(folder) / "attribute_head.safetensors")
+        return head.eval()
+
+
+def labels_of(record: dict) -> dict[str, int]:
+    """Class indices of a corpus record's attributes (-100 where the label is not in the set)."""
+    attrs = record["attributes"]
+    key = Key.parse(attrs["key"])
+    tempo = min(TEMPI, key=lambda t: abs(t - attrs["tempo"]))
+    values = {"tonic": key.tonic_pc, "mode": key.mode, "meter": attrs["meter"], "tempo": tempo,
+              "style": attrs.get("style", "folk"), "tune_type": attrs.get("tune_type", ""),
+              "valence": attrs["valence_bin"], "arousal": attrs["arousal_bin"]}
+    return {name: (LABELS[name].index(value) if value in LABELS[name] else -100) for name, value in values.items()}
+
+
+@torch.no_grad()
+def predict(head: AttributeHead, sentence: torch.Tensor) -> dict[str, object]:
+    logits = head(sentence.unsqueeze(0))
+    return {name: LABELS[name][int(value.argmax(-1))] for name, value in logits.items()}
+
+
+def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, overrides: dict | None = None) -> Plan:
+    """User overrides > explicit words in the text > the head's guess > neutral defaults."""
+    overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "", "Auto", "auto")}
+    guess = predict(head, sentence) if head is not None and sentence is not None and text.strip() else {}
+    explicit = parse_explicit(text)
+    source: dict[str, str] = {}
+
+    def pick(name: str, spoken, default):
+        for origin, value in (("you", overrides.get(name)), ("words", spoken), ("model", guess.get(name))):
+            if value is not None:
+                source[name] = origin
+                return value
+        source[name] = "default"
+        return default
+
+    mode = pick("mode", explicit.mode, "major")
+    tonic = pick("tonic", explicit.key.tonic_pc if explicit.key else None, 7 if mode == "major" else 9)
+    if isinstance(tonic, str):
+        tonic = Key.parse(tonic).tonic_pc
+    probe = Key(PITCH_NAMES_SHARP[tonic], mode)
+    key = explicit.key if explicit.key and source["tonic"] == "words" and source["mode"] == "words" else \
+        Key((PITCH_NAMES_FLAT if probe.prefers_flats else PITCH_NAMES_SHARP)[tonic], mode)
+    meter = pick("meter", str(explicit.meter) if explicit.meter else None, "4/4")
+    tempo = float(pick("tempo", explicit.tempo, 100.0))
+    tune_type = pick("tune_type", explicit.style_word if explicit.style_word in TUNE_TYPES else None, "")
+    style = pick("style", None, "folk")
+    return Plan(key=key, meter=Meter.parse(str(meter)), tempo=tempo, style=str(style), tune_type=str(tune_type),
+                valence=str(pick("valence", None, "mid")), arousal=str(pick("arousal", None, "mid")), source=source)
+
+

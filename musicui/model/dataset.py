@@ -1,0 +1,137 @@
+"""Training examples from the built corpus: random bar windows of each tune, transposed, with a
+random caption (or none, for classifier-free guidance), some in fill-in-the-middle order."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from musicui.core.leadsheet import LeadSheet
+from musicui.data.build import read_jsonl_gz
+from musicui.data.tokenizer import LeadSheetTokenizer
+from musicui.model.config import TrainConfig
+
+# Appended after the tokenizer's vocabulary: fill-in-the-middle markers.
+INFILL, SUFFIX_END, MIDDLE = "Infill", "SuffixEnd", "Middle"
+MODEL_SPECIALS = (INFILL, SUFFIX_END, MIDDLE)
+IGNORE = -100
+
+
+class ModelVocab:
+    """The tokenizer's vocabulary plus the model's own markers."""
+
+    def __init__(self, tokenizer: LeadSheetTokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.tokens = list(tokenizer.vocab) + list(MODEL_SPECIALS)
+        self.index = {t: i for i, t in enumerate(self.tokens)}
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def id(self, token: str) -> int:
+        return self.index[token]
+
+
+def split_bars(ids: list[int], vocab: ModelVocab) -> tuple[list[int], list[list[int]]]:
+    """[BOS controls SEP] and the body cut into bars (each starting with its Bar token)."""
+    sep = ids.index(vocab.id("SEP"))
+    body = [t for t in ids[sep + 1:] if t != vocab.id("EOS")]
+    bar = vocab.id("Bar")
+    bars: list[list[int]] = []
+    for token in body:
+        if token == bar or not bars:
+            bars.append([])
+        bars[-1].append(token)
+    return ids[: sep + 1], bars
+
+
+def infill_order(head: list[int], bars: list[list[int]], first: int, stop: int, vocab: ModelVocab) -> list[int]:
+    """Prefix bars, Infill, suffix bars, SuffixEnd, Middle... the middle bars, EOS: the model writes
+    bars first..stop-1 knowing what comes before and after."""
+    flat = lambda chunk: [t for b in chunk for t in b]  # noqa: E731
+    return (head + flat(bars[:first]) + [vocab.id(INFILL)] + flat(bars[stop:]) + [vocab.id(SUFFIX_END)]
+            + [vocab.id(MIDDLE)] + flat(bars[first:stop]) + [vocab.id("EOS")])
+
+
+@dataclass
+class Example:
+    ids: list[int]
+    caption: str
+    loss_from: int  # index of the first token the loss counts (after SEP)
+
+
+class CorpusWindows(torch.utils.data.Dataset):
+    def __init__(self, records: list[dict], vocab: ModelVocab, config: TrainConfig, train: bool) -> None:
+        self.records, self.vocab, self.config, self.train = records, vocab, config, train
+        self._sheets: dict[int, LeadSheet] = {}
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def sheet(self, index: int) -> LeadSheet:
+        if index not in self._sheets:
+            self._sheets[index] = LeadSheet.from_dict(self.records[index]["sheet"])
+        return self._sheets[index]
+
+    def __getitem__(self, index: int) -> Example:
+        rng = random.Random() if self.train else random.Random(index)
+        record, sheet = self.records[index], self.sheet(index)
+        low, high = self.config.window_bars
+        bars = rng.randint(low, high) if self.train else 8
+        bars = min(bars, sheet.num_bars)
+        first = rng.randint(0, sheet.num_bars - bars) if self.train else 0
+        window = sheet.slice_bars(first, first + bars - 1) if (first, bars) != (0, sheet.num_bars) else sheet
+        if self.train and self.config.transpose and window.notes:
+            low_pitch, high_pitch = min(n.pitch for n in window.notes), max(n.pitch for n in window.notes)
+            shifts = [s for s in range(-6, 6) if 48 <= low_pitch + s and high_pitch + s <= 96] or [0]
+            window = window.transpose(rng.choice(shifts))
+        tokenizer = self.vocab.tokenizer
+        ids = tokenizer.encode(window, record.get("controls"))
+        caption = self._caption(record, rng)
+        if self.config.unconditional:
+            head, body = split_bars(ids, self.vocab)
+            ids = [self.vocab.id("BOS"), self.vocab.id("SEP")] + [t for b in body for t in b] + [self.vocab.id("EOS")]
+            caption = ""
+        elif self.train and rng.random() < self.config.infill_rate:
+            head, body = split_bars(ids, self.vocab)
+            if len(body) >= 3:
+                start = rng.randint(0, len(body) - 2)
+                stop = rng.randint(start + 1, min(len(body), start + 4))
+                if (start, stop) != (0, len(body)):
+                    ids = infill_order(head, body, start, stop, self.vocab)
+        ids = ids[: self.config.n_positions]
+        return Example(ids, caption, ids.index(self.vocab.id("SEP")) + 1)
+
+    def _caption(self, record: dict, rng: random.Random) -> str:
+        captions = [c["text"] for c in record.get("captions", [])]
+        if not captions or (self.train and rng.random() < self.config.text_dropout):
+            return ""
+        return rng.choice(captions) if self.train else captions[0]
+
+
+def collate(examples: list[Example], pad_id: int) -> dict:
+    width = max(len(e.ids) for e in examples)
+    input_ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(examples), width), IGNORE, dtype=torch.long)
+    attention = torch.zeros((len(examples), width), dtype=torch.long)
+    for row, example in enumerate(examples):
+        ids = torch.tensor(example.ids)
+        input_ids[row, : len(ids)] = ids
+        attention[row, : len(ids)] = 1
+        labels[row, example.loss_from: len(ids)] = ids[example.loss_from:]
+    return {"input_ids": input_ids, "labels": labels, "attention_mask": attention,
+            "captions": [e.caption for e in examples]}
+
+
+def load_split(corpus: Path, split: str, max_items: int | None = None) -> list[dict]:
+    records = []
+    for record in read_jsonl_gz(Path(corpus) / f"{split}.jsonl.gz"):
+        if "_failure" in record:
+            continue
+        records.append(record)
+        if max_items and len(records) >= max_items:
+            break
+    return records

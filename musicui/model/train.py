@@ -1,0 +1,181 @@
+"""Train the decoder: ``python -m musicui.train --config small [--corpus cache/corpus]``.
+
+Built on accelerate: the same script runs on the CPU, on one GPU (bf16), or on several GPUs or
+nodes with ``accelerate launch -m musicui.train ...``. Resumable (``--resume``), seeded, with a
+progress bar, a validation loss every ``eval_every`` steps, and the best checkpoint kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import time
+from functools import partial
+from pathlib import Path
+
+import torch
+from accelerate import Accelerator
+from accelerate.utils import set_seed
+from tqdm import tqdm
+
+from musicui.data.build import DEFAULT_CACHE
+from musicui.data.tokenizer import LeadSheetTokenizer
+from musicui.model.checkpoint import load_optimizer, load_weights, save_optimizer, save_weights
+from musicui.model.config import TrainConfig, get_config
+from musicui.model.dataset import CorpusWindows, ModelVocab, collate, load_split
+from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
+from musicui.model.text_encoder import shared_encoder
+
+
+def text_batch(captions: list[str], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Frozen MiniLM states for a batch of captions; empty captions get an all-false mask."""
+    encoder = shared_encoder()
+    present = [c for c in captions if c]
+    encoded = iter(encoder.encode_batch(present)) if present else iter(())
+    rows = [next(encoded) if c else None for c in captions]
+    width = max([r.states.shape[0] for r in rows if r is not None] + [1])
+    states = torch.zeros(len(captions), width, encoder.model.config.hidden_size)
+    mask = torch.zeros(len(captions), width, dtype=torch.bool)
+    for i, row in enumerate(rows):
+        if row is not None:
+            states[i, : row.states.shape[0]] = row.states
+            mask[i, : row.states.shape[0]] = True
+    return states.to(device), mask.to(device)
+
+
+def learning_rate(step: int, config: TrainConfig) -> float:
+    if step < config.warmup_steps:
+        return config.learning_rate * (step + 1) / config.warmup_steps
+    progress = min(1.0, (step - config.warmup_steps) / max(1, config.max_steps - config.warmup_steps))
+    return config.learning_rate * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress)))
+
+
+@torch.no_grad()
+def evaluate_loss(model, loader, accelerator: Accelerator, batches: int) -> float:
+    model.eval()
+    total, count = 0.0, 0
+    for index, batch in enumerate(loader):
+        if index >= batches:
+            break
+        states, mask = text_batch(batch["captions"], accelerator.device)
+        out = model(batch["input_ids"], states, mask, labels=batch["labels"], attention_mask=batch["attention_mask"])
+        tokens = int((batch["labels"][:, 1:] != -100).sum())
+        total += float(out.loss) * tokens
+        count += tokens
+    model.train()
+    return total / max(count, 1)
+
+
+def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) -> dict:
+    accelerator = Accelerator(mixed_precision="bf16" if torch.cuda.is_available() else "no")
+    set_seed(config.seed)
+    tokenizer = LeadSheetTokenizer.load(corpus)
+    vocab = ModelVocab(tokenizer)
+    train_records = load_split(corpus, "train", config.max_items)
+    valid_records = load_split(corpus, "validation", config.max_items and max(8, config.max_items // 4))
+    decoder_config = DecoderConfig(vocab_size=len(vocab), n_layer=config.n_layer, n_head=config.n_head,
+                                   n_embd=config.n_embd, n_positions=config.n_positions, dropout=config.dropout)
+    model = LeadSheetDecoder(decoder_config)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay,
+                                  betas=(0.9, 0.95))
+    pad = partial(collate, pad_id=tokenizer.pad_id)
+    train_loader = torch.utils.data.DataLoader(CorpusWindows(train_records, vocab, config, train=True),
+                                               batch_size=config.batch_size, shuffle=True, collate_fn=pad,
+                                               num_workers=config.num_workers, drop_last=True)
+    valid_loader = torch.utils.data.DataLoader(CorpusWindows(valid_records, vocab, config, train=False),
+                                               batch_size=config.batch_size, collate_fn=pad)
+    out.mkdir(parents=True, exist_ok=True)
+    state_dir = out / "state"
+    step, best, history = 0, float("inf"), []
+    if resume and (state_dir / "trainer.json").exists():
+        saved = json.loads((state_dir / "trainer.json").read_text())
+        load_weights(model, state_dir / "model.safetensors")
+        load_optimizer(optimizer, state_dir)
+        step, best, history = saved["step"], saved["best"], saved["history"]
+        random.seed(config.seed + step)
+        torch.manual_seed(config.seed + step)
+        accelerator.print(f"resumed at step {step} (best validation loss {best:.4f})")
+    model, optimizer, train_loader, valid_loader = accelerator.prepare(model, optimizer, train_loader, valid_loader)
+    accelerator.print(f"{config.name}: {accelerator.unwrap_model(model).num_parameters / 1e6:.2f}M parameters, "
+                      f"{len(train_records)} train tunes, {len(valid_records)} validation tunes, vocab {len(vocab)}")
+    started = time.time()
+    tokens_seen = 0
+    bar = tqdm(total=config.max_steps, initial=step, desc=f"train {config.name}", disable=not accelerator.is_main_process)
+    done = False
+    while not done:
+        for batch in train_loader:
+            for group in optimizer.param_groups:
+                group["lr"] = learning_rate(step, config)
+            states, mask = text_batch(batch["captions"], accelerator.device)
+            with accelerator.autocast():
+                out_ = model(batch["input_ids"], states, mask, labels=batch["labels"],
+                             attention_mask=batch["attention_mask"])
+            accelerator.backward(out_.loss)
+            accelerator.clip_grad_norm_(model.parameters(), config.grad_clip)
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            tokens_seen += int(batch["attention_mask"].sum())
+            bar.update(1)
+            bar.set_postfix(loss=f"{float(out_.loss):.3f}", tok_s=f"{tokens_seen / (time.time() - started):.0f}")
+            minutes = (time.time() - started) / 60
+            out_of_time = config.max_minutes is not None and minutes >= config.max_minutes
+            if step % config.eval_every == 0 or step >= config.max_steps or out_of_time:
+                valid = evaluate_loss(model, valid_loader, accelerator, config.eval_batches)
+                history.append({"step": step, "train_loss": float(out_.loss), "valid_loss": valid,
+                                "minutes": round(minutes, 2)})
+                accelerator.print(f"step {step}: train {float(out_.loss):.4f} valid {valid:.4f} ({minutes:.1f} min)")
+                if accelerator.is_main_process:
+                    unwrapped = accelerator.unwrap_model(model)
+                    if valid < best:
+                        best = valid
+                        save_checkpoint(unwrapped, vocab, config, out, {"best_valid_loss": best, "step": step,
+                                                                         "minutes": round(minutes, 2)})
+                    state_dir.mkdir(exist_ok=True)
+                    save_weights(unwrapped, state_dir / "model.safetensors")
+                    save_optimizer(optimizer.optimizer if hasattr(optimizer, "optimizer") else optimizer, state_dir)
+                    (state_dir / "trainer.json").write_text(json.dumps({"step": step, "best": best, "history": history}))
+            if step >= config.max_steps or out_of_time:
+                done = True
+                break
+    bar.close()
+    summary = {"config": config.to_dict(), "steps": step, "best_valid_loss": best, "history": history,
+               "minutes": round((time.time() - started) / 60, 2), "tokens_seen": tokens_seen,
+               "device": str(accelerator.device)}
+    if accelerator.is_main_process:
+        (out / "training.json").write_text(json.dumps(summary, indent=1))
+    return summary
+
+
+def save_checkpoint(model: LeadSheetDecoder, vocab: ModelVocab, config: TrainConfig, out: Path, info: dict) -> None:
+    model.config.save(out / "config.json")
+    save_weights(model, out / "model.safetensors", dtype=torch.float16)
+    vocab.tokenizer.save(out)
+    (out / "model_vocab.json").write_text(json.dumps(vocab.tokens))
+    (out / "train_config.json").write_text(json.dumps({**config.to_dict(), **info}, indent=1))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m musicui.train", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--config", default="small", help="tiny | small | gpu")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CACHE, help="the built corpus (python -m musicui.data build)")
+    parser.add_argument("--out", type=Path, help="output folder (default runs/<config>)")
+    parser.add_argument("--resume", action="store_true", help="continue from the output folder's last state")
+    parser.add_argument("--unconditional", action="store_true", help="train the no-text, no-controls baseline")
+    parser.add_argument("--max-minutes", type=float, help="stop after this many minutes")
+    parser.add_argument("--max-steps", type=int)
+    args = parser.parse_args(argv)
+    overrides = {k: v for k, v in (("unconditional", args.unconditional or None), ("max_minutes", args.max_minutes),
+                                    ("max_steps", args.max_steps)) if v is not None}
+    config = get_config(args.config, **overrides)
+    out = args.out or Path("runs") / (config.name + ("-unconditional" if config.unconditional else ""))
+    if not (args.corpus / "train.jsonl.gz").exists():
+        raise SystemExit(f"no corpus at {args.corpus}: run 'python -m musicui.data build' first")
+    summary = train(config, args.corpus, out, resume=args.resume)
+    print(json.dumps({k: summary[k] for k in ("steps", "best_valid_loss", "minutes", "tokens_seen", "device")}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""The core API: one set of functions that the studio page, the CLI, the Python API and the
+Gradio endpoints all call. The UI holds no music logic; everything it shows comes from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from musicui.core.abc import parse_abc, write_abc
+from musicui.core.arrangement import PlaybackSettings, basic_arrangement
+from musicui.core.errors import SeedError
+from musicui.core.leadsheet import LeadSheet
+from musicui.core.midi import arrangement_midi_bytes, read_midi
+from musicui.core.musicxml import musicxml_string, read_musicxml
+
+MAX_SEED_BYTES = 5 * 1024 * 1024
+SEED_SUFFIXES = (".abc", ".txt", ".mid", ".midi", ".xml", ".musicxml", ".mxl")
+VIEWS = ("audio", "midi", "musicxml", "svg", "png", "abc")
+SUFFIX_VIEWS = {".wav": "audio", ".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml",
+                ".svg": "svg", ".png": "png", ".abc": "abc"}
+
+
+def sheet_from_abc(text: str) -> LeadSheet:
+    """ABC text -> lead sheet; SeedError says what is wrong and where. The live preview has usually
+    parsed the same text already, so Play finds it in a small cache."""
+    if not isinstance(text, str):
+        raise SeedError("the ABC must be text")
+    return _parsed_abc(text).copy()
+
+
+@lru_cache(maxsize=64)
+def _parsed_abc(text: str) -> LeadSheet:
+    return parse_abc(text)
+
+
+def load_seed(data: bytes, filename: str = "") -> LeadSheet:
+    """A seed file's bytes -> lead sheet. The format comes from the name, else from the content."""
+    if not data:
+        raise SeedError(f"the file {filename or ''} is empty".replace("  ", " "))
+    if len(data) > MAX_SEED_BYTES:
+        raise SeedError(f"the file is {len(data) / 1e6:.1f} MB; seeds can be at most {MAX_SEED_BYTES // 2**20} MB")
+    suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix and suffix not in SEED_SUFFIXES:
+        raise SeedError(f"cannot read '{suffix}' files; upload ABC (.abc), MIDI (.mid) or MusicXML (.xml, .musicxml, .mxl)")
+    if suffix in (".mid", ".midi") or data[:4] == b"MThd":
+        return read_midi(data, filename)
+    if suffix in (".xml", ".musicxml", ".mxl") or data[:2] == b"PK" or data.lstrip()[:5] in (b"<?xml", b"<scor"):
+        return read_musicxml(data)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("latin-1")
+        except UnicodeDecodeError as error:  # pragma: no cover - latin-1 decodes any bytes
+            raise SeedError("the file is neither text (ABC) nor MIDI nor MusicXML") from error
+    if "\x00" in text:
+        raise SeedError("the file is neither ABC text nor MIDI nor MusicXML")
+    return parse_abc(text)
+
+
+def playback_settings(tempo: float | None = None, transpose: int = 0, melody_program: int | None = None,
+                      chord_program: int | None = None, chords_on: bool = True) -> PlaybackSettings:
+    """Validated playback settings; None keeps the default instrument or the seed's tempo."""
+    options = dict(tempo=tempo, transpose=transpose, chords_on=chords_on)
+    if melody_program is not None:
+        options["melody_program"] = melody_program
+    if chord_program is not None:
+        options["chord_program"] = chord_program
+    return PlaybackSettings(**options)
+
+
+def apply_settings(sheet: LeadSheet, settings: PlaybackSettings) -> LeadSheet:
+    """The seed as it will sound: transposed and at the chosen tempo."""
+    sheet = sheet.transpose(settings.transpose) if settings.transpose else sheet
+    return sheet.with_tempo(settings.tempo) if settings.tempo else sheet
+
+
+@dataclass
+class RenderResult:
+    sheet: LeadSheet
+    wav: bytes | None = None
+    audio_message: str = ""
+    midi: bytes | None = None
+    musicxml: str | None = None
+    svg: str | None = None
+    pianoroll_png: bytes | None = None
+    abc: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def file_bytes(self, view: str) -> bytes:
+        """The bytes of one view, for saving to a file."""
+        value = {"audio": self.wav, "midi": self.midi, "musicxml": self.musicxml, "svg": self.svg,
+                 "png": self.pianoroll_png, "abc": self.abc}[view]
+        if value is None:
+            raise RuntimeError(self.audio_message if view == "audio" else f"no {view} was rendered")
+        return value.encode("utf-8") if isinstance(value, str) else value
+
+
+def view_for_suffix(suffix: str) -> str:
+    try:
+        return SUFFIX_VIEWS[suffix.lower()]
+    except KeyError:
+        raise ValueError(f"cannot write '{suffix}'; choose one of {', '.join(SUFFIX_VIEWS)}") from None
+
+
+def render(sheet: LeadSheet, settings: PlaybackSettings | None = None, want: tuple[str, ...] = VIEWS) -> RenderResult:
+    """Render the views asked for. Audio failure (no libfluidsynth) is reported, not raised."""
+    import time
+
+    from musicui.render import audio, pianoroll, sheet as sheet_view
+
+    unknown = set(want) - set(VIEWS)
+    if unknown:
+        raise ValueError(f"unknown view(s) {sorted(unknown)}; choose from {', '.join(VIEWS)}")
+    settings = settings or PlaybackSettings()
+    sounding = apply_settings(sheet, settings)
+    result = RenderResult(sheet=sounding)
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.timings[name] = now - clock
+        clock = now
+
+    arrangement = basic_arrangement(sounding, replace(settings, transpose=0, tempo=None))
+    if "midi" in want or "audio" in want:
+        result.midi = arrangement_midi_bytes(arrangement)
+        lap("midi")
+    if "audio" in want:
+        available, message = audio.audio_status()
+        if available:
+            result.wav = audio.render_wav(arrangement)
+        result.audio_message = "" if available else message
+        lap("audio")
+    if "svg" in want:
+        result.svg = sheet_view.render_svg(sounding)
+        lap("svg")
+    if "png" in want:
+        result.pianoroll_png = pianoroll.render_png(arrangement, sounding)
+        lap("png")
+    if "musicxml" in want:
+        result.musicxml = musicxml_string(sounding)
+        lap("musicxml")
+    if "abc" in want:
+        result.abc = write_abc(sounding)
+    return result

@@ -1,0 +1,345 @@
+"""The studio page: layout and event wiring. ``build_app()`` returns the Blocks; its ``launch()``
+brings the theme, CSS, upload limit and queue settings along, so ``build_app().launch()`` is enough.
+
+Named API endpoints (all checked on the server, see ``handlers``):
+``/render_abc``, ``/render_file``, ``/preview``. Page-only events are private.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from musicui.core.abc import MAX_ABC_CHARS, write_abc
+from musicui.core.errors import SeedError
+from musicui.ui import handlers as H
+from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
+from musicui.ui.theme import CSS, HEAD, THEME
+
+MAX_FILE_SIZE = "5mb"
+RENDER_CONCURRENCY = 2  # audio renders at once (the machine may have 2 cores)
+PREVIEW_CONCURRENCY = 2
+QUEUE_SIZE = 64
+DEFAULT_EXAMPLE = H.EXAMPLES[0][1]
+PLAY_HINT = "Press **Play** (or Ctrl+Enter) to hear the seed with the settings above."
+PLAY_HINT_CHANGED = "The seed has changed: press **Play** (or Ctrl+Enter) to hear it."
+
+HEADER = """
+<div class="mu-header">
+  <div class="mu-logo" aria-hidden="true">♫</div>
+  <div>
+    <h1>musicui <span>seed melody studio</span></h1>
+    <p>Write a melody in ABC, or click it into the piano roll, and hear it at once. Pick an example to start,
+    or open a MIDI, ABC or MusicXML file. The sheet music and the piano roll follow every edit.</p>
+  </div>
+</div>
+"""
+
+
+class Studio(gr.Blocks):
+    """gr.Blocks whose ``launch()`` defaults to the studio's theme, CSS, upload limit and queue."""
+
+    def launch(self, *args: Any, **kwargs: Any):  # type: ignore[override]
+        kwargs.setdefault("theme", THEME)
+        kwargs.setdefault("css", CSS)
+        kwargs.setdefault("head", HEAD)
+        kwargs.setdefault("max_file_size", MAX_FILE_SIZE)
+        kwargs.setdefault("ssr_mode", False)
+        kwargs.setdefault("footer_links", ["api", "gradio"])
+        return super().launch(*args, **kwargs)
+
+
+def _download(path: str | None = None) -> dict:
+    """An update for a download button: ready with a file, or greyed out until the next Play."""
+    return gr.update(value=path, interactive=path is not None)
+
+
+def build_app() -> Studio:
+    first = H.load_example(DEFAULT_EXAMPLE)
+    first_sheet = first.sheet
+
+    with Studio(title="musicui · seed melody studio", delete_cache=(1800, 3600), analytics_enabled=False) as demo:
+        state = gr.State(first_sheet.to_dict())
+        # The ABC text Python itself last put in the box: its change event is an echo, not an edit.
+        abc_echo = gr.State(first.abc)
+        gr.HTML(HEADER, padding=False, elem_classes="mu-flush")
+        with gr.Tabs(elem_id="mu-tabs"):
+            with gr.Tab("Seed melody", id="seed", elem_id="mu-seed-tab"):
+                with gr.Row(equal_height=False, elem_classes="mu-top"):
+                    with gr.Column(scale=5, min_width=340, elem_classes="mu-editor"):
+                        with gr.Row(elem_classes="mu-examples"):
+                            gr.HTML('<span class="mu-label">Examples</span>', padding=False, elem_classes="mu-label-wrap")
+                            example_buttons = [
+                                gr.Button(label, size="sm", variant="secondary", elem_classes="mu-example",
+                                          elem_id=f"example-{i}", min_width=0)
+                                for i, (label, _) in enumerate(H.EXAMPLES)
+                            ]
+                        abc_box = gr.Textbox(
+                            value=first.abc, label="ABC notation", lines=14, max_lines=28, max_length=MAX_ABC_CHARS,
+                            elem_id="abc-input", elem_classes="mu-abc", buttons=["copy"], autoscroll=False,
+                            placeholder="X:1\nT:My tune\nM:4/4\nL:1/8\nK:G\nGABc dedB | ...",
+                            info="Headers T: (title), M: (meter), L: (unit), Q: (tempo), K: (key); chords in quotes: \"Am\".",
+                        )
+                        status = gr.HTML(H.status_ok(first_sheet), elem_id="seed-status", padding=False)
+                    with gr.Column(scale=7, min_width=360, elem_classes="mu-preview"):
+                        sheet_view = gr.HTML(H.render_sheet(first_sheet), label="Sheet music", show_label=True,
+                                             elem_id="sheet-view", padding=False, container=True, min_height=200)
+                        upload = gr.File(label="Open a seed file: MIDI, ABC or MusicXML (up to 5 MB)",
+                                         file_types=H.SEED_FILE_TYPES, type="filepath", elem_id="seed-upload",
+                                         height=120)
+                roll = PianoRoll(roll_value(first_sheet), elem_id="piano-roll")
+                with gr.Row(equal_height=True, elem_classes="mu-transport", elem_id="transport"):
+                    play = gr.Button("▶  Play", variant="primary", size="lg", elem_id="play-button",
+                                     scale=0, min_width=150)
+                    tempo = gr.Slider(20, 300, value=round(first_sheet.tempo), step=1, label="Tempo",
+                                      elem_id="tempo", scale=3, min_width=210)
+                    transpose = gr.Slider(-12, 12, value=0, step=1, label="Transpose", elem_id="transpose",
+                                          scale=3, min_width=190)
+                    melody_inst = gr.Dropdown(H.GM_CHOICES, value=H.DEFAULT_MELODY_PROGRAM, label="Melody sound",
+                                              elem_id="melody-instrument", scale=3, min_width=170)
+                    chord_inst = gr.Dropdown(H.GM_CHOICES, value=H.DEFAULT_CHORD_PROGRAM, label="Chord sound",
+                                             elem_id="chord-instrument", scale=3, min_width=170)
+                    chords_on = gr.Checkbox(value=True, label="Chords", elem_id="chords-on", scale=1,
+                                            min_width=110)
+                with gr.Row(equal_height=False, elem_classes="mu-output"):
+                    with gr.Column(scale=3, min_width=320):
+                        audio = gr.Audio(label="Playback", type="filepath", autoplay=True, interactive=False,
+                                         elem_id="playback", buttons=["download"],
+                                         waveform_options=gr.WaveformOptions(show_recording_waveform=False))
+                        play_note = gr.Markdown(PLAY_HINT,
+                                                elem_id="play-note", elem_classes="mu-play-note")
+                    with gr.Column(scale=2, min_width=260, elem_classes="mu-downloads"):
+                        gr.HTML('<div class="mu-label">Download what you hear</div>'
+                                '<div class="mu-sub">Made by Play: melody and chords at the tempo, key and '
+                                'instruments above.</div>', padding=False)
+                        with gr.Row():
+                            dl_midi = gr.DownloadButton("MIDI", interactive=False, size="md", elem_id="download-midi",
+                                                        min_width=80)
+                            dl_xml = gr.DownloadButton("MusicXML", interactive=False, size="md", elem_id="download-musicxml",
+                                                       min_width=80)
+                            dl_wav = gr.DownloadButton("WAV", interactive=False, size="md", elem_id="download-wav",
+                                                       min_width=80)
+            # Room for the next step: mood or lyrics -> melody. Enabled when the model lands.
+            with gr.Tab("Compose", id="compose", visible=False, elem_id="mu-compose-tab"):
+                gr.Markdown("Compose from a mood or a lyric.")
+
+        downloads = [dl_midi, dl_xml, dl_wav]
+        # After any change to the seed, the downloads and the play note wait for the next Play.
+        stale = {**{dl: _download() for dl in downloads}, play_note: PLAY_HINT_CHANGED}
+
+        # --- the seed, from any of its views ---------------------------------------------------------------
+        def seed_update(loaded: H.Loaded, old_state: Any, *, set_abc: bool, note: str = "") -> dict:
+            sheet = loaded.sheet
+            out = {
+                state: sheet.to_dict(),
+                roll: roll_value(sheet),
+                sheet_view: H.render_sheet(sheet),
+                status: H.status_ok(sheet, note or loaded.note),
+                **stale,
+            }
+            if set_abc:
+                out[abc_box] = out[abc_echo] = loaded.abc
+            if round(sheet.tempo) != round(H.sheet_of(old_state).tempo) or set_abc:
+                out[tempo] = max(20, min(300, round(sheet.tempo)))
+            return out
+
+        seed_outputs = [state, abc_box, abc_echo, roll, sheet_view, status, tempo, play_note, *downloads]
+
+        # Typing, pasting or dropping text all change the box (Gradio's `input` event only follows keys).
+        def on_abc_change(text: str, echo: str, current: Any):
+            if text == echo:
+                return {status: gr.skip()}
+            try:
+                sheet = H.load_abc(text)
+            except SeedError as error:
+                return {status: H.status_error(error, text if isinstance(text, str) else None)}
+            return seed_update(H.Loaded(sheet, text), current, set_abc=False)
+
+        abc_box.change(on_abc_change, [abc_box, abc_echo, state], seed_outputs, trigger_mode="always_last",
+                      show_progress="hidden", api_visibility="private", concurrency_id="preview",
+                      concurrency_limit=PREVIEW_CONCURRENCY)
+
+        def on_roll_input(payload: Any, current: Any):
+            try:
+                sheet, edits = H.edit_from_roll(payload, current)
+            except RollError as error:
+                base = H.sheet_of(current)
+                return {roll: roll_value(base), status: H.status_error(error, None, "Cannot apply this edit")}
+            text = write_abc(sheet)
+            out = {
+                state: sheet.to_dict(),
+                abc_box: text,
+                abc_echo: text,
+                roll: roll_value(sheet, origin="roll", edits=edits),
+                sheet_view: H.render_sheet(sheet),
+                status: H.status_ok(sheet),
+                **stale,
+            }
+            return out
+
+        roll.input(on_roll_input, [roll, state], [state, abc_box, abc_echo, roll, sheet_view, status, play_note,
+                                                  *downloads],
+                   trigger_mode="always_last", show_progress="hidden", api_visibility="private",
+                   concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
+
+        # The file box empties after each upload (the status line names the file), ready for the next.
+        def on_upload(path: Any, current: Any):
+            if not path:
+                return {status: gr.skip()}
+            try:
+                loaded = H.load_file(path)
+            except SeedError as error:
+                return {status: H.status_error(error, None, "Cannot open this file"), upload: None}
+            return {**seed_update(loaded, current, set_abc=True), upload: None}
+
+        upload.upload(on_upload, [upload, state], [*seed_outputs, upload], api_visibility="private",
+                      concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
+
+        for button, (_, filename) in zip(example_buttons, H.EXAMPLES):
+            def on_example(current: Any, filename: str = filename):
+                return seed_update(H.load_example(filename), current, set_abc=True)
+
+            button.click(on_example, [state], seed_outputs, api_visibility="private", show_progress="minimal",
+                         concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
+
+        # --- playback -------------------------------------------------------------------------------------
+        def on_play(current: Any, bpm: Any, shift: Any, melody: Any, chord: Any, chords: Any):
+            sheet = H.sheet_of(current)
+            if not sheet.notes:
+                raise gr.Error("There are no notes to play yet: write a tune or click the piano roll.")
+            try:
+                settings = H.playback_settings(bpm, shift, melody, chord, chords)
+                result, paths = H.render_all(sheet, settings, want=("audio", "midi"))
+            except (H.InputError, SeedError, ValueError) as error:
+                raise gr.Error(str(error)) from None
+            bits = [f"♩ = {settings.tempo or sheet.tempo:g}"]
+            if settings.transpose:
+                bits.append(f"transposed {settings.transpose:+d}")
+            bits.append("with chords" if settings.chords_on and sheet.chords else "melody only")
+            title = sheet.title or "Untitled"
+            note = (f"Playing **{title}** · " if result.wav else f"**{title}** · ") + " · ".join(bits)
+            if result.problems:
+                note += "  \n" + "  \n".join(f"⚠ {problem}" for problem in result.problems)
+            return {
+                audio: paths[".wav"],
+                roll: playhead_update(settings.tempo or sheet.tempo),
+                play_note: note,
+                dl_midi: _download(paths[".mid"]),
+                dl_wav: _download(paths[".wav"]),
+            }
+
+        def on_play_musicxml(current: Any, bpm: Any, shift: Any, melody: Any, chord: Any, chords: Any):
+            """The MusicXML download, written after the sound is already playing."""
+            try:
+                settings = H.playback_settings(bpm, shift, melody, chord, chords)
+                _, paths = H.render_all(H.sheet_of(current), settings, want=("musicxml",))
+            except (H.InputError, SeedError, ValueError):
+                return _download(None)
+            return _download(paths[".musicxml"])
+
+        play_inputs = [state, tempo, transpose, melody_inst, chord_inst, chords_on]
+        play.click(on_play, play_inputs, [audio, roll, play_note, dl_midi, dl_wav], api_visibility="private",
+                   concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY, show_progress="minimal",
+                   show_progress_on=[audio]).success(
+            on_play_musicxml, play_inputs, [dl_xml], api_visibility="private", concurrency_id="preview",
+            concurrency_limit=PREVIEW_CONCURRENCY, show_progress="hidden")
+
+        # --- API: named endpoints for clients that skip the page -------------------------------------------
+        with gr.Column(visible=False, elem_id="api-only"):
+            api_abc = gr.Textbox(label="abc", max_length=MAX_ABC_CHARS)
+            api_file = gr.File(label="seed_file", file_types=H.SEED_FILE_TYPES, type="filepath")
+            api_tempo = gr.Number(label="tempo", value=0, info="beats per minute; 0 = the seed's own tempo")
+            api_transpose = gr.Number(label="transpose", value=0, precision=0, info="semitones, -24..24")
+            api_melody = gr.Textbox(label="melody_instrument", value="Acoustic Grand Piano",
+                                    info="General MIDI name or program number 0-127")
+            api_chord = gr.Textbox(label="chord_instrument", value="String Ensemble 1",
+                                   info="General MIDI name or program number 0-127")
+            api_chords_on = gr.Checkbox(label="chords_on", value=True)
+            api_wav = gr.File(label="wav")
+            api_midi = gr.File(label="midi")
+            api_musicxml = gr.File(label="musicxml")
+            api_svg = gr.Textbox(label="svg")
+            api_abc_out = gr.Textbox(label="abc")
+            api_message = gr.Textbox(label="message")
+            api_play = gr.Button("play")
+            api_render_abc = gr.Button("render_abc")
+            api_render_file = gr.Button("render_file")
+            api_preview = gr.Button("preview")
+
+        params = [api_tempo, api_transpose, api_melody, api_chord, api_chords_on]
+
+        def _render_api(sheet, tempo, transpose, melody_instrument, chord_instrument, chords_on):
+            try:
+                settings = H.playback_settings(tempo, transpose, melody_instrument, chord_instrument, chords_on)
+                result, paths = H.render_all(sheet, settings, want=("audio", "midi", "musicxml", "svg"))
+            except (H.InputError, SeedError, ValueError) as error:
+                raise gr.Error(str(error)) from None
+            message = f"{sheet.title or 'Untitled'}: {H.describe(sheet)}"
+            if result.problems:
+                message += ". " + " ".join(result.problems)
+            return paths[".wav"], paths[".mid"], paths[".musicxml"], result.svg or "", message
+
+        def render_abc(abc: str, tempo: float, transpose: int, melody_instrument: str, chord_instrument: str,
+                       chords_on: bool):
+            """ABC text and playback settings -> WAV, MIDI and MusicXML files, sheet-music SVG, a message."""
+            try:
+                sheet = H.load_abc(abc)
+            except SeedError as error:
+                raise gr.Error(f"Cannot read this ABC: {error}") from None
+            return _render_api(sheet, tempo, transpose, melody_instrument, chord_instrument, chords_on)
+
+        def play_abc(abc: str, tempo: float, transpose: int, melody_instrument: str, chord_instrument: str,
+                     chords_on: bool):
+            """ABC text and playback settings -> the WAV only (the studio's Play button)."""
+            try:
+                sheet = H.load_abc(abc)
+                settings = H.playback_settings(tempo, transpose, melody_instrument, chord_instrument, chords_on)
+                result, paths = H.render_all(sheet, settings, want=("audio",))
+            except (H.InputError, SeedError, ValueError) as error:
+                raise gr.Error(str(error)) from None
+            if paths[".wav"] is None:
+                raise gr.Error(" ".join(result.problems) or "Audio could not be made.")
+            return paths[".wav"]
+
+        api_play.click(play_abc, [api_abc, *params], [api_wav], api_name="play", concurrency_id="render",
+                       concurrency_limit=RENDER_CONCURRENCY)
+
+        api_render_abc.click(render_abc, [api_abc, *params], [api_wav, api_midi, api_musicxml, api_svg, api_message],
+                             api_name="render_abc", concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY)
+
+        def render_file(seed_file: Any, tempo: float, transpose: int, melody_instrument: str, chord_instrument: str,
+                        chords_on: bool):
+            """A seed file (MIDI, ABC, MusicXML; up to 5 MB) and playback settings -> its ABC, WAV, MIDI,
+            MusicXML, sheet-music SVG and a message."""
+            try:
+                loaded = H.load_file(seed_file)
+            except SeedError as error:
+                raise gr.Error(f"Cannot open this file: {error}") from None
+            wav, midi, musicxml, svg, message = _render_api(loaded.sheet, tempo, transpose, melody_instrument,
+                                                            chord_instrument, chords_on)
+            if loaded.note:
+                message += f". {loaded.note}"
+            return loaded.abc, wav, midi, musicxml, svg, message
+
+        api_render_file.click(render_file, [api_file, *params],
+                              [api_abc_out, api_wav, api_midi, api_musicxml, api_svg, api_message],
+                              api_name="render_file", concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY)
+
+        def preview(abc: str):
+            """ABC text -> sheet-music SVG and a one-line description (no audio)."""
+            try:
+                sheet = H.load_abc(abc)
+            except SeedError as error:
+                raise gr.Error(f"Cannot read this ABC: {error}") from None
+            result = H.render_views(sheet, None, want=("svg",))
+            message = f"{sheet.title or 'Untitled'}: {H.describe(sheet)}"
+            if result.problems:
+                message += ". " + " ".join(result.problems)
+            return result.svg or "", message
+
+        api_preview.click(preview, [api_abc], [api_svg, api_message], api_name="preview",
+                          concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
+
+    demo.queue(default_concurrency_limit=RENDER_CONCURRENCY, max_size=QUEUE_SIZE)
+    return demo

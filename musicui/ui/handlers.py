@@ -1,0 +1,382 @@
+"""What the studio's events do. No music logic lives here: every function checks what the page
+(or an API caller) sent, calls ``musicui.service`` and turns the answer into component updates.
+
+The session's lead sheet is a ``gr.State`` holding ``LeadSheet.to_dict()``; the ABC box and the
+piano roll are both views of it. A failed edit changes only the status line: the user's text and
+the last good preview stay where they are.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+from musicui import service
+from musicui.core.abc import MAX_ABC_CHARS, write_abc
+from musicui.core.arrangement import gm_instruments
+from musicui.core.errors import SeedError
+from musicui.core.leadsheet import LeadSheet
+from musicui.ui.pianoroll import MAX_BARS, MAX_NOTES, RollError, notes_from_roll, roll_value
+
+EXAMPLES_DIR = Path(__file__).with_name("examples")
+# (button label, file) in the order the page shows them.
+EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("Folk tune · Auld Lang Syne", "folk_auld_lang_syne.abc"),
+    ("Chorale · O Haupt voll Blut", "chorale_o_haupt.abc"),
+    ("Pop hook with chords", "pop_hook.abc"),
+    ("Chinese folk song · Kangding", "chinese_kangding_qingge.abc"),
+)
+SEED_FILE_TYPES = [".abc", ".txt", ".mid", ".midi", ".xml", ".musicxml", ".mxl"]
+MAX_UPLOAD_BYTES = service.MAX_SEED_BYTES
+TEMPO_RANGE = (20.0, 400.0)
+TRANSPOSE_RANGE = (-24, 24)
+DEFAULT_MELODY_PROGRAM = 0
+DEFAULT_CHORD_PROGRAM = 48
+FILES_MAX_AGE_S = 3600
+
+GM_CHOICES: list[tuple[str, int]] = [(label, program) for label, program in gm_instruments()]
+_GM_BY_NAME = {label.lower(): program for label, program in gm_instruments()}
+
+
+class InputError(ValueError):
+    """A request the studio cannot carry out; ``str()`` is a sentence for the user."""
+
+
+# --- session state ------------------------------------------------------------------------------------------
+def example_text(filename: str) -> str:
+    names = {f for _, f in EXAMPLES}
+    if filename not in names:  # never a path from the page
+        raise InputError(f"there is no example called {filename!r}")
+    return (EXAMPLES_DIR / filename).read_text(encoding="utf-8")
+
+
+def sheet_of(state: Any) -> LeadSheet:
+    """The session's lead sheet (an empty one if the session has none yet)."""
+    if isinstance(state, dict) and state:
+        try:
+            return LeadSheet.from_dict(state)
+        except (ValueError, TypeError, KeyError):
+            pass
+    return LeadSheet()
+
+
+def check_size(sheet: LeadSheet) -> None:
+    if len(sheet.notes) > MAX_NOTES:
+        raise SeedError(f"the seed has {len(sheet.notes):,} notes; the editor takes up to {MAX_NOTES:,}")
+    if sheet.num_bars > MAX_BARS + (1 if sheet.pickup else 0):
+        raise SeedError(f"the seed is {sheet.num_bars} bars long; the editor takes up to {MAX_BARS} bars")
+
+
+def fit_seed(sheet: LeadSheet) -> tuple[LeadSheet, str]:
+    """A loaded file longer than the editor takes is cut to its first bars (with a note saying so)."""
+    note = ""
+    if sheet.num_bars > MAX_BARS + (1 if sheet.pickup else 0):
+        last = MAX_BARS - 1 + (1 if sheet.pickup else 0)
+        note = f"The file has {sheet.num_bars} bars; the editor keeps the first {MAX_BARS}."
+        sheet = sheet.slice_bars(0, last)
+    if len(sheet.notes) > MAX_NOTES:
+        raise SeedError(f"the file has {len(sheet.notes):,} melody notes; the editor takes up to {MAX_NOTES:,}")
+    return sheet, note
+
+
+# --- views ----------------------------------------------------------------------------------------------------
+def sheet_html(svg: str | None, message: str = "") -> str:
+    if svg:
+        return f'<div class="mu-sheet" data-testid="sheet-music">{svg}</div>'
+    text = html.escape(message or "No sheet music yet.")
+    return f'<div class="mu-sheet mu-sheet-empty" data-testid="sheet-music">{text}</div>'
+
+
+def render_sheet(sheet: LeadSheet) -> str:
+    """Sheet music (verovio SVG) for the live preview; a failure is shown, never raised."""
+    if not sheet.notes and not sheet.chords:
+        return sheet_html(None, "Write a tune (or click the piano roll) to see it as sheet music.")
+    try:
+        return sheet_html(service.render(sheet, want=("svg",)).svg)
+    except Exception as error:  # an engraver failure must not break editing
+        return sheet_html(None, f"This tune cannot be shown as sheet music yet: {_one_line(error)}")
+
+
+def describe(sheet: LeadSheet) -> str:
+    bars = sheet.num_bars
+    parts = [f"{len(sheet.notes)} notes", f"{bars} bar{'s' if bars != 1 else ''}", str(sheet.key), str(sheet.meter),
+             f"♩ = {sheet.tempo:g}"]
+    if sheet.chords:
+        parts.append(f"{len(sheet.chords)} chords")
+    if sheet.pickup:
+        parts.append(f"pickup {sheet.pickup:g} beat{'s' if sheet.pickup != 1 else ''}")
+    return " · ".join(parts)
+
+
+def status_ok(sheet: LeadSheet, note: str = "") -> str:
+    title = html.escape(sheet.title or "Untitled")
+    extra = f'<div class="mu-status-note">{html.escape(note)}</div>' if note else ""
+    return (f'<div class="mu-status mu-ok" role="status" data-state="ok"><span class="mu-icon">✓</span>'
+            f'<span><b>{title}</b> <span class="mu-meta">{html.escape(describe(sheet))}</span>{extra}</span></div>')
+
+
+def status_error(error: Exception, text: str | None = None, what: str = "Cannot read this ABC") -> str:
+    """The problem, where it is (line and column), the line with a caret, and what stays."""
+    line = getattr(error, "line", None)
+    column = getattr(error, "column", None)
+    message = getattr(error, "message", None) or str(error)
+    where = ""
+    excerpt = ""
+    if line is not None:
+        where = f"Line {line}" + (f", column {column}" if column is not None else "") + ": "
+        lines = (text or "").splitlines()
+        if text is not None and 1 <= line <= len(lines):
+            source = lines[line - 1]
+            caret = " " * (max(1, column or 1) - 1) + "^" if column is not None else ""
+            excerpt = f'<pre class="mu-excerpt">{html.escape(source[:200])}\n{caret}</pre>'
+    message = message[:1].upper() + message[1:] if message else "Unknown error"
+    keep = "Your text is kept; the preview shows the last version that worked." if text is not None else \
+        "The previous seed is kept."
+    return (f'<div class="mu-status mu-error" role="alert" data-state="error"><span class="mu-icon">!</span>'
+            f'<span><b>{html.escape(what)}.</b> <span class="mu-where">{html.escape(where)}</span>'
+            f'<span class="mu-message">{html.escape(message)}</span>{excerpt}'
+            f'<span class="mu-keep">{keep}</span></span></div>')
+
+
+def status_info(message: str) -> str:
+    return f'<div class="mu-status mu-info" role="status" data-state="info"><span class="mu-icon">i</span><span>{html.escape(message)}</span></div>'
+
+
+# --- playback settings -------------------------------------------------------------------------------------
+def _program(value: Any, what: str) -> int:
+    if isinstance(value, bool):
+        raise InputError(f"{what} must be a General MIDI instrument (name or number 0-127), not {value!r}")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{1,3}", text):
+            value = int(text)
+        else:
+            label = re.sub(r"^\s*\d+\.\s*", "", text).lower()  # "  1. Acoustic Grand Piano" as the dropdown shows it
+            if label in _GM_BY_NAME:
+                return _GM_BY_NAME[label]
+            raise InputError(f"{what}: {value[:60]!r} is not a General MIDI instrument name (e.g. 'Acoustic Grand Piano', "
+                             "'Flute') or a program number 0-127")
+    if not isinstance(value, int) or not 0 <= value <= 127:
+        raise InputError(f"{what} must be a General MIDI program number 0-127 (or its name), not {value!r}")
+    return value
+
+
+def _finite(value: Any, what: str) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise InputError(f"{what} must be a number, not {value!r}")
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            raise InputError(f"{what} must be a number, not {value[:40]!r}") from None
+    if not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(f"{what} must be a number, not {value!r}")
+    return float(value)
+
+
+def playback_settings(tempo: Any = None, transpose: Any = 0, melody_instrument: Any = DEFAULT_MELODY_PROGRAM,
+                      chord_instrument: Any = DEFAULT_CHORD_PROGRAM, chords_on: Any = True):
+    """Checked playback settings from page or API values. Tempo None or 0: the seed's own tempo."""
+    bpm = _finite(tempo, "tempo")
+    if bpm is not None and bpm != 0 and not TEMPO_RANGE[0] <= bpm <= TEMPO_RANGE[1]:
+        raise InputError(f"tempo {bpm:g} is outside {TEMPO_RANGE[0]:g}-{TEMPO_RANGE[1]:g} beats per minute "
+                         "(0 plays at the seed's own tempo)")
+    shift = _finite(transpose, "transpose")
+    shift = 0.0 if shift is None else shift
+    if shift != int(shift) or not TRANSPOSE_RANGE[0] <= shift <= TRANSPOSE_RANGE[1]:
+        raise InputError(f"transpose must be a whole number of semitones from {TRANSPOSE_RANGE[0]} to "
+                         f"{TRANSPOSE_RANGE[1]}, not {shift:g}")
+    if chords_on is None:
+        chords_on = True
+    if not isinstance(chords_on, bool):
+        raise InputError(f"chords_on must be true or false, not {chords_on!r}")
+    melody = _program(DEFAULT_MELODY_PROGRAM if melody_instrument in (None, "") else melody_instrument, "melody instrument")
+    chord = _program(DEFAULT_CHORD_PROGRAM if chord_instrument in (None, "") else chord_instrument, "chord instrument")
+    try:
+        return service.playback_settings(tempo=bpm or None, transpose=int(shift), melody_program=melody,
+                                         chord_program=chord, chords_on=chords_on)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+
+
+# --- files ----------------------------------------------------------------------------------------------------
+_FILES_ROOT: Path | None = None
+
+
+def _files_root() -> Path:
+    global _FILES_ROOT
+    if _FILES_ROOT is None or not _FILES_ROOT.is_dir():
+        _FILES_ROOT = Path(tempfile.mkdtemp(prefix="musicui-files-"))
+    return _FILES_ROOT
+
+
+def _prune(root: Path) -> None:
+    cutoff = time.time() - FILES_MAX_AGE_S
+    for child in root.iterdir():
+        try:
+            if child.stat().st_mtime < cutoff:
+                shutil.rmtree(child, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def slug(title: str) -> str:
+    text = re.sub(r"[^A-Za-z0-9]+", "-", title or "").strip("-").lower()
+    return text[:48] or "seed"
+
+
+def write_files(title: str, files: dict[str, bytes | str | None]) -> dict[str, str | None]:
+    """Write each view (suffix -> bytes) to a fresh folder under the app's temp dir; return paths."""
+    root = _files_root()
+    _prune(root)
+    folder = root / uuid.uuid4().hex
+    folder.mkdir()
+    paths: dict[str, str | None] = {}
+    for suffix, data in files.items():
+        if data is None:
+            paths[suffix] = None
+            continue
+        path = folder / f"{slug(title)}{suffix}"
+        path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        paths[suffix] = str(path)
+    return paths
+
+
+def read_upload(path: Any) -> tuple[bytes, str]:
+    """Bytes and name of a file that came in through gr.File (a path Gradio made; checked again)."""
+    if not path:
+        raise SeedError("no file was uploaded")
+    if isinstance(path, (list, tuple)):
+        if len(path) != 1:
+            raise SeedError("upload one seed file at a time")
+        path = path[0]
+    if isinstance(path, dict):  # FileData as a dict
+        path = path.get("path")
+    if not isinstance(path, (str, os.PathLike)):
+        raise SeedError("the upload did not arrive as a file")
+    file = Path(path)
+    name = file.name
+    try:
+        size = file.stat().st_size
+    except OSError:
+        raise SeedError("the uploaded file could not be read; try uploading it again") from None
+    if size == 0:
+        raise SeedError(f"the file '{name}' is empty")
+    if size > MAX_UPLOAD_BYTES:
+        raise SeedError(f"the file '{name}' is {size / 2**20:.1f} MB; seed files can be at most {MAX_UPLOAD_BYTES // 2**20} MB")
+    suffix = file.suffix.lower()
+    if suffix not in SEED_FILE_TYPES:
+        raise SeedError(f"cannot read '{suffix or name}' files; upload ABC (.abc), MIDI (.mid, .midi) or MusicXML "
+                        "(.xml, .musicxml, .mxl)")
+    return file.read_bytes(), name
+
+
+# --- results for the page ---------------------------------------------------------------------------------------
+@dataclass
+class Loaded:
+    sheet: LeadSheet
+    abc: str
+    note: str = ""
+
+
+def load_abc(text: Any) -> LeadSheet:
+    if not isinstance(text, str):
+        raise SeedError("the ABC must be text")
+    if len(text) > MAX_ABC_CHARS:
+        raise SeedError(f"the ABC text is {len(text):,} characters; the limit is {MAX_ABC_CHARS:,}")
+    sheet = service.sheet_from_abc(text)
+    check_size(sheet)
+    return sheet
+
+
+def load_file(path: Any) -> Loaded:
+    data, name = read_upload(path)
+    sheet = service.load_seed(data, name)
+    sheet, note = fit_seed(sheet)
+    return Loaded(sheet, write_abc(sheet), f"Opened {name}. {note}".strip())
+
+
+def load_example(filename: str) -> Loaded:
+    text = example_text(filename)
+    return Loaded(load_abc(text), text)
+
+
+@dataclass
+class Rendered:
+    wav: bytes | None = None
+    midi: bytes | None = None
+    musicxml: str | None = None
+    svg: str | None = None
+    problems: list[str] = field(default_factory=list)  # sentences: what could not be made, and why
+
+
+def render_views(sheet: LeadSheet, settings, want=("audio", "midi", "musicxml")) -> Rendered:
+    """Each view on its own, so that one that fails (say MusicXML) does not take the others with it.
+    Bad settings or an unplayable sheet (ValueError, SeedError) still raise: nothing can be made."""
+    out = Rendered()
+    groups = [g for g in (("audio", "midi"), ("musicxml",), ("svg",)) if set(g) & set(want)]
+    for group in groups:
+        try:
+            result = service.render(sheet, settings, want=tuple(v for v in group if v in want))
+        except (SeedError, ValueError):
+            if group[0] in ("audio", "midi"):
+                raise
+            out.problems.append(f"{_VIEW_NAMES[group[0]]} could not be made: {_one_line(sys.exc_info()[1])}")
+            continue
+        except Exception as error:  # an engraver or exporter failure: report it, keep the other views
+            out.problems.append(f"{_VIEW_NAMES[group[0]]} could not be made: {_one_line(error)}")
+            continue
+        out.wav = out.wav or result.wav
+        out.midi = out.midi or result.midi
+        out.musicxml = out.musicxml or result.musicxml
+        out.svg = out.svg or result.svg
+        if "audio" in group and "audio" in want and result.wav is None:
+            out.problems.append(result.audio_message or "Audio could not be made.")
+    return out
+
+
+_VIEW_NAMES = {"audio": "Audio", "midi": "MIDI", "musicxml": "MusicXML", "svg": "Sheet music"}
+
+
+def _one_line(error: BaseException | None) -> str:
+    text = str(error or "unknown error").strip().splitlines()[0] if str(error or "").strip() else type(error).__name__
+    return text[:200]
+
+
+def render_all(sheet: LeadSheet, settings, want=("audio", "midi", "musicxml")) -> tuple[Rendered, dict]:
+    """Render the views and write them to files; returns (rendered, {suffix: path or None})."""
+    rendered = render_views(sheet, settings, want)
+    paths = write_files(sheet.title, {".wav": rendered.wav, ".mid": rendered.midi, ".musicxml": rendered.musicxml})
+    return rendered, paths
+
+
+def edit_from_roll(payload: Any, state: Any) -> tuple[LeadSheet, int]:
+    """The checked lead sheet a piano-roll edit describes, and the edit counter to echo."""
+    base = sheet_of(state)
+    sheet = notes_from_roll(payload, base)
+    edits = payload.get("edits", 0) if isinstance(payload, dict) else 0
+    if isinstance(edits, bool) or not isinstance(edits, int) or not 0 <= edits < 2**31:
+        raise RollError("the piano roll sent a bad edit counter")
+    return sheet, edits
+
+
+__all__ = [
+    "EXAMPLES", "GM_CHOICES", "InputError", "Loaded", "Rendered", "RollError", "SEED_FILE_TYPES", "describe", "edit_from_roll",
+    "example_text", "load_abc", "load_example", "load_file", "playback_settings", "render_all", "render_sheet", "render_views",
+    "roll_value", "sheet_html", "sheet_of", "status_error", "status_info", "status_ok", "write_files",
+]

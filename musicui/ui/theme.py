@@ -1,0 +1,100 @@
+"""The studio's look: a warm, paper-like Gradio theme and a little CSS. No web fonts are fetched
+(the studio must work offline), so the font stacks fall back to the system's own."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+SANS = ["Inter", "ui-sans-serif", "system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial",
+        "sans-serif"]
+MONO = ["JetBrains Mono", "ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace"]
+
+THEME = gr.themes.Soft(
+    primary_hue=gr.themes.colors.indigo,
+    secondary_hue=gr.themes.colors.amber,
+    neutral_hue=gr.themes.colors.stone,
+    radius_size=gr.themes.sizes.radius_md,
+    font=SANS,
+    font_mono=MONO,
+).set(
+    body_background_fill="#f6f4ef",
+    block_background_fill="#ffffff",
+    block_border_width="1px",
+    block_shadow="0 1px 2px rgba(28, 25, 23, .06)",
+    button_primary_background_fill="*primary_600",
+    button_primary_background_fill_hover="*primary_700",
+    button_primary_text_color="#ffffff",
+    input_background_fill="#fffefb",
+)
+
+CSS = """
+.gradio-container { max-width: 1320px !important; margin: 0 auto !important; }
+.mu-header { display: flex; gap: 16px; align-items: center; padding: 6px 4px 2px; }
+.mu-logo {
+  width: 52px; height: 52px; flex: 0 0 52px; border-radius: 14px; display: grid; place-items: center;
+  font-size: 34px; line-height: 1; color: #fff; background: linear-gradient(135deg, #4f46e5, #7c3aed);
+  box-shadow: 0 4px 14px rgba(79, 70, 229, .28);
+}
+.mu-header h1 { margin: 0; font-size: 26px; font-weight: 700; letter-spacing: -.01em; color: #1c1917; }
+.mu-header h1 span { font-weight: 500; color: #78716c; font-size: 18px; margin-left: 6px; }
+.mu-header p { margin: 4px 0 0; color: #57534e; font-size: 14px; max-width: 860px; line-height: 1.45; }
+
+.mu-examples { align-items: center; gap: 6px !important; flex-wrap: wrap !important; }
+.mu-examples > * { flex: 0 0 auto !important; min-width: 0 !important; }
+.mu-label { font-weight: 600; font-size: 13px; color: #44403c; margin-right: 2px; }
+.mu-sub { font-size: 12.5px; color: #78716c; margin: 2px 0 6px; }
+.mu-example { border-radius: 999px !important; font-weight: 500 !important; }
+
+#abc-input textarea {
+  font-family: var(--font-mono) !important; font-size: 13px !important; line-height: 1.55 !important;
+  white-space: pre-wrap !important; overflow-wrap: anywhere; tab-size: 4;
+}
+#piano-roll > .html-container, #seed-status > .html-container, .mu-flush > .html-container { padding: 0 !important; }
+
+.mu-status {
+  display: flex; gap: 10px; align-items: flex-start; padding: 9px 12px; border-radius: 10px; font-size: 13.5px;
+  line-height: 1.45; border: 1px solid;
+}
+.mu-status .mu-icon {
+  flex: 0 0 20px; height: 20px; border-radius: 50%; display: grid; place-items: center; font-size: 12px;
+  font-weight: 700; color: #fff; margin-top: 1px;
+}
+.mu-ok { background: #f0fdf4; border-color: #bbf7d0; color: #14532d; }
+.mu-ok .mu-icon { background: #16a34a; }
+.mu-ok .mu-meta { color: #3f6212; }
+.mu-info { background: #eff6ff; border-color: #bfdbfe; color: #1e3a8a; }
+.mu-info .mu-icon { background: #2563eb; }
+.mu-error { background: #fef2f2; border-color: #fecaca; color: #7f1d1d; }
+.mu-error .mu-icon { background: #dc2626; }
+.mu-error .mu-where { font-weight: 600; }
+.mu-status .mu-keep, .mu-status .mu-status-note { display: block; margin-top: 4px; font-size: 12.5px; opacity: .85; }
+.mu-excerpt {
+  margin: 6px 0 2px; padding: 6px 8px; background: #fff; border: 1px solid #fecaca; border-radius: 6px;
+  font: 12.5px/1.4 var(--font-mono); color: #1c1917; white-space: pre; overflow-x: auto;
+}
+
+#sheet-view { min-height: 200px; }
+.mu-sheet { background: #fff; border-radius: 8px; overflow: auto; max-height: 560px; padding: 4px 8px; }
+.mu-sheet svg { display: block; width: 100%; height: auto; }
+.mu-sheet-empty { color: #78716c; font-size: 14px; padding: 40px 16px; text-align: center; }
+
+#piano-roll { margin-top: 4px; }
+
+.mu-transport { padding: 4px; border-radius: 12px !important; background: #fff; }
+#play-button { align-self: center; font-size: 17px !important; font-weight: 650 !important; min-height: 48px; }
+.mu-play-note { font-size: 13px; color: #57534e; }
+.mu-downloads .mu-label { margin-top: 2px; }
+footer { opacity: .8; }
+"""
+
+# Keyboard shortcut: Ctrl/Cmd+Enter anywhere plays the seed.
+HEAD = """
+<script>
+document.addEventListener("keydown", (event) => {
+  if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+    const play = document.querySelector("#play-button");
+    if (play) { event.preventDefault(); play.click(); }
+  }
+});
+</script>
+"""

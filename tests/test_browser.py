@@ -1,0 +1,216 @@
+"""The studio in a real browser (Playwright driving Debian's Chromium; never `playwright install`).
+
+One walk through the seed editor: type ABC and see the sheet music and piano roll follow, play
+it, add / move / lengthen / delete notes in the piano roll and see the ABC follow, type bad ABC
+and see the error with the text kept. Screenshots go to artifacts/screenshots/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from musicui.core.abc import parse_abc
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+TIMEOUT_MS = 30_000
+
+TUNE = """X:1
+T:Test Tune
+M:4/4
+L:1/4
+Q:1/4=120
+K:C
+"C" C D E F | "G" G A B c |]
+"""
+BAD_TUNE = TUNE.replace("G A B c", "G A # c")  # line 7: '#' is not ABC
+
+
+@pytest.fixture(scope="module")
+def page(studio_url):
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+    sync_playwright = sync_api.sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+                                             args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(studio_url)
+        page.wait_for_selector(".pr[data-ready='1']")
+        page.errors = errors  # type: ignore[attr-defined]
+        yield page
+        context.close()
+        browser.close()
+
+
+def assert_no_event_errors(page) -> None:
+    """No event failed on the server (Gradio marks its outputs' status trackers) and no script error."""
+    assert page.locator("[data-testid='status-tracker'] .error").count() == 0, "an event failed on the server"
+    assert not page.errors, page.errors
+
+
+def roll_info(page) -> dict:
+    return page.eval_on_selector("#piano-roll svg.pr-grid", "svg => ({...svg.dataset})")
+
+
+def wait_roll_notes(page, count: int) -> None:
+    page.wait_for_function("n => document.querySelector('#piano-roll svg.pr-grid').dataset.notes == n", arg=str(count))
+
+
+def abc_text(page) -> str:
+    return page.input_value("#abc-input textarea")
+
+
+def wait_abc_change(page, before: str) -> str:
+    page.wait_for_function("old => document.querySelector('#abc-input textarea').value !== old", arg=before)
+    return abc_text(page)
+
+
+def sheet_svg(page) -> str:
+    return page.inner_html("#sheet-view .mu-sheet")
+
+
+def roll_point(page, beat: float, pitch: int) -> tuple[float, float]:
+    """Page coordinates of (beat, pitch) in the piano roll, scrolled into view."""
+    info = roll_info(page)
+    x = float(info["pad"]) + beat * float(info["ppb"])
+    y = float(info["top"]) + (int(info["hi"]) - pitch + 0.5) * float(info["row"])
+    page.eval_on_selector("#piano-roll .pr-scroll", "(el, x) => { el.scrollLeft = Math.max(0, x - 200); }", x)
+    page.locator("#piano-roll").scroll_into_view_if_needed()
+    box = page.locator("#piano-roll svg.pr-grid").bounding_box()
+    return box["x"] + x, box["y"] + y
+
+
+def notes_of(text: str) -> list[tuple[int, float, float]]:
+    return [(n.pitch, n.onset, n.duration) for n in parse_abc(text).notes]
+
+
+def test_seed_editor_walkthrough(page, screenshots):
+    started = time.perf_counter()
+    assert page.locator(".mu-header h1").inner_text().startswith("musicui")
+    assert page.locator("#sheet-view svg").count() >= 1
+    page.screenshot(path=str(screenshots / "01-start.png"), full_page=True)
+
+    # Typing ABC updates the sheet music and the piano roll (debounced, last edit wins).
+    first_svg = sheet_svg(page)
+    page.fill("#abc-input textarea", TUNE)
+    wait_roll_notes(page, 8)
+    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('Test Tune')")
+    page.wait_for_function("old => document.querySelector('#sheet-view .mu-sheet').innerHTML !== old", arg=first_svg)
+    assert page.locator("#sheet-view svg").count() >= 1
+    assert page.locator("#piano-roll .pr-chord").all_text_contents() == ["C", "G"]
+    typed_svg = sheet_svg(page)
+    page.screenshot(path=str(screenshots / "02-typed-abc.png"), full_page=True)
+
+    # Play renders audio: an <audio> element with a source, and the downloads become ready.
+    page.click("#play-button")
+    page.wait_for_function("() => [...document.querySelectorAll('#playback audio')].some(a => a.src)")
+    page.wait_for_function("() => !document.querySelector('#download-midi').disabled")
+    assert not page.locator("#download-wav").is_disabled()
+    # While it plays, a playhead runs across the piano roll.
+    page.wait_for_function("() => { const l = document.querySelector('#piano-roll line.pr-playhead');"
+                           " return l && l.style.display !== 'none' && parseFloat(l.getAttribute('x1')) > 6; }")
+    page.screenshot(path=str(screenshots / "03-played.png"), full_page=True)
+
+    # Click an empty spot of the piano roll (beat 8 = the empty bar after the tune) to add a D5.
+    before = abc_text(page)
+    x, y = roll_point(page, 8.1, 74)
+    page.mouse.click(x, y)
+    after = wait_abc_change(page, before)
+    assert (74, 8.0, 0.5) in notes_of(after), after
+    assert len(notes_of(after)) == 9
+    wait_roll_notes(page, 9)
+    page.wait_for_function("old => document.querySelector('#sheet-view .mu-sheet').innerHTML !== old", arg=typed_svg)
+    page.screenshot(path=str(screenshots / "04-note-added.png"), full_page=True)
+
+    # The new note is selected: Delete removes it again.
+    before = after
+    page.keyboard.press("Delete")
+    after = wait_abc_change(page, before)
+    assert len(notes_of(after)) == 8 and all(onset < 8 for _, onset, _ in notes_of(after)), after
+    wait_roll_notes(page, 8)
+
+    # Drag the first note (C4 at beat 0) up two semitones and one beat later; then lengthen it.
+    before = after
+    x0, y0 = roll_point(page, 0.3, 60)
+    x1, y1 = roll_point(page, 1.3, 62)
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=4)
+    page.mouse.move(x1, y1, steps=4)
+    page.mouse.up()
+    after = wait_abc_change(page, before)
+    moved = notes_of(after)
+    assert (62, 1.0, 1.0) in moved and not any(onset == 0 for _, onset, _ in moved), after
+    before = after
+    info = roll_info(page)
+    edge_x, edge_y = roll_point(page, 2.0, 62)
+    edge_x -= 2  # just inside the note's right edge
+    page.mouse.move(edge_x, edge_y)
+    page.mouse.down()
+    page.mouse.move(edge_x + float(info["ppb"]), edge_y, steps=5)
+    page.mouse.up()
+    after = wait_abc_change(page, before)
+    assert (62, 1.0, 2.0) in notes_of(after), after
+    page.screenshot(path=str(screenshots / "05-note-moved.png"), full_page=True)
+
+    # Bad ABC: a clear message with line and column; the text and the last good preview stay.
+    good_svg = sheet_svg(page)
+    good_notes = roll_info(page)["notes"]
+    assert good_notes == str(len(notes_of(after))) == "6"  # the moved and lengthened note replaced D4 and E4
+    page.fill("#abc-input textarea", BAD_TUNE)
+    page.wait_for_selector("#seed-status [data-state='error']")
+    message = page.inner_text("#seed-status")
+    assert "Line 7, column" in message and "#" in message, message
+    assert abc_text(page) == BAD_TUNE
+    time.sleep(0.5)
+    assert abc_text(page) == BAD_TUNE
+    assert sheet_svg(page) == good_svg
+    assert roll_info(page)["notes"] == good_notes
+    page.screenshot(path=str(screenshots / "06-bad-abc.png"), full_page=True)
+
+    assert_no_event_errors(page)
+    assert time.perf_counter() - started < 90
+
+
+def test_examples_load_with_one_click(page, screenshots):
+    for index, expect in ((3, "Kangding"), (2, "Pop Hook"), (1, "O Haupt")):
+        page.click(f"#example-{index}")
+        page.wait_for_function("t => document.querySelector('#seed-status').innerText.includes(t)", arg=expect)
+        assert expect.split()[0] in abc_text(page)
+    page.wait_for_function("() => document.querySelector('#piano-roll svg.pr-grid').dataset.notes == "
+                           f"'{len(parse_abc(abc_text(page)).notes)}'")
+    page.screenshot(path=str(screenshots / "07-example-chorale.png"), full_page=True)
+    assert_no_event_errors(page)
+
+
+def test_upload_a_seed_file_and_a_broken_one(page, screenshots, tmp_path):
+    good = tmp_path / "uploaded.abc"
+    good.write_text(TUNE.replace("Test Tune", "Uploaded Tune"), encoding="utf-8")
+    page.set_input_files("#seed-upload input[type=file]", str(good))
+    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('Uploaded Tune')")
+    assert "T:Uploaded Tune" in abc_text(page)
+    wait_roll_notes(page, 8)
+    kept = abc_text(page)
+
+    broken = tmp_path / "broken.mid"
+    broken.write_bytes(b"MThd this is not really a MIDI file")
+    page.set_input_files("#seed-upload input[type=file]", str(broken))
+    page.wait_for_selector("#seed-status [data-state='error']")
+    assert "Cannot open this file" in page.inner_text("#seed-status")
+    assert abc_text(page) == kept  # the seed in the editor is untouched
+    page.screenshot(path=str(screenshots / "08-bad-upload.png"), full_page=True)
+    assert_no_event_errors(page)
