@@ -21,27 +21,8 @@ MAX_ABC_CHARS = 100_000
 HEADER_RE = re.compile(r"^([A-Za-z]):(.*)$")
 # Every token that may appear in a tune body; anything else is reported with its position.
 BODY_TOKEN_RE = re.compile(
-    r"""
-    \s+ | %.* | \\$                                  # space, comment, line continuation
-    | "[^"]*"                                        # chord symbol or annotation
-    | ![^!\n]*! | \+[^+\n]*\+                        # decorations
-    | \[[A-Za-z]:[^\]]*\]                            # inline field [K:D]
-    | \[\d+(?:[,-]\d+)* | \[\|                       # first/second ending, thick-thin bar
-    | \|\]|\|\||\|:|:\||::|:\|:|\||\]|\d+(?=\s|$)    # bar lines
-    | \(\d(?::\d?){0,2}                              # tuplet
-    | [({][^\n]*?[)}](?=[^)}]|$) (?#slur grace)|[(){}]
-    | [~.HLMOPSTuv]                                  # short decorations
-    | \[ | \]                                        # chord brackets
-    | (?:\^{1,2}|_{1,2}|=)?[A-Ga-g][,']*\d*/*\d*[<>]*  # note
-    | [zZxX]\d*/*\d*                                 # rest
-    | -                                              # tie
-    | [`$]                                           # spacers
-    """,
-    re.VERBOSE,
-)
-BODY_TOKEN_RE = re.compile(
     r"""\s+|%.*|\\$|"[^"]*"|![^!\n]*!|\+[^+\n]*\+|\[[A-Za-z]:[^\]]*\]|\[\d+(?:[,-]\d+)*|\[\||"""
-    r"""\|\]|\|\||\|:|:\||::|\|\d*|:+|\(\d(?::\d?){0,2}|[(){}]|[~.HLMOPSTuvJR]|\[|\]|"""
+    r"""\|\]|\|\||\|:|:\||::|\|\d*|:+|\(\d+(?::\d*){0,2}|[(){}]|[~.HLMOPSTuvJR]|\[|\]|"""
     r"""(?:\^{1,2}|_{1,2}|=)?[A-Ga-g][,']*\d*/*\d*[<>]*|[zZxX]\d*/*\d*[<>]*|-|[`$*y]|&"""
 )
 HEADER_FIELDS = set("ABCDFGHIKLMmNOPQRrSsTUVWwXZ")
@@ -340,28 +321,34 @@ def write_abc(sheet: LeadSheet, reference: int = 1) -> str:
     for bar in _segments(sheet):
         bar_alters: dict[tuple[str, int], int] = {}
         text, words = "", []
-        tuplet_left = 0
+        tuplet_left = group_left = 0
         for index, (start, length, pitch, tied, chord, lyric, continued, on_pulse) in enumerate(bar):
             if on_pulse and text and not tuplet_left:
                 text += " "
             if chord:
                 text += f'"{chord}"'
             if length.denominator % 3 == 0 and not tuplet_left:
-                # Triplet values: "(3:2:r" makes the next r written notes 2/3 of their length.
-                run = 0
+                # Triplet values, written in groups of three: "(3" makes the next 3 notes 2/3 long.
+                tuplet_left = 0
                 for item in bar[index:]:
                     if item[1].denominator % 3 != 0:
                         break
-                    run += len(_split_plain(item[1] * Fraction(3, 2)))
-                text += "(3" if run == 3 else f"(3:2:{run}"
-                tuplet_left = run
+                    tuplet_left += len(_split_plain(item[1] * Fraction(3, 2)))
             pieces = _split_plain(length * Fraction(3, 2)) if tuplet_left else _split_plain(length)
-            symbol_for = (lambda: "z") if pitch is None else (lambda: _pitch_text(pitch, sheet.key, bar_alters))
+            symbol = "z" if pitch is None else _pitch_text(pitch, sheet.key, bar_alters)
             tie = "" if pitch is None else "-"  # rests are written side by side, never tied
-            text += tie.join(symbol_for() + _length(p, unit) for p in pieces) + ("-" if tied else "")
+            for number, piece in enumerate(pieces):
+                if number:
+                    text += tie
+                if tuplet_left and not group_left:
+                    group_left = min(3, tuplet_left)
+                    text += "(3" if group_left == 3 else f"(3:2:{group_left}"
+                text += symbol + _length(piece, unit)
+                if tuplet_left:
+                    tuplet_left, group_left = tuplet_left - 1, group_left - 1
+            text += "-" if tied else ""
             if pitch is not None:
                 words.extend(["_" if continued else _abc_lyric(lyric or "*")] + ["_"] * (len(pieces) - 1))
-            tuplet_left = max(0, tuplet_left - len(pieces))
         bar_texts.append(text.strip())
         syllables.append(words)
     for first in range(0, len(bar_texts), 4):

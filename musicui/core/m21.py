@@ -101,8 +101,12 @@ def _key(flat: stream.Stream, notes: list[Note]) -> Key:
 
 
 def _meter(flat: stream.Stream) -> Meter:
-    found = flat.getElementsByClass(meter.TimeSignature)
-    return Meter(found[0].numerator, found[0].denominator) if found else Meter()
+    for signature in flat.getElementsByClass(meter.TimeSignature):
+        try:
+            return Meter(signature.numerator, signature.denominator)
+        except ValueError:
+            continue  # music21 sometimes makes odd signatures for incomplete bars
+    return Meter()
 
 
 def _tempo(flat: stream.Stream) -> float:

@@ -119,3 +119,54 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
                 valence=str(pick("valence", None, "mid")), arousal=str(pick("arousal", None, "mid")), source=source)
 
 
+
+
+def train_head(corpus: Path, out: Path, epochs: int = 30, captions_per_tune: int = 3, seed: int = 0) -> dict:
+    """Fit the head on the corpus captions (sentence vectors from the cached text states) and report
+    its accuracy per attribute on the validation tunes' captions."""
+    from musicui.model.dataset import load_split
+    from musicui.model.text_cache import TextCache, text_id
+
+    torch.manual_seed(seed)
+    cache = TextCache(Path(corpus) / "text_states")
+    cache.load()
+
+    def table(split: str) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
+        vectors, labels = [], {name: [] for name in LABELS}
+        for record in load_split(corpus, split):
+            targets = labels_of(record)
+            for caption in record["captions"][:captions_per_tune]:
+                states = cache.states.get(text_id(caption["text"]))
+                if states is None:
+                    continue
+                vectors.append(torch.nn.functional.normalize(states.float().mean(0), dim=0))
+                for name in LABELS:
+                    labels[name].append(targets[name])
+        return torch.stack(vectors), {name: torch.tensor(values) for name, values in labels.items()}
+
+    train_x, train_y = table("train")
+    valid_x, valid_y = table("validation")
+    head = AttributeHead()
+    optimizer = torch.optim.AdamW(head.parameters(), lr=2e-3, weight_decay=0.01)
+    loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
+    for _ in range(epochs):
+        head.train()
+        order = torch.randperm(len(train_x))
+        for start in range(0, len(order), 512):
+            batch = order[start:start + 512]
+            logits = head(train_x[batch])
+            loss = sum(loss_fn(logits[name], train_y[name][batch]) for name in LABELS)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    head.eval()
+    with torch.no_grad():
+        logits = head(valid_x)
+    accuracy = {}
+    for name in LABELS:
+        known = valid_y[name] != -100
+        accuracy[name] = float((logits[name].argmax(-1)[known] == valid_y[name][known]).float().mean())
+    head.save(out)
+    report = {"train_captions": len(train_x), "validation_captions": len(valid_x), "validation_accuracy": accuracy}
+    (Path(out) / "attribute_head.json").write_text(json.dumps(report, indent=1))
+    return report

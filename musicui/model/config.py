@@ -23,6 +23,7 @@ class TrainConfig:
     eval_every: int = 500
     eval_batches: int = 20
     window_bars: tuple[int, int] = (4, 16)  # training windows of whole bars
+    captions_per_tune: int = 3  # the first few captions of each tune (a long one, a short one, another)
     text_dropout: float = 0.15  # share of examples trained without text (classifier-free guidance)
     infill_rate: float = 0.25  # share trained in fill-in-the-middle order
     transpose: bool = True  # random transposition within the tune's playable range

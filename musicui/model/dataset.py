@@ -106,7 +106,7 @@ class CorpusWindows(torch.utils.data.Dataset):
         return Example(ids, caption, ids.index(self.vocab.id("SEP")) + 1)
 
     def _caption(self, record: dict, rng: random.Random) -> str:
-        captions = [c["text"] for c in record.get("captions", [])]
+        captions = [c["text"] for c in record.get("captions", [])[: self.config.captions_per_tune]]
         if not captions or (self.train and rng.random() < self.config.text_dropout):
             return ""
         return rng.choice(captions) if self.train else captions[0]

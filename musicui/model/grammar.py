@@ -52,7 +52,8 @@ class TokenFamilies:
             return {int(t[len(prefix):]): i for i, t in enumerate(tokens) if t.startswith(prefix) and t[len(prefix):].lstrip("-").isdigit()}
 
         self.pitch = family("Pitch_")
-        self.dur = family("Dur_")
+        # Musical lengths only: on the sixteenth grid or the triplet grid (no 1/12- or 5/12-beat notes).
+        self.dur = {d: i for d, i in family("Dur_").items() if d % 3 == 0 or d % 2 == 0}
         self.pos = family("Pos_")
         self.root = family("Root_")
         self.bass = family("Bass_")
@@ -109,6 +110,12 @@ class GrammarState:
             return True
         return self._phrase_ticks_left(phrase, end_tick) >= notes_after * self.c.min_note_ticks
 
+    def _can_end_at(self, tick: int, notes_after: int) -> bool:
+        """An event may end at ``tick`` if it stays in the bar, the rest of the bar can still be
+        filled (no single tick left over), and the phrase's remaining notes still fit."""
+        left_in_bar = self.bar_end - tick
+        return (left_in_bar == 0 or left_in_bar >= 2) and self._fits(tick, notes_after)
+
     # --- the rule -------------------------------------------------------------------------
     def allowed(self) -> list[int]:
         if self.finished:
@@ -121,15 +128,12 @@ class GrammarState:
             return self._roots()
         if self.pending == "rest_dur":
             left = self._notes_left() or 0
-            return [i for d, i in self.f.dur.items()
-                    if self.cursor + d <= self.bar_end and self._fits(self.cursor + d, left)]
+            return [i for d, i in self.f.dur.items() if self._can_end_at(self.cursor + d, left)]
         ids: list[int] = []
         if self.pending == "note_dur":
             left = max(0, (self._notes_left() or 0))
-            ids += [i for d, i in self.f.dur.items()
-                    if self.note_start + d <= self.bar_end and d >= self.c.min_note_ticks // 3
-                    and self._fits(self.note_start + d, left)]
-            if not (self.note_start + self.prev_dur <= self.bar_end and self._fits(self.note_start + self.prev_dur, left)):
+            ids += [i for d, i in self.f.dur.items() if self._can_end_at(self.note_start + d, left)]
+            if not self._can_end_at(self.note_start + self.prev_dur, left):
                 return ids  # the duration must be written
         if self.pending == "bass":
             ids += [i for pc, i in self.f.bass.items() if pc != self.root]

@@ -26,23 +26,11 @@ from musicui.model.checkpoint import load_optimizer, load_weights, save_optimize
 from musicui.model.config import TrainConfig, get_config
 from musicui.model.dataset import CorpusWindows, ModelVocab, collate, load_split
 from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
-from musicui.model.text_encoder import shared_encoder
+from musicui.model.text_cache import TextCache
 
 
-def text_batch(captions: list[str], device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
-    """Frozen MiniLM states for a batch of captions; empty captions get an all-false mask."""
-    encoder = shared_encoder()
-    present = [c for c in captions if c]
-    encoded = iter(encoder.encode_batch(present)) if present else iter(())
-    rows = [next(encoded) if c else None for c in captions]
-    width = max([r.states.shape[0] for r in rows if r is not None] + [1])
-    states = torch.zeros(len(captions), width, encoder.model.config.hidden_size)
-    mask = torch.zeros(len(captions), width, dtype=torch.bool)
-    for i, row in enumerate(rows):
-        if row is not None:
-            states[i, : row.states.shape[0]] = row.states
-            mask[i, : row.states.shape[0]] = True
-    return states.to(device), mask.to(device)
+def training_captions(records: list[dict], config: TrainConfig) -> list[str]:
+    return [c["text"] for r in records for c in r.get("captions", [])[: config.captions_per_tune]]
 
 
 def learning_rate(step: int, config: TrainConfig) -> float:
@@ -53,13 +41,13 @@ def learning_rate(step: int, config: TrainConfig) -> float:
 
 
 @torch.no_grad()
-def evaluate_loss(model, loader, accelerator: Accelerator, batches: int) -> float:
+def evaluate_loss(model, loader, accelerator: Accelerator, batches: int, texts: TextCache) -> float:
     model.eval()
     total, count = 0.0, 0
     for index, batch in enumerate(loader):
         if index >= batches:
             break
-        states, mask = text_batch(batch["captions"], accelerator.device)
+        states, mask = texts.batch(batch["captions"], accelerator.device)
         out = model(batch["input_ids"], states, mask, labels=batch["labels"], attention_mask=batch["attention_mask"])
         tokens = int((batch["labels"][:, 1:] != -100).sum())
         total += float(out.loss) * tokens
@@ -75,6 +63,10 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
     vocab = ModelVocab(tokenizer)
     train_records = load_split(corpus, "train", config.max_items)
     valid_records = load_split(corpus, "validation", config.max_items and max(8, config.max_items // 4))
+    texts = TextCache(corpus / "text_states")
+    if not config.unconditional:
+        with accelerator.main_process_first():
+            texts.build(training_captions(train_records + valid_records, config))
     decoder_config = DecoderConfig(vocab_size=len(vocab), n_layer=config.n_layer, n_head=config.n_head,
                                    n_embd=config.n_embd, n_positions=config.n_positions, dropout=config.dropout)
     model = LeadSheetDecoder(decoder_config)
@@ -108,7 +100,7 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
         for batch in train_loader:
             for group in optimizer.param_groups:
                 group["lr"] = learning_rate(step, config)
-            states, mask = text_batch(batch["captions"], accelerator.device)
+            states, mask = texts.batch(batch["captions"], accelerator.device)
             with accelerator.autocast():
                 out_ = model(batch["input_ids"], states, mask, labels=batch["labels"],
                              attention_mask=batch["attention_mask"])
@@ -119,11 +111,11 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
             step += 1
             tokens_seen += int(batch["attention_mask"].sum())
             bar.update(1)
-            bar.set_postfix(loss=f"{float(out_.loss):.3f}", tok_s=f"{tokens_seen / (time.time() - started):.0f}")
+            bar.set_postfix(loss=f"{out_.loss.item():.3f}", tok_s=f"{tokens_seen / (time.time() - started):.0f}")
             minutes = (time.time() - started) / 60
             out_of_time = config.max_minutes is not None and minutes >= config.max_minutes
             if step % config.eval_every == 0 or step >= config.max_steps or out_of_time:
-                valid = evaluate_loss(model, valid_loader, accelerator, config.eval_batches)
+                valid = evaluate_loss(model, valid_loader, accelerator, config.eval_batches, texts)
                 history.append({"step": step, "train_loss": float(out_.loss), "valid_loss": valid,
                                 "minutes": round(minutes, 2)})
                 accelerator.print(f"step {step}: train {float(out_.loss):.4f} valid {valid:.4f} ({minutes:.1f} min)")
@@ -166,7 +158,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--unconditional", action="store_true", help="train the no-text, no-controls baseline")
     parser.add_argument("--max-minutes", type=float, help="stop after this many minutes")
     parser.add_argument("--max-steps", type=int)
+    parser.add_argument("--head-only", action="store_true",
+                        help="only fit the text->attributes head (into --out) on the cached caption states")
     args = parser.parse_args(argv)
+    if args.head_only:
+        from musicui.model.attributes import train_head
+
+        print(json.dumps(train_head(args.corpus, args.out or Path("runs") / args.config), indent=1))
+        return
     overrides = {k: v for k, v in (("unconditional", args.unconditional or None), ("max_minutes", args.max_minutes),
                                     ("max_steps", args.max_steps)) if v is not None}
     config = get_config(args.config, **overrides)

@@ -1,0 +1,171 @@
+"""Text (and optionally a seed) -> candidate lead sheets, with the shipped checkpoint.
+
+    composer = Composer.shared()
+    result = composer.compose(ComposeRequest(text="a hopeful spring morning", bars=8, candidates=4))
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+
+from musicui.core.leadsheet import GRID, ChordSymbol, LeadSheet
+from musicui.data.tokenizer import LeadSheetTokenizer
+from musicui.model.attributes import AttributeHead, Plan, plan
+from musicui.model.checkpoint import load_weights, refuse_pickles
+from musicui.model.dataset import MIDDLE, SUFFIX_END, INFILL, ModelVocab, split_bars
+from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
+from musicui.model.grammar import Constraints, GrammarState, Phrase, TokenFamilies
+from musicui.model.sampler import SamplingParams, sample
+from musicui.model.text_encoder import shared_encoder
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_CHECKPOINT = REPO / "checkpoints" / "musicui-small"
+MAX_BARS = 32
+
+
+@dataclass
+class ComposeRequest:
+    text: str = ""
+    bars: int = 8
+    candidates: int = 4
+    seed: int = 0
+    overrides: dict = field(default_factory=dict)  # tonic/mode/meter/tempo/style/tune_type/valence/arousal
+    sampling: SamplingParams = field(default_factory=SamplingParams)
+    stay_in_key: bool = True
+    phrases: list[Phrase] = field(default_factory=list)  # lyrics: exact note counts
+    prefix: LeadSheet | None = None  # continue this seed
+    infill: tuple[LeadSheet, int, int] | None = None  # (seed, first bar, stop bar) to rewrite
+    rhythm_of: LeadSheet | None = None  # vary: keep this rhythm
+
+
+@dataclass
+class ComposeResult:
+    sheets: list[LeadSheet]
+    plan: Plan
+    token_counts: list[int]
+
+
+class Composer:
+    def __init__(self, folder: Path = DEFAULT_CHECKPOINT) -> None:
+        folder = Path(folder)
+        if not (folder / "model.safetensors").exists():
+            raise FileNotFoundError(f"no model in {folder}: train one with 'python -m musicui.train'")
+        refuse_pickles(folder)
+        self.folder = folder
+        self.tokenizer = LeadSheetTokenizer.load(folder)
+        self.vocab = ModelVocab(self.tokenizer)
+        saved = json.loads((folder / "model_vocab.json").read_text())
+        if saved != self.vocab.tokens:
+            raise ValueError(f"the checkpoint in {folder} was trained with another vocabulary than this code makes")
+        self.model = LeadSheetDecoder(DecoderConfig.load(folder / "config.json"))
+        load_weights(self.model, folder / "model.safetensors")
+        self.model.eval()
+        head_file = folder / "attribute_head.safetensors"
+        self.head = AttributeHead.load(folder) if head_file.exists() else None
+        self.families = TokenFamilies(self.vocab)
+        self.lock = threading.Lock()
+
+    _shared: Composer | None = None
+    _shared_lock = threading.Lock()
+
+    @classmethod
+    def shared(cls, folder: Path = DEFAULT_CHECKPOINT) -> Composer:
+        with cls._shared_lock:
+            if cls._shared is None or cls._shared.folder != Path(folder):
+                cls._shared = cls(folder)
+            return cls._shared
+
+    # --- planning ----------------------------------------------------------------------------
+    def plan(self, text: str, overrides: dict | None = None) -> Plan:
+        sentence = shared_encoder().encode(text).sentence if text.strip() else None
+        return plan(text, sentence, self.head, overrides)
+
+    def _head_ids(self, chosen: Plan, bars: int, pickup: float = 0.0) -> list[int]:
+        """[BOS, controls..., SEP] through the tokenizer's own control encoding."""
+        skeleton = LeadSheet(chords=[ChordSymbol(pickup + (bars - (2 if pickup else 1)) * chosen.meter.bar_beats, "C")],
+                             key=chosen.key, meter=chosen.meter, tempo=chosen.tempo, pickup=pickup)
+        tokens = ["BOS"] + self.tokenizer.control_tokens(skeleton, chosen.controls()) + ["SEP"]
+        return [self.vocab.id(t) for t in tokens]
+
+    # --- composing ---------------------------------------------------------------------------
+    def compose(self, request: ComposeRequest) -> ComposeResult:
+        if not 1 <= request.bars <= MAX_BARS:
+            raise ValueError(f"bars must be 1-{MAX_BARS}, not {request.bars}")
+        if not 1 <= request.candidates <= 8:
+            raise ValueError(f"candidates must be 1-8, not {request.candidates}")
+        seed_sheet = request.prefix or (request.infill[0] if request.infill else None) or request.rhythm_of
+        overrides = dict(request.overrides)
+        if seed_sheet is not None:  # a seed fixes key, meter and tempo
+            overrides.update(tonic=seed_sheet.key.tonic_pc, mode=seed_sheet.key.mode, meter=str(seed_sheet.meter),
+                             tempo=seed_sheet.tempo)
+        chosen = self.plan(request.text, overrides)
+        pickup = seed_sheet.pickup if seed_sheet is not None else 0.0
+        total_bars = request.bars
+        head = self._head_ids(chosen, total_bars, pickup)
+        prefix, suffix, first_bar, template = head, [], 0, None
+        if request.prefix is not None:
+            seed_head, seed_bars = split_bars(self.tokenizer.encode(request.prefix, chosen.controls()), self.vocab)
+            total_bars = len(seed_bars) + request.bars
+            head = self._head_ids(chosen, total_bars, pickup)
+            prefix = head + [t for bar in seed_bars for t in bar]
+            first_bar = len(seed_bars)
+        elif request.infill is not None:
+            sheet, start, stop = request.infill
+            _, seed_bars = split_bars(self.tokenizer.encode(sheet, chosen.controls()), self.vocab)
+            if not 0 <= start < stop <= len(seed_bars):
+                raise ValueError(f"infill bars {start + 1}-{stop} are outside the seed's 1-{len(seed_bars)}")
+            total_bars = len(seed_bars)
+            head = self._head_ids(chosen, total_bars, pickup)
+            prefix = (head + [t for bar in seed_bars[:start] for t in bar] + [self.vocab.id(INFILL)]
+                      + [t for bar in seed_bars[stop:] for t in bar] + [self.vocab.id(SUFFIX_END), self.vocab.id(MIDDLE)])
+            suffix = [t for bar in seed_bars[stop:] for t in bar]
+            first_bar, total_bars = start, stop
+        elif request.rhythm_of is not None:
+            _, seed_bars = split_bars(self.tokenizer.encode(request.rhythm_of, chosen.controls()), self.vocab)
+            total_bars = len(seed_bars)
+            head = self._head_ids(chosen, total_bars, pickup)
+            prefix = head
+            template = self.vocab.tokenizer.ids_to_tokens([t for bar in seed_bars for t in bar]) + ["EOS"]
+        bar_ticks = round(chosen.meter.bar_beats * GRID)
+        constraints = Constraints(bars=total_bars, bar_ticks=bar_ticks, pulse_ticks=round(chosen.meter.pulse_beats * GRID),
+                                  pickup_ticks=round(pickup * GRID),
+                                  scale_pcs=chosen.key.scale_pcs if request.stay_in_key else None,
+                                  phrases=list(request.phrases), rhythm_template=template, first_bar=first_bar)
+        grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates)]
+        encoded = shared_encoder().encode(request.text) if request.text.strip() else None
+        states = encoded.states if encoded is not None else torch.zeros(1, 384)
+        mask = encoded.mask if encoded is not None else torch.zeros(1, dtype=torch.bool)
+        with self.lock:
+            outputs = sample(self.model, prefix, states, mask, grammars, request.sampling)
+        sheets = []
+        for generated in outputs:
+            body = [t for t in generated if t != self.vocab.id("EOS")]
+            if request.infill is not None:
+                ids = prefix[: prefix.index(self.vocab.id(INFILL))] + body + suffix + [self.vocab.id("EOS")]
+            else:
+                ids = prefix + body + [self.vocab.id("EOS")]
+            sheet = self.tokenizer.decode([i for i in ids if i < len(self.tokenizer.vocab)], tempo=chosen.tempo)
+            if request.infill is not None:
+                sheet = _spliced(request.infill[0], sheet, request.infill[1], request.infill[2])
+            sheets.append(sheet.copy(title=_title(request.text) if request.text.strip() else
+                                     (seed_sheet.title if seed_sheet is not None else "Untitled"), key=chosen.key))
+        return ComposeResult(sheets=sheets, plan=chosen, token_counts=[len(o) for o in outputs])
+
+
+def _spliced(seed: LeadSheet, written: LeadSheet, start: int, stop: int) -> LeadSheet:
+    """The seed with bars start..stop-1 taken from ``written``: everything outside stays exactly."""
+    begin, end = seed.bar_range(start, stop - 1)
+    inside = lambda t: begin - 1e-9 <= t < end - 1e-9  # noqa: E731
+    notes = [n for n in seed.notes if not inside(n.onset)] + [n for n in written.notes if inside(n.onset)]
+    chords = [c for c in seed.chords if not inside(c.onset)] + [c for c in written.chords if inside(c.onset)]
+    return seed.copy(notes=notes, chords=chords)
+
+
+def _title(text: str) -> str:
+    words = text.strip().split()
+    return " ".join(words[:6]).strip(" ,.;:").capitalize() if words else "Untitled"

@@ -1,0 +1,309 @@
+"""Evaluate a checkpoint: ``python -m musicui.evaluate CHECKPOINT [--corpus cache/corpus] [--baseline DIR]``.
+
+Everything is measured from the generated music with the corpus's analysis module, never read back
+from the control tokens: validity, held-out NLL against an unconditional baseline, control accuracy
+(key CK, tempo bin TB and TBT with text2midi's definitions, meter, mode, style, valence and arousal
+direction), musicality (notes in key, chord-melody consonance on strong beats, overlap of pitch-class,
+interval and duration histograms with the test set) and the hard constraints (continuation, infill,
+lyric note counts). Writes JSON and a markdown table (``--card`` puts it into the model card).
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import json
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from musicui.core.abc import parse_abc, write_abc
+from musicui.core.chords import parse_chord
+from musicui.core.leadsheet import GRID, Key, LeadSheet
+from musicui.data.analysis import analyse, key_agreement, krumhansl_schmuckler
+from musicui.data.build import DEFAULT_CACHE
+from musicui.model.composer import Composer, ComposeRequest
+from musicui.model.dataset import load_split
+from musicui.model.grammar import Phrase
+from musicui.model.sampler import SamplingParams
+
+SUITE = Path(__file__).with_name("prompt_suite.json")
+# text2midi's tempo bins (MidiCaps tempo words): TB = same bin, TBT = same or a neighbouring bin.
+TEMPO_EDGES = (40, 60, 70, 90, 110, 140, 160, 210)
+CONSONANT_INTERVALS = {0, 3, 4, 7, 8, 9}
+STYLE_FEATURES = ("density", "syncopation", "tempo", "pitch_range", "step_share", "leap_share",
+                  "minor_chord_share", "notes_per_second", "mean_pitch")
+
+
+def tempo_bin(bpm: float) -> int:
+    return bisect.bisect_right(TEMPO_EDGES, bpm)
+
+
+@dataclass
+class Target:
+    text: str
+    key: Key | None = None
+    tempo: float | None = None
+    meter: str | None = None
+    style: str | None = None
+    valence: str | None = None
+    arousal: str | None = None
+
+
+def suite_targets() -> list[Target]:
+    return [Target(p["text"], Key.parse(p["key"]) if p.get("key") else None, p.get("tempo"), p.get("meter"),
+                   p.get("style"), p.get("valence"), p.get("arousal")) for p in json.loads(SUITE.read_text())]
+
+
+def caption_targets(records: list[dict], count: int, seed: int) -> list[Target]:
+    """Held-out tunes' long captions (they name key, tempo and meter) with the tunes' attributes."""
+    rng = random.Random(seed)
+    chosen = rng.sample(records, min(count, len(records)))
+    targets = []
+    for record in chosen:
+        attrs = record["attributes"]
+        long = next((c["text"] for c in record["captions"] if c["kind"] == "long"), record["captions"][0]["text"])
+        named = long.lower()
+        targets.append(Target(long, Key.parse(attrs["key"]) if attrs["tonic"].lower() in named else None,
+                              attrs["tempo"] if "bpm" in named or "beats per minute" in named else None,
+                              attrs["meter"], attrs["style"], attrs["valence_bin"], attrs["arousal_bin"]))
+    return targets
+
+
+class StyleMeter:
+    """Style measured from the music: nearest centroid over standardised analysis features."""
+
+    def __init__(self, records: list[dict]) -> None:
+        rows = [(r["attributes"]["style"], [float(r["attributes"][f]) for f in STYLE_FEATURES]) for r in records]
+        features = np.array([f for _, f in rows])
+        self.mean, self.std = features.mean(0), features.std(0) + 1e-6
+        self.centroids = {style: ((np.array([f for s, f in rows if s == style]) - self.mean) / self.std).mean(0)
+                          for style in {s for s, _ in rows}}
+
+    def __call__(self, attrs) -> str:
+        x = (np.array([float(getattr(attrs, f)) for f in STYLE_FEATURES]) - self.mean) / self.std
+        return min(self.centroids, key=lambda s: float(((x - self.centroids[s]) ** 2).sum()))
+
+
+def consonance(sheet: LeadSheet) -> tuple[int, int]:
+    """(consonant, total) melody notes on strong beats, against the chord sounding there."""
+    spans = sheet.chord_spans()
+    strong_every = sheet.bar_beats / 2 if sheet.meter.numerator in (4, 6, 12, 2) else sheet.bar_beats
+    good = total = 0
+    for note in sheet.notes:
+        position = round((note.onset - sheet.pickup) * GRID) % round(strong_every * GRID)
+        if position or note.onset < sheet.pickup:
+            continue
+        chord = next((c for c, end in spans if c.onset <= note.onset < end), None)
+        if chord is None:
+            continue
+        parsed = parse_chord(chord.symbol)
+        total += 1
+        good += note.pitch % 12 in parsed.pitch_classes or (note.pitch - parsed.root) % 12 in CONSONANT_INTERVALS
+    return good, total
+
+
+def histograms(sheets: list[LeadSheet]) -> dict[str, np.ndarray]:
+    pcs, intervals, durations = np.zeros(12), np.zeros(25), np.zeros(16)
+    for sheet in sheets:
+        tonic = sheet.key.tonic_pc
+        for n in sheet.notes:
+            pcs[(n.pitch - tonic) % 12] += 1
+            durations[min(15, int(round(n.duration * 4)))] += 1
+        for a, b in zip(sheet.notes, sheet.notes[1:]):
+            intervals[max(-12, min(12, b.pitch - a.pitch)) + 12] += 1
+    return {name: h / max(h.sum(), 1) for name, h in (("pitch class", pcs), ("interval", intervals),
+                                                         ("duration", durations))}
+
+
+def overlap(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.minimum(a, b).sum())
+
+
+def parses(sheet: LeadSheet) -> bool:
+    from musicui.core.arrangement import basic_arrangement
+    from musicui.core.midi import arrangement_midi_bytes, read_midi
+
+    try:
+        again = parse_abc(write_abc(sheet))
+        read_midi(arrangement_midi_bytes(basic_arrangement(sheet)))
+        return bool(sheet.notes) and len(again.notes) == len(sheet.notes)
+    except Exception:
+        return False
+
+
+def same_bars(a: LeadSheet, b: LeadSheet, bars: list[int]) -> bool:
+    def notes(sheet: LeadSheet, bar: int):
+        start, stop = sheet.bar_range(bar, bar)
+        return [(n.pitch, n.onset, n.duration) for n in sheet.notes if start - 1e-9 <= n.onset < stop - 1e-9]
+    return all(notes(a, bar) == notes(b, bar) for bar in bars)
+
+
+@torch.no_grad()
+def body_nll(folder: Path, records: list[dict], unconditional: bool) -> float:
+    """Mean per-token negative log-likelihood of the first 8 bars' body tokens."""
+    from musicui.model.dataset import split_bars
+
+    composer = Composer(folder)
+    model, vocab = composer.model, composer.vocab
+    from musicui.model.text_encoder import shared_encoder
+    total, count = 0.0, 0
+    for record in records:
+        sheet = LeadSheet.from_dict(record["sheet"])
+        sheet = sheet.slice_bars(0, min(sheet.num_bars, 8) - 1)
+        ids = composer.tokenizer.encode(sheet, record["controls"])
+        head, bars = split_bars(ids, vocab)
+        if unconditional:
+            head = [vocab.id("BOS"), vocab.id("SEP")]
+        body = [t for bar in bars for t in bar] + [vocab.id("EOS")]
+        sequence = torch.tensor([head + body])
+        caption = "" if unconditional else record["captions"][0]["text"]
+        encoded = shared_encoder().encode(caption) if caption else None
+        states = encoded.states[None] if encoded else torch.zeros(1, 1, 384)
+        mask = encoded.mask[None] if encoded else torch.zeros(1, 1, dtype=torch.bool)
+        labels = sequence.clone()
+        labels[0, : len(head)] = -100
+        loss = model(sequence, states, mask, labels=labels).loss
+        total += float(loss) * len(body)
+        count += len(body)
+    return total / max(count, 1)
+
+
+def evaluate(folder: Path, corpus: Path, baseline: Path | None, prompts: int, candidates: int, seed: int) -> dict:
+    composer = Composer(folder)
+    test = load_split(corpus, "test")
+    style_meter = StyleMeter(load_split(corpus, "validation"))
+    targets = suite_targets() + caption_targets(test, prompts, seed)
+    counts = {k: [0, 0] for k in ("validity", "CK", "TB", "TBT", "meter", "mode", "style", "notes in key")}
+    consonant = [0, 0]
+    generated: list[LeadSheet] = []
+    by_mood: dict[str, list[tuple[str, float]]] = {"valence": [], "arousal": []}
+    started = time.time()
+    for index, target in enumerate(targets):
+        result = composer.compose(ComposeRequest(text=target.text, bars=8, candidates=candidates,
+                                                 sampling=SamplingParams(seed=seed + index)))
+        for sheet in result.sheets:
+            ok = parses(sheet)
+            counts["validity"][0] += ok
+            counts["validity"][1] += 1
+            if not ok:
+                continue
+            generated.append(sheet)
+            attrs = analyse(sheet)
+            measured_key, _ = krumhansl_schmuckler(sheet)
+            goal_key = target.key or result.plan.key
+            if target.key is not None:
+                agreement = key_agreement(target.key, measured_key)
+                counts["CK"][0] += agreement in ("same", "modal (same signature)") if target.key.mode not in (
+                    "major", "minor") else agreement == "same"
+                counts["CK"][1] += 1
+            family = "minor" if goal_key.mode in ("minor", "dorian", "phrygian", "locrian") else "major"
+            measured_family = "minor" if attrs.mode in ("minor", "dorian", "phrygian", "locrian") else "major"
+            counts["mode"][0] += family == measured_family
+            counts["mode"][1] += 1
+            if target.tempo is not None:
+                counts["TB"][0] += tempo_bin(attrs.tempo) == tempo_bin(target.tempo)
+                counts["TBT"][0] += abs(tempo_bin(attrs.tempo) - tempo_bin(target.tempo)) <= 1
+                counts["TB"][1] += 1
+                counts["TBT"][1] += 1
+            if target.meter is not None:
+                counts["meter"][0] += attrs.meter == target.meter
+                counts["meter"][1] += 1
+            if target.style is not None:
+                counts["style"][0] += style_meter(attrs) == target.style
+                counts["style"][1] += 1
+            scale = set(goal_key.scale_pcs)
+            counts["notes in key"][0] += sum(n.pitch % 12 in scale for n in sheet.notes)
+            counts["notes in key"][1] += len(sheet.notes)
+            good, total = consonance(sheet)
+            consonant[0] += good
+            consonant[1] += total
+            for axis in by_mood:
+                wanted = getattr(target, axis)
+                if wanted in ("low", "high"):
+                    by_mood[axis].append((wanted, getattr(attrs, axis)))
+    minutes = (time.time() - started) / 60
+    reference = [LeadSheet.from_dict(r["sheet"]) for r in test[:300]]
+    mine, theirs = histograms(generated), histograms(reference)
+    report = {name: (hit / total if total else None) for name, (hit, total) in counts.items()}
+    report["consonance on strong beats"] = consonant[0] / max(consonant[1], 1)
+    for axis, pairs in by_mood.items():
+        lows = [v for w, v in pairs if w == "low"]
+        highs = [v for w, v in pairs if w == "high"]
+        wins = sum(h > l for h in highs for l in lows)
+        report[f"{axis} direction"] = wins / max(len(highs) * len(lows), 1) if lows and highs else None
+    report.update({f"OA {name}": overlap(mine[name], theirs[name]) for name in mine})
+    report.update(constraints(composer, test, seed))
+    records = test[:150]
+    report["NLL (this model)"] = body_nll(folder, records, unconditional=False)
+    report["NLL (unconditional baseline)"] = body_nll(baseline, records, unconditional=True) if baseline else None
+    report["prompts"] = len(targets)
+    report["candidates per prompt"] = candidates
+    report["minutes"] = round(minutes, 1)
+    return report
+
+
+def constraints(composer: Composer, test: list[dict], seed: int) -> dict:
+    kept = {"continuation keeps the seed": [0, 0], "infill keeps the outside bars": [0, 0],
+            "lyric note counts": [0, 0]}
+    for index, record in enumerate(test[:20]):
+        sheet = LeadSheet.from_dict(record["sheet"])
+        if sheet.num_bars < 8:
+            continue
+        seed_part = sheet.slice_bars(0, 3)
+        sampling = SamplingParams(seed=seed + index)
+        for out in composer.compose(ComposeRequest(bars=4, candidates=2, prefix=seed_part, sampling=sampling)).sheets:
+            kept["continuation keeps the seed"][0] += same_bars(out, seed_part, list(range(4)))
+            kept["continuation keeps the seed"][1] += 1
+        eight = sheet.slice_bars(0, 7)
+        for out in composer.compose(ComposeRequest(candidates=2, infill=(eight, 2, 4), sampling=sampling)).sheets:
+            kept["infill keeps the outside bars"][0] += same_bars(out, eight, [0, 1, 4, 5, 6, 7])
+            kept["infill keeps the outside bars"][1] += 1
+        phrases = [Phrase(0, 2, 7 + index % 4), Phrase(2, 4, 5 + index % 3)]
+        for out in composer.compose(ComposeRequest(text="a song", bars=4, candidates=2, phrases=phrases,
+                                                   sampling=sampling)).sheets:
+            bar = out.bar_beats  # no pickup here: bar k spans [k * bar, (k + 1) * bar)
+            ok = all(sum(p.first_bar * bar - 1e-9 <= n.onset < p.stop_bar * bar - 1e-9 for n in out.notes) == p.notes
+                     for p in phrases)
+            kept["lyric note counts"][0] += ok
+            kept["lyric note counts"][1] += 1
+    return {name: hit / total if total else None for name, (hit, total) in kept.items()}
+
+
+def markdown(report: dict) -> str:
+    lines = ["| measure | value |", "| --- | --- |"]
+    for name, value in report.items():
+        shown = "n/a" if value is None else (f"{value:.1%}" if isinstance(value, float) and value <= 1 and "NLL" not in name
+                                              else (f"{value:.3f}" if isinstance(value, float) else str(value)))
+        lines.append(f"| {name} | {shown} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m musicui.evaluate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("checkpoint", type=Path)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--baseline", type=Path, help="the unconditional baseline's checkpoint folder")
+    parser.add_argument("--prompts", type=int, default=60, help="held-out captions besides the prompt suite")
+    parser.add_argument("--candidates", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--card", action="store_true", help="write the table into the checkpoint's MODEL_CARD.md")
+    args = parser.parse_args(argv)
+    report = evaluate(args.checkpoint, args.corpus, args.baseline, args.prompts, args.candidates, args.seed)
+    (args.checkpoint / "evaluation.json").write_text(json.dumps(report, indent=1))
+    table = markdown(report)
+    print(table)
+    if args.card:
+        card = args.checkpoint / "MODEL_CARD.md"
+        text = card.read_text() if card.exists() else "# Model card\n\n<!-- evaluation -->\n<!-- /evaluation -->\n"
+        head, _, rest = text.partition("<!-- evaluation -->")
+        _, _, tail = rest.partition("<!-- /evaluation -->")
+        card.write_text(f"{head}<!-- evaluation -->\n{table}\n<!-- /evaluation -->{tail}")
+
+
+if __name__ == "__main__":
+    main()
