@@ -6,8 +6,10 @@
 # Idempotent: a second run only checks what is there and starts at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mode="${1:-app}"
-shift || true
+mode="app"
+case "${1:-}" in
+  app|test|bench) mode="$1"; shift ;;
+esac
 venv=".venv"
 python="${PYTHON:-python3}"
 
