@@ -23,7 +23,7 @@ HEADER_RE = re.compile(r"^([A-Za-z]):(.*)$")
 BODY_TOKEN_RE = re.compile(
     r"""\s+|%.*|\\$|"[^"]*"|![^!\n]*!|\+[^+\n]*\+|\[[A-Za-z]:[^\]]*\]|\[\d+(?:[,-]\d+)*|\[\||"""
     r"""\|\]|\|\||\|:|:\||::|\|\d*|:+|\(\d+(?::\d*){0,2}|[(){}]|[~.HLMOPSTuvJR]|\[|\]|"""
-    r"""(?:\^{1,2}|_{1,2}|=)?[A-Ga-g][,']*\d*/*\d*[<>]*|[zZxX]\d*/*\d*[<>]*|-|[`$*y]|&"""
+    r"""(?:\^{1,2}|_{1,2}|=)?[A-Ga-g][,']*\d*/*\d*[<>]*|[zZxX]\d*/*\d*[<>]*|-|[`$*y]|&|[<>]"""
 )
 HEADER_FIELDS = set("ABCDFGHIKLMmNOPQRrSsTUVWwXZ")
 
@@ -42,7 +42,7 @@ def check_abc(text: str) -> None:
         if not stripped or stripped.startswith("%"):
             continue
         header = HEADER_RE.match(stripped)
-        if header and header.group(1) in HEADER_FIELDS and (not in_body or header.group(1) in "KMLQPwWTNR"):
+        if header and header.group(1) in HEADER_FIELDS and (not in_body or header.group(1) in "KMLQPVwWTNR"):
             _check_field(header.group(1), header.group(2).split("%")[0].strip(), number, line)
             if header.group(1) == "K":
                 seen_key, in_body = True, True
@@ -202,13 +202,29 @@ def parse_abc(text: str) -> LeadSheet:
     tempo = re.search(r"^\s*Q:(.*)$", text, re.MULTILINE)
     if tempo:  # music21 ignores some Q: forms such as Q:3/8=120
         sheet.tempo = round(_parse_tempo(tempo.group(1)), 2)
-    meter_line = re.search(r"^\s*M:(.*)$", text, re.MULTILINE)
-    if meter_line and meter_line.group(1).strip().lower() not in ("", "none"):  # the first meter, as written
-        sheet.meter = Meter.parse(meter_line.group(1).split("%")[0])
+    meter = _meter_at_first_note(text)
+    if meter is not None:
+        sheet.meter = meter
     key_line = re.search(r"^\s*K:(.*)$", text, re.MULTILINE)
     if key_line:  # keep modes (dorian, mixolydian) exactly as written
         sheet.key = parse_abc_key(key_line.group(1).split("%")[0])
     return sheet
+
+
+def _meter_at_first_note(text: str) -> Meter | None:
+    """The last M: before the melody starts (Nottingham writes 'M:4/4 ... K:A / M:6/8' above it)."""
+    meter = None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("%"):
+            continue
+        header = HEADER_RE.match(stripped)
+        if header is None:
+            break
+        value = header.group(2).split("%")[0].strip()
+        if header.group(1) == "M" and value.lower() not in ("", "none"):
+            meter = Meter.parse(value)
+    return meter
 
 
 def _first_tune(text: str) -> str:

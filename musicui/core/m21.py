@@ -95,9 +95,17 @@ def _key(flat: stream.Stream, notes: list[Note]) -> Key:
         if isinstance(k, key.Key):
             return Key(k.tonic.name.replace("-", "b"), k.mode if k.mode in ("major", "minor", "dorian", "phrygian",
                                                                             "lydian", "mixolydian", "locrian") else "major")
-        return Key(k.asKey("major").tonic.name.replace("-", "b"), "major")
+        return _major_or_relative_minor(k, notes)
     analysed = flat.analyze("key")
     return Key(analysed.tonic.name.replace("-", "b"), analysed.mode)
+
+
+def _major_or_relative_minor(signature: key.KeySignature, notes: list[Note]) -> Key:
+    """A bare key signature names two keys; the last note (where tunes come home) picks one."""
+    major, minor = signature.asKey("major"), signature.asKey("minor")
+    final = notes[-1].pitch % 12 if notes else None
+    chosen = minor if final == minor.tonic.pitchClass and final != major.tonic.pitchClass else major
+    return Key(chosen.tonic.name.replace("-", "b"), chosen.mode)
 
 
 def _meter(flat: stream.Stream) -> Meter:
