@@ -1,4 +1,4 @@
-"""musicui: a browser composition studio. The public Python API lives in ``musicui.service``.
+"""musicui: a browser composition studio. ``musicui.compose(...)`` writes music; ``musicui.service`` renders it.
 
 Imports stay lazy so that ``python -m musicui`` and the UI start quickly.
 """
@@ -6,7 +6,7 @@ Imports stay lazy so that ``python -m musicui`` and the UI start quickly.
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["LeadSheet", "load_seed", "render", "sheet_from_abc", "PlaybackSettings"]
+__all__ = ["LeadSheet", "load_seed", "render", "sheet_from_abc", "PlaybackSettings", "compose", "arrange", "STYLES"]
 
 
 def __getattr__(name: str):
@@ -18,4 +18,12 @@ def __getattr__(name: str):
         from musicui import service
 
         return getattr(service, name)
+    if name == "compose":
+        from musicui.studio import compose
+
+        return compose
+    if name in ("arrange", "STYLES"):
+        from musicui import arranger
+
+        return getattr(arranger, name)
     raise AttributeError(f"module 'musicui' has no attribute {name!r}")

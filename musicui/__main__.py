@@ -1,4 +1,4 @@
-"""Command line: ``python -m musicui render SEED -o OUT [options]``.
+"""Command line: ``python -m musicui compose "TEXT" -o OUT [options]`` and ``python -m musicui render SEED -o OUT``.
 
 OUT's extension picks the view: .wav, .mid/.midi, .musicxml/.xml, .svg, .png, .abc.
 Exit status 0 on success, 2 with one clear line on bad input.
@@ -24,6 +24,24 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--melody-program", type=int, help="General MIDI program 0-127 for the melody")
     render.add_argument("--chord-program", type=int, help="General MIDI program 0-127 for the chords")
     render.add_argument("--no-chords", action="store_true", help="leave the chords out of the audio and MIDI")
+    compose = commands.add_parser("compose", help="compose from a mood, lyrics or a seed (continue, vary, harmonize, "
+                                                  "infill, restyle)")
+    compose.add_argument("text", nargs="?", default="", help="a mood, a scene or a description (may be empty)")
+    compose.add_argument("-o", "--output", type=Path, required=True,
+                         help=f"output file ({', '.join(OUTPUT_SUFFIXES)}); several candidates get numbered files")
+    compose.add_argument("--lyrics", help="lyrics text, or a file holding them (one phrase per line)")
+    compose.add_argument("--seed-file", type=Path, help="the seed melody: .abc, .mid or .musicxml")
+    compose.add_argument("--mode", default="compose", help="compose | continue | vary | harmonize | infill | restyle")
+    compose.add_argument("--bars", type=int, default=8, help="bars to write (continue: bars to add)")
+    compose.add_argument("--key", help="e.g. 'D minor', 'Bb'; default: from the words")
+    compose.add_argument("--tempo", type=float, help="quarter notes per minute")
+    compose.add_argument("--meter", help="e.g. 3/4, 6/8")
+    compose.add_argument("--style", help="folk, pop ballad, waltz, march, chorale, swing or bossa nova")
+    compose.add_argument("--candidates", type=int, default=1)
+    compose.add_argument("--seed", type=int, help="random seed; the same seed and options give the same music")
+    compose.add_argument("--variation", default="free", help="vary: rhythm | contour | free")
+    compose.add_argument("--span", help="infill: the bars to rewrite, e.g. 3-4")
+    compose.add_argument("--temperature", type=float, default=0.9)
     return parser
 
 
@@ -33,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     from musicui.core.errors import SeedError
 
     try:
-        return _render(args, service)
+        return _render(args, service) if args.command == "render" else _compose(args, service)
     except (SeedError, ValueError, OSError, RuntimeError) as error:
         print(f"musicui: {error}", file=sys.stderr)
         return 2
@@ -54,6 +72,42 @@ def _render(args: argparse.Namespace, service) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(data)
     print(f"wrote {args.output} ({len(data):,} bytes)")
+    return 0
+
+
+def _compose(args: argparse.Namespace, service) -> int:
+    from musicui.studio import compose
+
+    suffix = args.output.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise ValueError(f"cannot write '{suffix or args.output.name}': the output must end in {', '.join(OUTPUT_SUFFIXES)}")
+    lyrics = args.lyrics or ""
+    if lyrics and "\n" not in lyrics and len(lyrics) < 260 and Path(lyrics).is_file():
+        lyrics = Path(lyrics).read_text(encoding="utf-8")
+    seed_sheet = None
+    if args.seed_file is not None:
+        if not args.seed_file.is_file():
+            raise ValueError(f"no such seed file: {args.seed_file}")
+        seed_sheet = service.load_seed(args.seed_file.read_bytes(), args.seed_file.name)
+    span = None
+    if args.span:
+        try:
+            first, _, last = args.span.partition("-")
+            span = (int(first), int(last or first))
+        except ValueError:
+            raise ValueError(f"--span must look like 3-4, not {args.span!r}") from None
+    result = compose(args.text, seed_sheet=seed_sheet, lyrics=lyrics, mode=args.mode, bars=args.bars, key=args.key,
+                     tempo=args.tempo, meter=args.meter, style=args.style, candidates=args.candidates, seed=args.seed,
+                     variation=args.variation, span=span, temperature=args.temperature)
+    print(f"I heard: {result.heard}")
+    for notice in result.notices:
+        print(f"note: {notice}")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    for index, take in enumerate(result.takes):
+        path = args.output if len(result.takes) == 1 else args.output.with_name(
+            f"{args.output.stem}-{index + 1}{args.output.suffix}")
+        take.save(path)
+        print(f"wrote {path} ({take.style}, seed {take.seed})")
     return 0
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from musicui.core.abc import parse_abc, write_abc
-from musicui.core.arrangement import PlaybackSettings, basic_arrangement
+from musicui.core.arrangement import Arrangement, PlaybackSettings, basic_arrangement
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import LeadSheet
 from musicui.core.midi import arrangement_midi_bytes, read_midi
@@ -103,8 +103,11 @@ def view_for_suffix(suffix: str) -> str:
         raise ValueError(f"cannot write '{suffix}'; choose one of {', '.join(SUFFIX_VIEWS)}") from None
 
 
-def render(sheet: LeadSheet, settings: PlaybackSettings | None = None, want: tuple[str, ...] = VIEWS) -> RenderResult:
-    """Render the views asked for. Audio failure (no libfluidsynth) is reported, not raised."""
+def render(sheet: LeadSheet, settings: PlaybackSettings | None = None, want: tuple[str, ...] = VIEWS,
+           arrangement: Arrangement | None = None) -> RenderResult:
+    """Render the views asked for. Audio failure (no libfluidsynth) is reported, not raised.
+
+    ``arrangement`` (the arranger's, for a style) replaces the plain melody-and-chords playback."""
     import time
 
     from musicui.render import audio, pianoroll, sheet as sheet_view
@@ -123,7 +126,8 @@ def render(sheet: LeadSheet, settings: PlaybackSettings | None = None, want: tup
         result.timings[name] = now - clock
         clock = now
 
-    arrangement = basic_arrangement(sounding, replace(settings, transpose=0, tempo=None))
+    if arrangement is None:
+        arrangement = basic_arrangement(sounding, replace(settings, transpose=0, tempo=None))
     if "midi" in want or "audio" in want:
         result.midi = arrangement_midi_bytes(arrangement)
         lap("midi")

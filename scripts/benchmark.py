@@ -121,10 +121,108 @@ def bench_app(repeats: int) -> None:
                 client.predict(text, 0, 0, "Acoustic Grand Piano", "String Ensemble 1", True, api_name="/play")
                 trips.append(time.perf_counter() - begin)
             row(f"Play -> audio back: {label[:28]}", statistics.median(trips[1:]), "target <= 300 ms")
+        bench_compose_endpoint(client, repeats)
         row("app peak resident memory", f"{peak_rss_mb(process.pid):8.0f} MB")
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def bench_compose_endpoint(client, repeats: int) -> None:
+    """Click -> all four candidates back with their audio and MIDI, for compose and each seed mode."""
+    seed_abc = (EXAMPLES_DIR / "folk_auld_lang_syne.abc").read_text()
+    cases = [("compose", dict(text="a hopeful spring morning")), ("continue", dict(abc=seed_abc, bars=4)),
+             ("vary", dict(abc=seed_abc, variation="rhythm")), ("harmonize", dict(abc=seed_abc)),
+             ("infill", dict(abc=seed_abc, span_first=3, span_last=4)), ("restyle", dict(abc=seed_abc))]
+    for mode, options in cases:
+        values = dict(text="", lyrics="", abc="", mode=mode, bars=8, key="auto", tempo=0, meter="auto",
+                      style="auto", candidates=4, seed=1, variation="free", span_first=0, span_last=0)
+        values.update(options)
+        trips = []
+        for _ in range(max(2, repeats // 2) + 1):
+            begin = time.perf_counter()
+            client.predict(**values, api_name="/compose")
+            trips.append(time.perf_counter() - begin)
+        row(f"click -> 4 takes with audio: {mode}", statistics.median(trips[1:]), "target <= 2000 ms")
+
+
+def bench_studio(repeats: int) -> None:
+    """What the Compose button does, in process: the model and the audio of every idea (the page plays
+    them then: click -> first sound), then the sheets, rolls and MIDI (click -> all done)."""
+    from musicui.studio import compose
+
+    seed_sheet = parse_abc((EXAMPLES_DIR / "folk_auld_lang_syne.abc").read_text())
+    cases = [("compose", dict(text="a hopeful spring morning")),
+             ("lyrics", dict(text="a gentle song", lyrics="Twinkle twinkle little star\nHow I wonder what you are")),
+             ("continue", dict(seed_sheet=seed_sheet, mode="continue", bars=4)),
+             ("vary", dict(seed_sheet=seed_sheet, mode="vary", variation="rhythm")),
+             ("harmonize", dict(seed_sheet=seed_sheet, mode="harmonize")),
+             ("infill", dict(seed_sheet=seed_sheet, mode="infill", span=(3, 4))),
+             ("restyle", dict(seed_sheet=seed_sheet, mode="restyle"))]
+    compose("warm up", candidates=4, seed=0)
+    for name, options in cases:
+        sound, done = [], []
+        for seed in range(max(2, repeats // 2)):
+            start = time.perf_counter()
+            result = compose(candidates=4, seed=seed, **options)
+            for take in result.takes:
+                take.render(("audio",))
+            sound.append(time.perf_counter() - start)
+            for take in result.takes:
+                take.render(("midi", "svg", "png"))
+            done.append(time.perf_counter() - start)
+        row(f"click -> first sound, 4 ideas: {name}", statistics.median(sound), "target <= 2000 ms")
+        row(f"click -> all 4 done (sheets, rolls): {name}", statistics.median(done))
+
+
+def bench_generation(repeats: int) -> None:
+    """4 candidates x 8 bars: the studio's loop (grammar, guidance, KV cache) against transformers'
+    ``generate`` on the same model and the same number of new tokens."""
+    import torch
+
+    from musicui.model.composer import Composer, ComposeRequest
+    from musicui.model.sampler import SamplingParams
+    from musicui.model.text_encoder import shared_encoder
+
+    try:
+        composer = Composer.shared()
+    except FileNotFoundError as error:
+        row("generation", f"skipped: {error}")
+        return
+    prompt = "a hopeful spring morning"
+    composer.compose(ComposeRequest(text=prompt, bars=8, candidates=4))  # warm-up: encoder, caches
+    for guidance in (1.5, 1.0):
+        times, first_bar, tokens = [], [], []
+        for seed in range(repeats):
+            marks: dict[str, float] = {}
+            start = time.perf_counter()
+
+            def on_step(step, grammars, marks=marks, start=start):
+                if "bar" not in marks and all(g.bar >= 1 or g.finished for g in grammars):
+                    marks["bar"] = time.perf_counter() - start
+                return False
+
+            result = composer.compose(ComposeRequest(text=prompt, bars=8, candidates=4, on_step=on_step,
+                                                     sampling=SamplingParams(seed=seed, guidance=guidance)))
+            times.append(time.perf_counter() - start)
+            first_bar.append(marks.get("bar", times[-1]))
+            tokens.append(max(result.token_counts))
+        label = "with guidance" if guidance != 1.0 else "no guidance"
+        row(f"compose 4 x 8 bars, {label} (warm)", statistics.median(times), "target <= 1500 ms")
+        row(f"compose first bar of 4, {label}", statistics.median(first_bar), "target <= 300 ms")
+    new_tokens = int(statistics.median(tokens))
+    model, vocab = composer.model, composer.vocab
+    chosen = composer.plan(prompt)
+    prefix = torch.tensor([composer._head_ids(chosen, 8)] * 4)
+    encoded = shared_encoder().encode(prompt)
+    memory, memory_mask = model.project_text(encoded.states[None].expand(4, -1, -1), encoded.mask[None].expand(4, -1))
+    with torch.inference_mode():
+        def hf_generate():
+            model.gpt.generate(input_ids=prefix, encoder_hidden_states=memory, encoder_attention_mask=memory_mask,
+                               max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=True, top_p=0.95,
+                               pad_token_id=vocab.id("PAD"))
+        _, warm = timed(hf_generate, repeats)
+    row(f"transformers generate, 4 x {new_tokens} tokens, no grammar (warm)", warm)
 
 
 def main() -> None:
@@ -134,6 +232,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"musicui benchmark on {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
     bench_rendering(args.repeats)
+    bench_generation(args.repeats)
+    bench_studio(args.repeats)
     if not args.skip_app:
         bench_app(args.repeats)
     print("\n| measurement | value | target |\n| --- | --- | --- |")

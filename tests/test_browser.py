@@ -214,3 +214,35 @@ def test_upload_a_seed_file_and_a_broken_one(page, screenshots, tmp_path):
     assert abc_text(page) == kept  # the seed in the editor is untouched
     page.screenshot(path=str(screenshots / "08-bad-upload.png"), full_page=True)
     assert_no_event_errors(page)
+
+
+def test_compose_a_mood_hear_a_take_and_use_it_as_the_seed(page, screenshots):
+    seed_before = abc_text(page)
+    page.click("#mu-compose-tab-button")
+    page.fill("#compose-text textarea", "a hopeful spring morning")
+    page.click("#compose-button")
+    for index in range(4):
+        page.wait_for_selector(f"#compose-card-{index} audio[src]", state="attached", timeout=60_000)
+    assert page.locator("#compose-card-4").is_hidden()
+    heard = page.inner_text("#compose-heard")
+    assert "I heard:" in heard and "bpm" in heard, heard
+    page.wait_for_selector("#compose-card-3 .mu-sheet svg")  # the sheets follow the sound
+    page.screenshot(path=str(screenshots / "10-compose-four-ideas.png"), full_page=True)
+    page.click("#compose-audio-1 button[aria-label='Play']")  # the player takes the click (sound is not checked)
+    # Use it as the seed: the editor shows it, with the same notes.
+    title = page.inner_text("#compose-card-1 .mu-card-title")
+    page.click("#compose-use-1")
+    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('take 2')")
+    seed = parse_abc(abc_text(page))
+    assert seed.notes and str(seed.key) in title, (title, seed.key)
+    page.screenshot(path=str(screenshots / "11-take-as-seed.png"), full_page=True)
+    # Undo brings the user's own seed text back, exactly; the takes stay in the history.
+    page.click("#mu-compose-tab-button")
+    page.click("#compose-history-box button:has-text('Earlier takes')")
+    page.click("#seed-undo")
+    page.wait_for_function("t => document.querySelector('#abc-input textarea').value === t", arg=seed_before)
+    page.click("#mu-compose-tab-button")
+    page.click("#compose-history input")
+    assert page.locator("ul[role='listbox'] li").count() >= 4
+    page.keyboard.press("Escape")
+    assert_no_event_errors(page)

@@ -109,3 +109,155 @@ def test_explicit_words_are_honoured(text, key, meter, tempo):
 def test_vague_words_are_left_to_the_model():
     found = parse_explicit("Am I happy? music in a minor key")
     assert found.key is None and found.mode == "minor"
+
+
+@pytest.fixture(scope="module")
+def mini_corpus(tmp_path_factory) -> Path:
+    """A real corpus in miniature: 24 Essen and O'Neill's tunes, harmonized, analysed, captioned."""
+    from musicui.data.analysis import analyse
+    from musicui.data.build import write_jsonl_gz
+    from musicui.data.captions import captions_for
+    from musicui.data.harmonizer import harmonize
+    from musicui.data.tokenizer import canonical
+    from tests.helpers import corpus_tunes
+
+    folder = tmp_path_factory.mktemp("corpus")
+    records = []
+    for index, text in enumerate(corpus_tunes("essenFolksong/han1.abc", 14) + corpus_tunes("oneills1850/0001-0050.abc", 10)):
+        sheet = canonical(harmonize(parse_abc(text).slice_bars(0, 7)))
+        attrs = analyse(sheet)
+        controls = {"style": attrs.style, "tune_type": attrs.tune_type, "valence": attrs.valence_bin,
+                    "arousal": attrs.arousal_bin}
+        records.append({"id": f"t{index}", "sheet": sheet.to_dict(), "attributes": attrs.to_dict(), "controls": controls,
+                        "captions": captions_for(attrs, seed=0, key=f"t{index}")})
+    write_jsonl_gz(folder / "train.jsonl.gz", records[:18])
+    write_jsonl_gz(folder / "validation.jsonl.gz", records[18:])
+    LeadSheetTokenizer().save(folder)
+    return folder
+
+
+def test_tiny_config_trains_and_its_loss_falls(mini_corpus, tmp_path):
+    from musicui.model.config import get_config
+    from musicui.model.train import train
+
+    summary = train(get_config("tiny", max_steps=40, eval_every=20, eval_batches=1), mini_corpus, tmp_path / "run")
+    losses = [entry["valid_loss"] for entry in summary["history"]]
+    assert losses[0] > losses[-1] + 0.3, f"validation loss did not fall: {losses}"
+    assert (tmp_path / "run" / "model.safetensors").exists() and not list((tmp_path / "run").glob("*.pt"))
+
+    from musicui.model.composer import ComposeRequest, Composer
+
+    composer = Composer(tmp_path / "run")
+    result = composer.compose(ComposeRequest(text="a waltz in D minor at 90 bpm", bars=4, candidates=2))
+    for sheet in result.sheets:
+        assert str(sheet.meter) == "3/4" and sheet.key == Key("D", "minor") and sheet.tempo == 90
+        assert sheet.notes and sheet.num_bars <= 4
+
+
+def test_loading_refuses_pickles(tmp_path):
+    from musicui.model.checkpoint import refuse_pickles
+
+    (tmp_path / "model.pt").write_bytes(b"not really")
+    with pytest.raises(ValueError, match="pickle"):
+        refuse_pickles(tmp_path)
+
+
+def test_shipped_checkpoint_writes_a_valid_four_bar_tune():
+    from musicui.model.composer import DEFAULT_CHECKPOINT, ComposeRequest, Composer
+    from musicui.model.sampler import SamplingParams
+
+    assert (DEFAULT_CHECKPOINT / "model.safetensors").stat().st_size < 30 * 2**20
+    composer = Composer.shared()
+    result = composer.compose(ComposeRequest(text="a hopeful spring morning, in G major", bars=4, candidates=2,
+                                             sampling=SamplingParams(seed=7)))
+    assert result.plan.key == Key("G", "major")
+    for sheet in result.sheets:
+        assert sheet.notes and 3 <= sheet.num_bars <= 4
+        again = parse_abc(write_abc(sheet))
+        assert [(n.pitch, n.onset, n.duration) for n in again.notes] == [(n.pitch, n.onset, n.duration) for n in sheet.notes]
+    same = composer.compose(ComposeRequest(text="a hopeful spring morning, in G major", bars=4, candidates=2,
+                                           sampling=SamplingParams(seed=7)))
+    assert [s.notes for s in same.sheets] == [s.notes for s in result.sheets], "the same seed gives the same tunes"
+
+
+def _body_tokens(abc: str) -> tuple[list[str], int, int]:
+    sheet = parse_abc(abc)
+    ids = VOCAB.tokenizer.encode(sheet, {"style": "folk", "tune_type": "", "valence": "mid", "arousal": "mid"})
+    tokens = VOCAB.tokenizer.ids_to_tokens(ids)
+    body = tokens[tokens.index("SEP") + 1:]
+    return body, round(sheet.bar_beats * GRID), sheet.num_bars
+
+
+SEED_ABC = "X:1\nT:t\nM:3/4\nL:1/8\nK:G\n\"G\"G2 B2 d2|\"C\"e4 d2|\"D7\"c2 A2 F2|\"G\"G6|B2 d2 g2|f2 e2 d2|c2 A2 F2|G6|]\n"
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_harmonize_template_keeps_every_melody_token_and_parses(seed):
+    body, bar_ticks, bars = _body_tokens(SEED_ABC)
+    melody = [t for t in body if not t.startswith(("Root_", "Qual_", "Bass_", "Pos_"))]
+    constraints = Constraints(bars=bars, bar_ticks=bar_ticks, pulse_ticks=GRID, melody_template=melody)
+    out = VOCAB.tokenizer.ids_to_tokens(random_walk(constraints, random.Random(seed)))
+    assert [t for t in out if not t.startswith(("Root_", "Qual_", "Bass_", "Pos_"))] == melody
+    head = ["BOS", "Key_7", "Mode_major", "Meter_3/4", "Tempo_100", "Length_1", "SEP"]
+    sheet = VOCAB.tokenizer.decode([VOCAB.id(t) for t in head + out])
+    assert [(n.pitch, n.onset, n.duration) for n in sheet.notes] == \
+        [(n.pitch, n.onset, n.duration) for n in parse_abc(SEED_ABC).notes]
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10**6))
+def test_contour_variation_keeps_the_rhythm_and_the_ups_and_downs(seed):
+    body, bar_ticks, bars = _body_tokens(SEED_ABC)
+    pitches = [n.pitch for n in parse_abc(SEED_ABC).notes]
+    contour = [0] + [(b > a) - (b < a) for a, b in zip(pitches, pitches[1:])]
+    constraints = Constraints(bars=bars, bar_ticks=bar_ticks, pulse_ticks=GRID, rhythm_template=body,
+                              contour=contour, scale_pcs=Key("G", "major").scale_pcs)
+    out = VOCAB.tokenizer.ids_to_tokens(random_walk(constraints, random.Random(seed)))
+    free = ("Pitch_", "Root_", "Qual_", "Bass_")  # a variation may change the pitches and the chords
+    assert [t for t in out if not t.startswith(free)] == [t for t in body if not t.startswith(free)]
+    new = [int(t[6:]) for t in out if t.startswith("Pitch_")]
+    low, high = constraints.pitch_range
+    in_scale = [p for p in range(low, high + 1) if p % 12 in constraints.scale_pcs]
+    for a, b, way in zip(new, new[1:], contour[1:]):
+        # the direction is kept unless the range leaves no pitch that way
+        assert (b > a) - (b < a) == way or (way > 0 and a == max(in_scale)) or (way < 0 and a == min(in_scale))
+
+
+def test_tonal_prior_pulls_toward_the_key_chord_tones_and_home():
+    from musicui.model.grammar import TonalPrior, bias_for
+
+    prior = TonalPrior(tonic_pc=9, minor=True)  # A minor
+    constraints = Constraints(bars=2, bar_ticks=4 * GRID, pulse_ticks=GRID, tonal=prior)
+    state = GrammarState(FAMILIES, constraints)
+    for token in ("Bar", "Root_4", "Qual_7"):
+        state.advance(VOCAB.id(token))
+    row = bias_for([state], len(VOCAB))[0]
+    a, c, gsharp, b_flat = (row[VOCAB.id(f"Pitch_{p}")] for p in (69, 72, 68, 70))
+    assert a > b_flat and c > b_flat, "the tonic and the minor third lean in"
+    assert gsharp > b_flat, "on the beat, a tone of E7 leans in too"
+    for token in ("Pitch_69", "Dur_12", "Bar"):
+        state.advance(VOCAB.id(token))
+    last_bar = bias_for([state], len(VOCAB))[0]
+    assert last_bar[VOCAB.id("Root_9")] > last_bar[VOCAB.id("Root_2")], "the last bar goes home"
+    assert last_bar[VOCAB.id("Pitch_69")] > last_bar[VOCAB.id("Pitch_71")], "the tonic, even just after it sounded"
+
+
+def test_shipped_checkpoint_harmonizes_varies_and_remakes_one_take():
+    from musicui.model.composer import ComposeRequest, Composer
+    from musicui.model.sampler import SamplingParams
+
+    composer = Composer.shared()
+    seed_sheet = parse_abc(SEED_ABC)
+    harmonized = composer.compose(ComposeRequest(candidates=2, melody_of=seed_sheet, sampling=SamplingParams(seed=3)))
+    for sheet in harmonized.sheets:
+        assert [(n.pitch, n.onset, n.duration) for n in sheet.notes] == \
+            [(n.pitch, n.onset, n.duration) for n in seed_sheet.notes]
+        assert sheet.chords, "the model wrote chords"
+    varied = composer.compose(ComposeRequest(candidates=2, rhythm_of=seed_sheet, contour_of=seed_sheet,
+                                             sampling=SamplingParams(seed=3)))
+    for sheet in varied.sheets:
+        assert [(n.onset, n.duration) for n in sheet.notes] == [(n.onset, n.duration) for n in seed_sheet.notes]
+    both = composer.compose(ComposeRequest(text="a jig", bars=4, candidates=2, sampling=SamplingParams(seed=11)))
+    alone = composer.compose(ComposeRequest(text="a jig", bars=4, candidates=1, sampling=SamplingParams(seed=12)))
+    assert alone.sheets[0].notes == both.sheets[1].notes, "take k is remade alone with seed + k"

@@ -78,6 +78,18 @@ class Arrangement:
         return next((p for p in self.parts if p.name == name), None)
 
 
+def check_program(value, what: str) -> None:
+    if not isinstance(value, int) or not 0 <= value <= 127:
+        raise ValueError(f"{what} must be a GM program number 0-127, not {value!r}")
+
+
+def check_tempo_and_transpose(tempo: float | None, transpose: int) -> None:
+    if tempo is not None and not 20 <= tempo <= 400:
+        raise ValueError(f"tempo {tempo} bpm is outside 20-400")
+    if not isinstance(transpose, int) or not -24 <= transpose <= 24:
+        raise ValueError(f"transpose must be a whole number of semitones in -24..24, not {transpose!r}")
+
+
 @dataclass(frozen=True)
 class PlaybackSettings:
     melody_program: int = 0  # Acoustic Grand Piano: clear attacks for the tune
@@ -89,13 +101,8 @@ class PlaybackSettings:
 
     def __post_init__(self) -> None:
         for name in ("melody_program", "chord_program"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or not 0 <= value <= 127:
-                raise ValueError(f"{name.replace('_', ' ')} must be a GM program number 0-127, not {value!r}")
-        if self.tempo is not None and not 20 <= self.tempo <= 400:
-            raise ValueError(f"tempo {self.tempo} bpm is outside 20-400")
-        if not isinstance(self.transpose, int) or not -24 <= self.transpose <= 24:
-            raise ValueError(f"transpose must be a whole number of semitones in -24..24, not {self.transpose!r}")
+            check_program(getattr(self, name), name.replace("_", " "))
+        check_tempo_and_transpose(self.tempo, self.transpose)
         if not 0 < self.chord_volume <= 1:
             raise ValueError(f"chord volume {self.chord_volume} is outside (0, 1]")
 

@@ -228,3 +228,23 @@ def _spell_in_key(part: stream.Part, sheet_key: Key) -> None:
             name, _, octave = spell_pitch(n.pitch.midi, sheet_key)
             n.pitch.name = name.replace("b", "-") if len(name) > 1 else name
             n.pitch.octave = octave
+
+
+@lru_cache(maxsize=2048)
+def roman_numeral(symbol: str, sheet_key: Key) -> str:
+    """The chord's Roman numeral in the key, as music21 analyses it: 'V7' for G7 in C major, 'iv' for Dm in A minor."""
+    from music21 import roman
+
+    mode = "minor" if sheet_key.mode in ("minor", "dorian", "phrygian", "locrian") else "major"
+    tonic = sheet_key.tonic.replace("b", "-") if len(sheet_key.tonic) > 1 else sheet_key.tonic
+    try:
+        chord = _chord_symbol(symbol)
+    except Exception:
+        return "?"
+    numeral = roman.romanNumeralFromChord(chord, key.Key(tonic, mode))
+    seventh = numeral.isSeventh()
+    quality = ("ø" if numeral.isHalfDiminishedSeventh() else "o" if numeral.isDiminishedTriad() or
+               numeral.isDiminishedSeventh() else "+" if numeral.isAugmentedTriad() else "")
+    inversion = (("7", "65", "43", "42") if seventh else ("", "6", "64"))[min(numeral.inversion(), 3 if seventh else 2)]
+    alteration = numeral.frontAlterationString.replace("-", "b")
+    return f"{alteration}{numeral.romanNumeralAlone}{quality}{inversion}"

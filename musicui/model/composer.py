@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,13 +20,14 @@ from musicui.model.attributes import AttributeHead, Plan, plan
 from musicui.model.checkpoint import load_weights, refuse_pickles
 from musicui.model.dataset import MIDDLE, SUFFIX_END, INFILL, ModelVocab, split_bars
 from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
-from musicui.model.grammar import Constraints, GrammarState, Phrase, TokenFamilies
+from musicui.model.grammar import Constraints, GrammarState, Phrase, TokenFamilies, TonalPrior
 from musicui.model.sampler import SamplingParams, sample
 from musicui.model.text_encoder import shared_encoder
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CHECKPOINT = REPO / "checkpoints" / "musicui-small"
 MAX_BARS = 32
+MINOR_MODES = ("minor", "dorian", "phrygian", "locrian")
 
 
 @dataclass
@@ -37,10 +39,14 @@ class ComposeRequest:
     overrides: dict = field(default_factory=dict)  # tonic/mode/meter/tempo/style/tune_type/valence/arousal
     sampling: SamplingParams = field(default_factory=SamplingParams)
     stay_in_key: bool = True
+    tonal_prior: bool = True  # lean toward the key's tonal centre, chord tones on the beat, a home ending
     phrases: list[Phrase] = field(default_factory=list)  # lyrics: exact note counts
     prefix: LeadSheet | None = None  # continue this seed
     infill: tuple[LeadSheet, int, int] | None = None  # (seed, first bar, stop bar) to rewrite
     rhythm_of: LeadSheet | None = None  # vary: keep this rhythm
+    contour_of: LeadSheet | None = None  # vary with rhythm_of: keep this melody's ups and downs too
+    melody_of: LeadSheet | None = None  # harmonize: keep this melody exactly, write new chords
+    on_step: Callable[[int, list[GrammarState]], bool] | None = None  # progress; return True to stop
 
 
 @dataclass
@@ -98,7 +104,8 @@ class Composer:
             raise ValueError(f"bars must be 1-{MAX_BARS}, not {request.bars}")
         if not 1 <= request.candidates <= 8:
             raise ValueError(f"candidates must be 1-8, not {request.candidates}")
-        seed_sheet = request.prefix or (request.infill[0] if request.infill else None) or request.rhythm_of
+        seed_sheet = (request.prefix or (request.infill[0] if request.infill else None) or request.rhythm_of
+                      or request.melody_of)
         overrides = dict(request.overrides)
         if seed_sheet is not None:  # a seed fixes key, meter and tempo
             overrides.update(tonic=seed_sheet.key.tonic_pc, mode=seed_sheet.key.mode, meter=str(seed_sheet.meter),
@@ -107,7 +114,7 @@ class Composer:
         pickup = seed_sheet.pickup if seed_sheet is not None else 0.0
         total_bars = request.bars
         head = self._head_ids(chosen, total_bars, pickup)
-        prefix, suffix, first_bar, template = head, [], 0, None
+        prefix, suffix, first_bar, template, melody, contour = head, [], 0, None, None, None
         if request.prefix is not None:
             seed_head, seed_bars = split_bars(self.tokenizer.encode(request.prefix, chosen.controls()), self.vocab)
             total_bars = len(seed_bars) + request.bars
@@ -131,17 +138,43 @@ class Composer:
             head = self._head_ids(chosen, total_bars, pickup)
             prefix = head
             template = self.vocab.tokenizer.ids_to_tokens([t for bar in seed_bars for t in bar]) + ["EOS"]
+            if request.contour_of is not None:
+                pitches = [n.pitch for n in request.contour_of.notes]
+                contour = [0] + [(b > a) - (b < a) for a, b in zip(pitches, pitches[1:])]
+        elif request.melody_of is not None:
+            _, seed_bars = split_bars(self.tokenizer.encode(request.melody_of, chosen.controls()), self.vocab)
+            total_bars = len(seed_bars)
+            prefix = head = self._head_ids(chosen, total_bars, pickup)
+            tokens = self.vocab.tokenizer.ids_to_tokens([t for bar in seed_bars for t in bar])
+            melody = [t for t in tokens if not t.startswith(("Root_", "Qual_", "Bass_", "Pos_"))] + ["EOS"]
         bar_ticks = round(chosen.meter.bar_beats * GRID)
+        # a first note written without its length repeats the fixed part's last note: tell the grammar
+        fixed_part = prefix[: prefix.index(self.vocab.id(INFILL))] if request.infill is not None else prefix
+        before = self.tokenizer.decode([i for i in fixed_part if i < len(self.tokenizer.vocab)])
+        previous_ticks = round(before.notes[-1].duration * GRID) if before.notes else GRID // 2
         constraints = Constraints(bars=total_bars, bar_ticks=bar_ticks, pulse_ticks=round(chosen.meter.pulse_beats * GRID),
                                   pickup_ticks=round(pickup * GRID),
-                                  scale_pcs=chosen.key.scale_pcs if request.stay_in_key else None,
-                                  phrases=list(request.phrases), rhythm_template=template, first_bar=first_bar)
+                                  scale_pcs=chosen.key.scale_pcs if request.stay_in_key and melody is None else None,
+                                  phrases=list(request.phrases), rhythm_template=template, first_bar=first_bar,
+                                  contour=contour, melody_template=melody, previous_note_ticks=previous_ticks,
+                                  tonal=TonalPrior(chosen.key.tonic_pc, chosen.key.mode in MINOR_MODES)
+                                  if request.tonal_prior else None)
+        # what the model must hold at once: the prompt, the fixed tokens, ~16 tokens for each new bar
+        fixed = len(template or melody or []) + len(prefix)
+        needed = fixed + 16 * (total_bars - first_bar if template is None and melody is None else 0) + 8
+        room = self.model.config.n_positions
+        if needed > room:
+            raise ValueError(f"the seed is too long for the model to work on at once (about {needed} tokens; it "
+                             f"holds {room}): use a shorter seed, e.g. 8-16 bars")
         grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates)]
         encoded = shared_encoder().encode(request.text) if request.text.strip() else None
         states = encoded.states if encoded is not None else torch.zeros(1, 384)
         mask = encoded.mask if encoded is not None else torch.zeros(1, dtype=torch.bool)
         with self.lock:
-            outputs = sample(self.model, prefix, states, mask, grammars, request.sampling)
+            if torch.cuda.is_available() and next(self.model.parameters()).device.type != "cuda":
+                self.model.to("cuda")  # a GPU attached now (ZeroGPU) or from the start
+            progress = (lambda step, _: request.on_step(step, grammars)) if request.on_step else None
+            outputs = sample(self.model, prefix, states, mask, grammars, request.sampling, progress)
         sheets = []
         for generated in outputs:
             body = [t for t in generated if t != self.vocab.id("EOS")]

@@ -8,10 +8,12 @@ template (vary the pitches, keep the rhythm). Every sequence the sampler can pro
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import torch
 
+from musicui.core.chords import QUALITIES
 from musicui.core.leadsheet import GRID
 from musicui.model.dataset import ModelVocab
 
@@ -20,10 +22,19 @@ SIXTEENTH = GRID // 4
 
 @dataclass
 class Phrase:
-    """Bars [first_bar, stop_bar) must hold exactly ``notes`` notes (one per lyric syllable)."""
+    """Bars [first_bar, stop_bar) must hold exactly ``notes`` notes (one per lyric syllable).
+
+    ``stresses`` (one per note, optional) softly puts stressed syllables on the beat and ends the
+    phrase on a long note."""
     first_bar: int
     stop_bar: int
     notes: int
+    stresses: tuple[bool, ...] = ()
+
+
+STRESS_ON_BEAT = 2.5  # log-odds for a duration that lands a stressed syllable on a beat
+UNSTRESSED_OFF_BEAT = 0.5  # ... and an unstressed one off it
+LONG_PHRASE_END = 1.5  # a phrase's last note lasts a beat or more
 
 
 @dataclass
@@ -36,8 +47,36 @@ class Constraints:
     pitch_range: tuple[int, int] = (48, 93)
     phrases: list[Phrase] = field(default_factory=list)
     rhythm_template: list[str] | None = None  # body tokens whose non-pitch tokens are kept
+    contour: list[int] | None = None  # with a rhythm template: -1/0/1, each note's direction from the one before
+    melody_template: list[str] | None = None  # harmonize: these melody tokens exactly, chords free between them
     first_bar: int = 0  # bar index where generation starts (continuation and infill)
     min_note_ticks: int = SIXTEENTH
+    tonal: TonalPrior | None = None  # soft pulls toward the key, the chord and a home ending
+    previous_note_ticks: int = GRID // 2  # the length a note without a Dur repeats (the fixed prefix's last)
+
+
+@dataclass(frozen=True)
+class TonalPrior:
+    """Soft preferences added to the model's logits (log-odds), so the music says its key clearly:
+    pitches weighted by the Krumhansl-Kessler profile of the key, chord tones on the beat, the tonic
+    (note and chord) in the last bar. The grammar's hard rules still decide what is allowed."""
+    tonic_pc: int
+    minor: bool
+    key_weight: float = 1.5
+    chord_tone_weight: float = 1.2
+    home_weight: float = 4.0
+    third_weight: float = 1.0  # minor: the minor third tells it from the parallel major, so sound it
+    repeat_penalty: float = 1.5  # per repetition of the same pitch in a row (no droning)
+    bar_chord_weight: float = 2.0  # a chord at the start of each bar, so the harmony moves with the tune
+
+    def pitch_class_bias(self) -> list[float]:
+        from musicui.data.analysis import KK_MAJOR, KK_MINOR
+
+        profile = KK_MINOR if self.minor else KK_MAJOR
+        mean = sum(profile) / 12
+        third = (self.tonic_pc + 3) % 12 if self.minor else None
+        return [self.key_weight * math.log(profile[(pc - self.tonic_pc) % 12] / mean)
+                + (self.third_weight if pc == third else 0.0) for pc in range(12)]
 
 
 class TokenFamilies:
@@ -58,8 +97,37 @@ class TokenFamilies:
         self.root = family("Root_")
         self.bass = family("Bass_")
         self.qual = [i for i, t in enumerate(tokens) if t.startswith("Qual_")]
+        self.qual_intervals = {i: QUALITIES["" if t[5:] == "maj" else t[5:]] for i, t in enumerate(tokens)
+                               if t.startswith("Qual_") and ("" if t[5:] == "maj" else t[5:]) in QUALITIES}
         self.bar, self.rest, self.eos = vocab.id("Bar"), vocab.id("Rest"), vocab.id("EOS")
         self.by_id = {i: t for i, t in enumerate(tokens)}
+        self._prior_tables: dict[TonalPrior, PriorTables] = {}
+
+    def prior_tables(self, prior: TonalPrior) -> PriorTables:
+        if prior not in self._prior_tables:
+            self._prior_tables[prior] = PriorTables(self, prior)
+        return self._prior_tables[prior]
+
+
+class PriorTables:
+    """A tonal prior laid out over one vocabulary: the key's pull on every pitch token, the pitch ids
+    of each pitch class, and the home chord's qualities."""
+
+    def __init__(self, families: TokenFamilies, prior: TonalPrior) -> None:
+        by_pc = prior.pitch_class_bias()
+        self.key = torch.zeros(families.size)
+        for pitch, token_id in families.pitch.items():
+            self.key[token_id] = by_pc[pitch % 12]
+        for pc, token_id in families.root.items():  # chord roots lean the same way, more gently
+            self.key[token_id] = 0.5 * by_pc[pc]
+        self.pitch_ids = [torch.tensor([i for p, i in families.pitch.items() if p % 12 == pc], dtype=torch.long)
+                          for pc in range(12)]
+        self.root_ids = torch.tensor(list(families.root.values()), dtype=torch.long)
+        third = 3 if prior.minor else 4
+        self.home_quality = torch.zeros(families.size)
+        for token_id, steps in families.qual_intervals.items():
+            if third in steps:
+                self.home_quality[token_id] = prior.home_weight
 
 
 class GrammarState:
@@ -71,13 +139,15 @@ class GrammarState:
         self.bar_start = self.bar_end = self._bar_start(constraints.first_bar)
         self.cursor = self.bar_end
         self.note_start = self.note_end = self.cursor
-        self.prev_dur = GRID // 2
+        self.prev_dur = constraints.previous_note_ticks
         self.pending: str | None = None  # "note_dur", "rest_dur", "qual", "bass", "root"
         self.chord_ticks: set[int] = set()
         self.root: int | None = None
+        self.chord_pcs: set[int] = set()
         self.finished = False
         self.template_index = 0
         self.notes_in_bar: dict[int, int] = {}
+        self.pitches: list[int] = []
 
     # --- bar geometry --------------------------------------------------------------------
     def _bar_start(self, bar: int) -> int:
@@ -120,6 +190,8 @@ class GrammarState:
     def allowed(self) -> list[int]:
         if self.finished:
             return [self.f.eos]
+        if self.c.melody_template is not None:
+            return self._melody_allowed()
         if self.c.rhythm_template is not None and self.template_index < len(self.c.rhythm_template):
             return self._template_allowed(self.c.rhythm_template[self.template_index])
         if self.pending == "qual":
@@ -183,7 +255,14 @@ class GrammarState:
 
     def _template_allowed(self, token: str) -> list[int]:
         if token.startswith("Pitch_"):
-            return [i for p, i in self.f.pitch.items() if self._pitch_ok(p)]
+            pitches = [(p, i) for p, i in self.f.pitch.items() if self._pitch_ok(p)]
+            index = len(self.pitches)
+            if self.c.contour is not None and 0 < index < len(self.c.contour):
+                last, way = self.pitches[-1], self.c.contour[index]
+                shaped = [i for p, i in pitches if (p > last) - (p < last) == way]
+                if shaped:  # the contour wins unless the range or the key leaves no such pitch
+                    return shaped
+            return [i for _, i in pitches]
         if token.startswith("Root_"):
             return self._roots()
         if token.startswith("Qual_"):
@@ -192,10 +271,84 @@ class GrammarState:
             return list(self.f.bass.values())
         return [self.f.vocab.id(token)]
 
+    def _melody_allowed(self) -> list[int]:
+        """Harmonize: the next melody token as written, or a chord at the cursor (or under the held note)."""
+        template = self.c.melody_template
+        written = self.f.vocab.id(template[self.template_index] if self.template_index < len(template) else "EOS")
+        if self.pending == "qual":
+            return self.f.qual
+        if self.pending == "root":
+            return self._roots()
+        if self.pending == "rest_dur" or (self.pending == "note_dur" and self.f.by_id[written].startswith("Dur_")):
+            return [written]
+        ids = [i for pc, i in self.f.bass.items() if pc != self.root] if self.pending == "bass" else []
+        chords = [i for i in self._events() if self.f.by_id[i].startswith(("Root_", "Pos_"))]
+        cursor = self.note_start + self.prev_dur if self.pending == "note_dur" else self.cursor
+        if cursor < self.note_end:  # under a held note: more chords, or back to where it ends
+            return ids + chords
+        return ids + [written] + chords
+
+    def bias(self) -> torch.Tensor | None:
+        """(vocab,) log-odds from the soft preferences at this point (masked tokens ignore them)."""
+        tonal, words = self._tonal_bias(), self._stress_bias()
+        if words is None:
+            return tonal
+        return words if tonal is None else tonal + words
+
+    def _stress_bias(self) -> torch.Tensor | None:
+        """Lyrics: choose the sung note's length so the next syllable's stress meets the beat. A token
+        other than a Dur keeps the previous length, so it is scored as that length."""
+        phrase = self._phrase()
+        if self.pending != "note_dur" or phrase is None or not phrase.stresses:
+            return None
+        sung = self._phrase_notes_so_far(phrase)  # this note included
+
+        def score(ticks: int) -> float:
+            if sung >= phrase.notes:  # the phrase's last note
+                return LONG_PHRASE_END if ticks >= self.c.pulse_ticks else 0.0
+            if sung >= len(phrase.stresses):
+                return 0.0
+            on_beat = (self.note_start + ticks - self.bar_start) % self.c.pulse_ticks == 0
+            return (STRESS_ON_BEAT if on_beat else 0.0) if phrase.stresses[sung] else \
+                (UNSTRESSED_OFF_BEAT if not on_beat else 0.0)
+
+        row = torch.full((self.f.size,), score(self.prev_dur))
+        for ticks, token_id in self.f.dur.items():
+            row[token_id] = score(ticks)
+        return row
+
+    def _tonal_bias(self) -> torch.Tensor | None:
+        prior = self.c.tonal
+        if prior is None or self.finished:
+            return None
+        tables = self.f.prior_tables(prior)
+        if self.pending == "qual":  # the home chord in its mode: Am, not A, in A minor
+            return tables.home_quality if self.root == prior.tonic_pc else None
+        row = tables.key.clone()
+        if self.pending not in ("root", "rest_dur"):
+            onset = self.note_start + self.prev_dur if self.pending == "note_dur" else self.cursor
+            if (onset - self.bar_start) % self.c.pulse_ticks == 0:
+                for pc in self.chord_pcs:
+                    row[tables.pitch_ids[pc]] += prior.chord_tone_weight
+            if self.pitches:
+                last = self.pitches[-1]
+                run = next((k for k, p in enumerate(reversed(self.pitches)) if p != last), len(self.pitches))
+                if last in self.f.pitch:
+                    row[self.f.pitch[last]] -= prior.repeat_penalty * run
+        if self.pending is None and self.cursor == self.bar_start and self.cursor not in self.chord_ticks:
+            row[tables.root_ids] += prior.bar_chord_weight
+        if self.bar >= self.c.bars - 1:  # the last bar: home
+            row[tables.pitch_ids[prior.tonic_pc]] += prior.home_weight
+            row[self.f.root[prior.tonic_pc]] = prior.home_weight
+        return row
+
     # --- moving on -----------------------------------------------------------------------
     def advance(self, token_id: int) -> None:
         token = self.f.by_id[token_id]
-        if self.c.rhythm_template is not None and self.template_index < len(self.c.rhythm_template):
+        if self.c.melody_template is not None:
+            if self.template_index < len(self.c.melody_template) and token == self.c.melody_template[self.template_index]:
+                self.template_index += 1
+        elif self.c.rhythm_template is not None and self.template_index < len(self.c.rhythm_template):
             self.template_index += 1
         if self.pending == "note_dur" and not token.startswith("Dur_"):
             self._end_note(self.prev_dur)
@@ -209,6 +362,7 @@ class GrammarState:
             self.chord_ticks = set()
             self.pending = None
         elif token.startswith("Pitch_"):
+            self.pitches.append(int(token[6:]))
             self.note_start = self.cursor
             self.notes_in_bar[self.bar] = self.notes_in_bar.get(self.bar, 0) + 1
             self.pending = "note_dur"
@@ -229,6 +383,7 @@ class GrammarState:
             self.chord_ticks.add(self.cursor)
             self.pending = "qual"
         elif token.startswith("Qual_"):
+            self.chord_pcs = {(self.root + i) % 12 for i in self.f.qual_intervals.get(token_id, (0, 4, 7))}
             self.pending = "bass"
         elif token.startswith("Bass_"):
             self.pending = None
@@ -240,6 +395,14 @@ class GrammarState:
         self.note_end = self.note_start + ticks
         self.cursor = self.note_end
         self.pending = None
+
+
+def bias_for(states: list[GrammarState], vocab_size: int) -> torch.Tensor | None:
+    """(batch, vocab) additive logits from each state's soft preferences, or None when none has any."""
+    if all(state.c.tonal is None and not any(p.stresses for p in state.c.phrases) for state in states):
+        return None
+    rows = [state.bias() for state in states]
+    return torch.stack([torch.zeros(vocab_size) if row is None else row for row in rows])
 
 
 def mask_for(states: list[GrammarState], vocab_size: int) -> torch.Tensor:

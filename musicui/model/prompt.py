@@ -25,6 +25,15 @@ TEMPO_WORDS = {  # Italian markings a musician may type, with a typical bpm
     "allegro": 132, "vivace": 152, "presto": 176,
 }
 # Style words that also fix the meter (a waltz is in 3, a jig in 6/8).
+# Meter words: 'common time', 'three-four time', 'in three', 'six-eight'.
+METER_WORDS = {
+    "common time": "4/4", "four beats to the bar": "4/4", "four-four": "4/4", "cut time": "2/2",
+    "alla breve": "2/2", "duple time": "2/4", "two-four": "2/4", "march time": "2/4", "three-four": "3/4",
+    "waltz time": "3/4", "three beats to the bar": "3/4", "in three": "3/4", "triple time": "3/4",
+    "six-eight": "6/8", "six eight": "6/8", "compound duple": "6/8", "nine-eight": "9/8", "slip-jig time": "9/8",
+    "twelve-eight": "12/8", "two beats to the bar": "2/4", "四四拍": "4/4", "三拍子": "3/4", "四拍子": "4/4",
+    "二拍子": "2/4", "3/4拍": "3/4",
+}
 STYLE_METERS = {"waltz": "3/4", "minuet": "3/4", "mazurka": "3/4", "jig": "6/8", "slip jig": "9/8",
                 "march": "2/4", "reel": "4/4", "hornpipe": "4/4", "polka": "2/4", "圆舞曲": "3/4", "进行曲": "2/4"}
 
@@ -36,6 +45,7 @@ class ExplicitAttributes:
     meter: Meter | None = None
     style_word: str | None = None
     mode: str | None = None  # also set when only the mode is named ('in a minor key')
+    meter_named: bool = False  # the meter itself was written ('3/4', 'waltz time'), not implied by a dance
 
     def named(self) -> list[str]:
         return [name for name in ("key", "tempo", "meter") if getattr(self, name) is not None]
@@ -76,9 +86,48 @@ def parse_explicit(text: str) -> ExplicitAttributes:
         except ValueError:
             continue
     lowered = text.lower()
+    if meter is None:
+        for words in sorted(METER_WORDS, key=len, reverse=True):
+            if words in lowered:
+                meter = Meter.parse(METER_WORDS[words])
+                break
+    named = meter is not None
     for word in sorted(STYLE_METERS, key=len, reverse=True):
         if re.search(rf"\b{word}e?s?\b" if word.isascii() else word, lowered):
             style = word
             meter = meter or Meter.parse(STYLE_METERS[word])
             break
-    return ExplicitAttributes(key, tempo, meter, style, mode or (key.mode if key else None))
+    return ExplicitAttributes(key, tempo, meter, style, mode or (key.mode if key else None), named)
+
+
+# The English text encoder reads Chinese poorly (most characters are unknown pieces), so common
+# mood and scene words are glossed in English before encoding; the Chinese stays in the prompt.
+CHINESE_GLOSSARY = {
+    "春天": "spring", "春": "spring", "夏天": "summer", "夏": "summer", "秋天": "autumn", "秋": "autumn",
+    "冬天": "winter", "冬": "winter", "早晨": "morning", "清晨": "early morning", "早上": "morning",
+    "黄昏": "dusk", "傍晚": "evening", "夜晚": "night", "夜": "night", "月亮": "moon", "月光": "moonlight",
+    "星星": "stars", "太阳": "sun", "阳光": "sunshine", "雨": "rain", "雪": "snow", "风": "wind", "海": "sea",
+    "山": "mountain", "河": "river", "草原": "grassland", "花": "flowers", "森林": "forest", "故乡": "hometown",
+    "家乡": "hometown", "希望": "hopeful", "快乐": "happy", "欢乐": "joyful", "开心": "cheerful", "高兴": "glad",
+    "幸福": "blissful", "温暖": "warm", "温柔": "tender", "甜蜜": "sweet", "宁静": "calm peaceful",
+    "平静": "calm", "安静": "quiet", "悲伤": "sad", "伤心": "sad", "忧伤": "melancholy", "孤独": "lonely",
+    "寂寞": "lonely", "思念": "longing", "怀念": "nostalgic", "离别": "farewell", "眼泪": "tears",
+    "愤怒": "angry", "激动": "excited", "热闹": "lively festive", "节日": "festival", "庆祝": "celebration",
+    "舞": "dance", "跳舞": "dance", "摇篮曲": "lullaby", "催眠曲": "lullaby", "民歌": "folk song",
+    "民谣": "folk song", "儿歌": "children's song", "情歌": "love song", "爱": "love", "爱情": "love",
+    "进行曲": "march", "圆舞曲": "waltz", "赞美诗": "hymn chorale", "慢": "slow", "快": "fast",
+    "轻快": "light and lively", "缓慢": "slow", "雄壮": "majestic", "神秘": "mysterious", "梦": "dreamy",
+    "新年": "new year festive", "婚礼": "wedding", "告别": "farewell", "英雄": "heroic", "战斗": "battle",
+}
+
+
+def english_gloss(text: str) -> str:
+    """English glosses of the Chinese mood and scene words in ``text``, put before it."""
+    if not re.search(r"[\u3400-\u9fff]", text):
+        return text
+    found, rest = [], text
+    for word in sorted(CHINESE_GLOSSARY, key=len, reverse=True):
+        if word in rest:
+            found.append(CHINESE_GLOSSARY[word])
+            rest = rest.replace(word, " ")
+    return f"{' '.join(dict.fromkeys(found))} — {text}" if found else text

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 
 from musicui.model.decoder import LeadSheetDecoder
-from musicui.model.grammar import GrammarState, mask_for
+from musicui.model.grammar import GrammarState, bias_for, mask_for
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ def sample(model: LeadSheetDecoder, prefix: list[int], text_states: torch.Tensor
     text_states: (tokens, 384) for one prompt, shared by every candidate."""
     batch = len(grammars)
     device = next(model.parameters()).device
-    generator = torch.Generator(device="cpu").manual_seed(params.seed)
+    # candidate k draws from its own generator seeded seed + k, so one take can be remade on its own
+    generators = [torch.Generator(device="cpu").manual_seed(params.seed + row) for row in range(batch)]
     guided = params.guidance != 1.0
     states = text_states.unsqueeze(0).expand(batch, -1, -1)
     mask = text_mask.unsqueeze(0).expand(batch, -1)
@@ -54,20 +55,25 @@ def sample(model: LeadSheetDecoder, prefix: list[int], text_states: torch.Tensor
     input_ids = torch.tensor([prefix] * rows, device=device)
     outputs: list[list[int]] = [[] for _ in range(batch)]
     past = None
-    for step in range(params.max_new_tokens):
+    room = model.gpt.config.n_positions - len(prefix)  # never run past the model's positions
+    for step in range(min(params.max_new_tokens, room)):
         result = model.gpt(input_ids=input_ids, past_key_values=past, encoder_hidden_states=memory,
                            encoder_attention_mask=memory_mask, use_cache=True)
         past = result.past_key_values
         logits = result.logits[:, -1, :].float().cpu()
         if guided:
             logits = logits[batch:] + params.guidance * (logits[:batch] - logits[batch:])
+        bias = bias_for(grammars, logits.shape[-1])
+        if bias is not None:
+            logits = logits + bias
         allowed = mask_for(grammars, logits.shape[-1])
         empty = ~allowed.any(dim=-1)
         if empty.any():  # a dead end the grammar did not foresee: end that candidate cleanly
             allowed[empty, grammars[0].f.eos] = True
         logits = logits.masked_fill(~allowed, float("-inf")) / max(params.temperature, 1e-4)
         logits = _top_p_filter(logits, params.top_p)
-        chosen = torch.multinomial(torch.softmax(logits, dim=-1), 1, generator=generator).squeeze(1)
+        probs = torch.softmax(logits, dim=-1)
+        chosen = torch.cat([torch.multinomial(probs[row], 1, generator=generators[row]) for row in range(batch)])
         finished = True
         for row, token in enumerate(chosen.tolist()):
             if grammars[row].finished:

@@ -29,6 +29,9 @@ from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
 from musicui.model.text_cache import TextCache
 
 
+REPO = Path(__file__).resolve().parents[2]
+
+
 def training_captions(records: list[dict], config: TrainConfig) -> list[str]:
     return [c["text"] for r in records for c in r.get("captions", [])[: config.captions_per_tune]]
 
@@ -80,18 +83,22 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
                                                batch_size=config.batch_size, collate_fn=pad)
     out.mkdir(parents=True, exist_ok=True)
     state_dir = out / "state"
-    step, best, history = 0, float("inf"), []
+    step, best, history, earlier_minutes = 0, float("inf"), [], 0.0
     if resume and (state_dir / "trainer.json").exists():
         saved = json.loads((state_dir / "trainer.json").read_text())
         load_weights(model, state_dir / "model.safetensors")
         load_optimizer(optimizer, state_dir)
         step, best, history = saved["step"], saved["best"], saved["history"]
+        earlier_minutes = history[-1]["minutes"] if history else 0.0  # the clock goes on from the last save
         random.seed(config.seed + step)
         torch.manual_seed(config.seed + step)
         accelerator.print(f"resumed at step {step} (best validation loss {best:.4f})")
     model, optimizer, train_loader, valid_loader = accelerator.prepare(model, optimizer, train_loader, valid_loader)
     accelerator.print(f"{config.name}: {accelerator.unwrap_model(model).num_parameters / 1e6:.2f}M parameters, "
                       f"{len(train_records)} train tunes, {len(valid_records)} validation tunes, vocab {len(vocab)}")
+    if not history:  # the untrained model's validation loss, so the curve has a start
+        history.append({"step": 0, "valid_loss": evaluate_loss(model, valid_loader, accelerator, config.eval_batches,
+                                                                texts), "minutes": 0.0})
     started = time.time()
     tokens_seen = 0
     bar = tqdm(total=config.max_steps, initial=step, desc=f"train {config.name}", disable=not accelerator.is_main_process)
@@ -112,13 +119,14 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
             tokens_seen += int(batch["attention_mask"].sum())
             bar.update(1)
             bar.set_postfix(loss=f"{out_.loss.item():.3f}", tok_s=f"{tokens_seen / (time.time() - started):.0f}")
-            minutes = (time.time() - started) / 60
-            out_of_time = config.max_minutes is not None and minutes >= config.max_minutes
+            session_minutes = (time.time() - started) / 60
+            minutes = earlier_minutes + session_minutes
+            out_of_time = config.max_minutes is not None and session_minutes >= config.max_minutes
             if step % config.eval_every == 0 or step >= config.max_steps or out_of_time:
                 valid = evaluate_loss(model, valid_loader, accelerator, config.eval_batches, texts)
-                history.append({"step": step, "train_loss": float(out_.loss), "valid_loss": valid,
+                history.append({"step": step, "train_loss": out_.loss.item(), "valid_loss": valid,
                                 "minutes": round(minutes, 2)})
-                accelerator.print(f"step {step}: train {float(out_.loss):.4f} valid {valid:.4f} ({minutes:.1f} min)")
+                accelerator.print(f"step {step}: train {out_.loss.item():.4f} valid {valid:.4f} ({minutes:.1f} min)")
                 if accelerator.is_main_process:
                     unwrapped = accelerator.unwrap_model(model)
                     if valid < best:
@@ -134,7 +142,7 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
                 break
     bar.close()
     summary = {"config": config.to_dict(), "steps": step, "best_valid_loss": best, "history": history,
-               "minutes": round((time.time() - started) / 60, 2), "tokens_seen": tokens_seen,
+               "minutes": round(earlier_minutes + (time.time() - started) / 60, 2), "tokens_seen": tokens_seen,
                "device": str(accelerator.device)}
     if accelerator.is_main_process:
         (out / "training.json").write_text(json.dumps(summary, indent=1))
@@ -170,8 +178,13 @@ def main(argv: list[str] | None = None) -> None:
                                     ("max_steps", args.max_steps)) if v is not None}
     config = get_config(args.config, **overrides)
     out = args.out or Path("runs") / (config.name + ("-unconditional" if config.unconditional else ""))
-    if not (args.corpus / "train.jsonl.gz").exists():
-        raise SystemExit(f"no corpus at {args.corpus}: run 'python -m musicui.data build' first")
+    if not (args.corpus / "train.jsonl.gz").exists():  # one command from a fresh clone: build it first
+        from musicui.data.build import build
+
+        extra = REPO.parent / "shared" / "data"
+        print(f"no corpus at {args.corpus}: building it (~10 minutes on 2 cores)"
+              + (f" with {extra}" if extra.is_dir() else ""))
+        build(args.corpus, extra if extra.is_dir() else None)
     summary = train(config, args.corpus, out, resume=args.resume)
     print(json.dumps({k: summary[k] for k in ("steps", "best_valid_loss", "minutes", "tokens_seen", "device")}))
 

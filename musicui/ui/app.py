@@ -13,6 +13,7 @@ import gradio as gr
 
 from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
+from musicui.ui import compose as C
 from musicui.ui import handlers as H
 from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
 from musicui.ui.theme import CSS, HEAD, THEME
@@ -64,7 +65,7 @@ def build_app() -> Studio:
         # The ABC text Python itself last put in the box: its change event is an echo, not an edit.
         abc_echo = gr.State(first.abc)
         gr.HTML(HEADER, padding=False, elem_classes="mu-flush")
-        with gr.Tabs(elem_id="mu-tabs"):
+        with gr.Tabs(elem_id="mu-tabs") as tabs:
             with gr.Tab("Seed melody", id="seed", elem_id="mu-seed-tab"):
                 with gr.Row(equal_height=False, elem_classes="mu-top"):
                     with gr.Column(scale=5, min_width=340, elem_classes="mu-editor"):
@@ -120,9 +121,8 @@ def build_app() -> Studio:
                                                        min_width=80)
                             dl_wav = gr.DownloadButton("WAV", interactive=False, size="md", elem_id="download-wav",
                                                        min_width=80)
-            # Room for the next step: mood or lyrics -> melody. Enabled when the model lands.
-            with gr.Tab("Compose", id="compose", visible=False, elem_id="mu-compose-tab"):
-                gr.Markdown("Compose from a mood or a lyric.")
+            with gr.Tab("Compose", id="compose", elem_id="mu-compose-tab"):
+                compose_tab = C.build_tab()
 
         downloads = [dl_midi, dl_xml, dl_wav]
         # After any change to the seed, the downloads and the play note wait for the next Play.
@@ -245,6 +245,83 @@ def build_app() -> Studio:
             on_play_musicxml, play_inputs, [dl_xml], api_visibility="private", concurrency_id="preview",
             concurrency_limit=PREVIEW_CONCURRENCY, show_progress="hidden")
 
+        # --- compose: the seed (for the seed modes) comes from the editor's state -------------------------
+        history = gr.BrowserState([], storage_key="musicui-history", secret=C.STORAGE_SECRET)
+        undo_stack = gr.BrowserState([], storage_key="musicui-seed-undo", secret=C.STORAGE_SECRET)
+
+        def on_compose(*values: Any, progress=gr.Progress()):
+            *inputs, current, stored = values
+            try:
+                params = C.params_from_ui(*inputs)
+            except C.ComposeError as error:
+                raise gr.Error(str(error)) from None
+            seed_sheet = H.sheet_of(current) if params.mode != "compose" else None
+            result = C.run_compose(params, seed_sheet, progress)
+            heard = f"**I heard:** {result.heard} · {result.seconds:.1f} s"
+            heard += "".join(f"  \n⚠ {notice}" for notice in result.notices)
+            entries = C.history_with(stored, result)
+            # the sound first, so the ideas can be heard at once; then the sheets and rolls
+            yield {compose_tab.heard: heard, history: entries, compose_tab.history_pick: C.history_choices(entries),
+                   **C.card_updates(compose_tab, result)}
+            files = [C.render_take(take, ("midi", "svg", "png")) for take in result.takes]
+            yield C.card_updates(compose_tab, result, files)
+
+        card_outputs = [o for card in compose_tab.cards for o in card.outputs()]
+        composing = compose_tab.button.click(
+            on_compose, [*compose_tab.inputs, state, history],
+            [compose_tab.heard, compose_tab.takes, history, compose_tab.history_pick, *card_outputs],
+            api_visibility="private", concurrency_id="compose", concurrency_limit=1, show_progress="full",
+            show_progress_on=[compose_tab.heard])
+        compose_tab.stop.click(None, cancels=[composing])
+
+        def replace_seed(sheet, text: Any, current: Any, stack: Any, note: str) -> dict:
+            """The new seed in every view; the user's ABC text as it was goes on the browser's undo stack."""
+            previous = text if isinstance(text, str) and text.strip() else write_abc(H.sheet_of(current))
+            kept = [abc for abc in (stack if isinstance(stack, list) else []) if isinstance(abc, str)][:19]
+            update = seed_update(H.Loaded(sheet, write_abc(sheet)), current, set_abc=True, note=note)
+            return {**update, undo_stack: [previous] + kept, tabs: gr.Tabs(selected="seed")}
+
+        for index, card in enumerate(compose_tab.cards):
+            def on_use(takes: Any, text: Any, current: Any, stack: Any, index: int = index):
+                if not takes or index >= len(takes):
+                    raise gr.Error("That take is gone: compose again.")
+                return replace_seed(H.sheet_of(takes[index]), text, current, stack, f"take {index + 1} is the seed now")
+
+            card.use.click(on_use, [compose_tab.takes, abc_box, state, undo_stack], [*seed_outputs, undo_stack, tabs],
+                           api_visibility="private", concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
+
+        def on_history_use(choice: Any, stored: Any, text: Any, current: Any, stack: Any):
+            entries = C.history_entries(stored)
+            if not isinstance(choice, int) or not 0 <= choice < len(entries):
+                raise gr.Error("Pick an earlier take first.")
+            try:
+                sheet = H.load_abc(entries[choice]["abc"])
+            except SeedError as error:
+                raise gr.Error(f"That take cannot be read back: {error}") from None
+            return replace_seed(sheet, text, current, stack, "an earlier take is the seed now")
+
+        compose_tab.history_use.click(on_history_use, [compose_tab.history_pick, history, abc_box, state, undo_stack],
+                                      [*seed_outputs, undo_stack, tabs], api_visibility="private")
+
+        def on_undo(current: Any, stack: Any):
+            kept = [abc for abc in (stack if isinstance(stack, list) else []) if isinstance(abc, str)]
+            if not kept:
+                raise gr.Error("Nothing to undo: the seed has not been replaced by a take.")
+            try:
+                sheet = H.load_abc(kept[0])
+            except SeedError as error:
+                raise gr.Error(f"The earlier seed cannot be read back: {error}") from None
+            update = seed_update(H.Loaded(sheet, kept[0]), current, set_abc=True, note="the earlier seed is back")
+            # the text comes back exactly as the user wrote it
+            return {**update, undo_stack: kept[1:], tabs: gr.Tabs(selected="seed")}
+
+        compose_tab.undo.click(on_undo, [state, undo_stack], [*seed_outputs, undo_stack, tabs],
+                               api_visibility="private")
+        compose_tab.history_clear.click(lambda: ([], C.history_choices([])), None,
+                                        [history, compose_tab.history_pick], api_visibility="private")
+        demo.load(lambda stored: C.history_choices(C.history_entries(stored)), [history],
+                  [compose_tab.history_pick], api_visibility="private")
+
         # --- API: named endpoints for clients that skip the page -------------------------------------------
         with gr.Column(visible=False, elem_id="api-only"):
             api_abc = gr.Textbox(label="abc", max_length=MAX_ABC_CHARS)
@@ -266,6 +343,23 @@ def build_app() -> Studio:
             api_render_abc = gr.Button("render_abc")
             api_render_file = gr.Button("render_file")
             api_preview = gr.Button("preview")
+            api_text = gr.Textbox(label="text", max_length=500, info="a mood, a scene or a description")
+            api_lyrics = gr.Textbox(label="lyrics", max_length=2000, info="one phrase per line")
+            api_mode = gr.Textbox(label="mode", value="compose", info=" | ".join(C.MODES))
+            api_bars = gr.Number(label="bars", value=8, precision=0)
+            api_key = gr.Textbox(label="key", value="auto", info="e.g. 'D minor'; auto = from the words")
+            api_meter = gr.Textbox(label="meter", value="auto")
+            api_style = gr.Textbox(label="style", value="auto", info="folk, pop ballad, waltz, march, chorale, swing, bossa nova")
+            api_candidates = gr.Number(label="candidates", value=4, precision=0)
+            api_seed = gr.Number(label="seed", value=0, precision=0, info="0 = a new random seed")
+            api_variation = gr.Textbox(label="variation", value="free", info="vary: rhythm | contour | free")
+            api_span_first = gr.Number(label="span_first", value=0, precision=0, info="infill: first bar (1-based)")
+            api_span_last = gr.Number(label="span_last", value=0, precision=0, info="infill: last bar")
+            api_heard = gr.Textbox(label="heard")
+            api_takes = gr.JSON(label="takes")
+            api_wavs = gr.File(label="wavs", file_count="multiple")
+            api_midis = gr.File(label="midis", file_count="multiple")
+            api_compose = gr.Button("compose")
 
         params = [api_tempo, api_transpose, api_melody, api_chord, api_chords_on]
 
@@ -340,6 +434,12 @@ def build_app() -> Studio:
 
         api_preview.click(preview, [api_abc], [api_svg, api_message], api_name="preview",
                           concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
+
+        api_compose.click(C.compose_endpoint,
+                          [api_text, api_lyrics, api_abc, api_mode, api_bars, api_key, api_tempo, api_meter, api_style,
+                           api_candidates, api_seed, api_variation, api_span_first, api_span_last],
+                          [api_heard, api_takes, api_wavs, api_midis], api_name="compose", concurrency_id="compose",
+                          concurrency_limit=1)
 
     demo.queue(default_concurrency_limit=RENDER_CONCURRENCY, max_size=QUEUE_SIZE)
     return demo

@@ -85,6 +85,17 @@ CSS = """
 .mu-play-note { font-size: 13px; color: #57534e; }
 .mu-downloads .mu-label { margin-top: 2px; }
 footer { opacity: .8; }
+
+/* compose: one card per idea */
+#compose-cards { gap: 12px; flex-wrap: wrap; }
+.mu-card { background: #fff; border: 1px solid #e7e5e4; border-radius: 12px; padding: 10px !important;
+           flex: 1 1 340px !important; max-width: calc(50% - 6px); }
+.mu-card .mu-sheet { max-height: 300px; }
+.mu-card-title p { font-size: 14px; margin: 0; }
+.mu-harmony { font-size: 12.5px; color: #57534e; }
+.mu-harmony sub { color: #b45309; font-size: 11px; }
+#compose-heard { align-self: center; }
+@media (max-width: 900px) { .mu-card { max-width: 100%; } }
 """
 
 # Keyboard shortcut: Ctrl/Cmd+Enter anywhere plays the seed.

@@ -1,0 +1,401 @@
+"""The one compose function behind the studio page, the CLI, the Python API and the Gradio endpoints.
+
+    import musicui
+    result = musicui.compose("a hopeful spring morning", candidates=4, seed=7)
+    result.takes[0].save("idea.mid")        # .mid .musicxml .wav .svg .png .abc
+    print(result.heard)                     # 'G major · 4/4 · 112 bpm · folk · cheerful'
+
+Every parameter is checked here (API callers skip the page), with a message that says what is wrong.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from musicui.arranger import STYLES as ARRANGEMENT_STYLES
+from musicui.arranger import ArrangeSettings, arrange, style_named
+from musicui.core.arrangement import Arrangement
+from musicui.core.leadsheet import Key, LeadSheet, Meter, Note
+
+MODES = ("compose", "continue", "vary", "harmonize", "infill", "restyle")
+VARIATIONS = ("rhythm", "contour", "free")
+MAX_TEXT = 500
+MAX_BARS = 32
+MAX_SEED = 2**31 - 1
+TIME_LIMIT_S = float(os.environ.get("MUSICUI_TIME_LIMIT_S", "30"))
+MODEL_STYLE = {"folk": "folk", "pop ballad": "pop", "waltz": "folk", "march": "folk", "chorale": "chorale",
+               "swing": "pop", "bossa nova": "pop"}
+TUNE_TYPE_STYLE = {"waltz": "waltz", "march": "march", "chorale": "chorale", "pop song": "pop ballad",
+                   "minuet": "waltz", "mazurka": "waltz"}
+STYLE_METER = {"waltz": "3/4"}
+
+
+def on_gpu_when_lent(function: Callable) -> Callable:
+    """On a Hugging Face ZeroGPU Space, run ``function`` with a GPU attached (the ``spaces`` package is
+    there); anywhere else it runs as it is."""
+    try:
+        import spaces
+    except ImportError:
+        return function
+    return spaces.GPU(duration=60)(function)
+
+
+class ComposeError(ValueError):
+    """A parameter or seed the composer cannot use; the message is meant for the user."""
+
+
+@dataclass
+class ComposeParams:
+    text: str = ""
+    lyrics: str = ""
+    mode: str = "compose"
+    bars: int = 8
+    key: str | None = None  # "D minor", "Bb", "auto"/None
+    tempo: float | None = None
+    meter: str | None = None
+    style: str | None = None  # an arrangement style; None: from the words
+    candidates: int = 4
+    seed: int | None = None  # None: a fresh random seed (reported back so the take can be remade)
+    variation: str = "free"  # vary: keep the rhythm, keep the contour, or free
+    span: tuple[int, int] | None = None  # infill: bars first..last, 1-based inclusive
+    temperature: float = 0.9
+    guidance: float = 1.5
+    instruments: dict[str, int] = field(default_factory=dict)  # part name -> GM program
+    drums: bool = True
+    notices: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.text = _text(self.text, "prompt")
+        if len(self.text) > MAX_TEXT:
+            self.text = self.text[:MAX_TEXT]
+            self.notices.append(f"the prompt was cut to its first {MAX_TEXT} characters")
+        self.lyrics = _text(self.lyrics, "lyrics")
+        if self.mode not in MODES:
+            raise ComposeError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+        self.bars = _whole(self.bars, "bars", 1, MAX_BARS)
+        self.candidates = _whole(self.candidates, "candidates", 1, 8)
+        if self.seed is None or self.seed == "":
+            self.seed = random.randrange(MAX_SEED - 8)
+        self.seed = _whole(self.seed, "seed", 0, MAX_SEED - 8)
+        self.key = _named(self.key, lambda v: str(Key.parse(v)), "is not a key; write e.g. 'D minor', 'Bb major', 'F#m'")
+        self.meter = _named(self.meter, lambda v: str(Meter.parse(v)), "is not a meter; write a time signature, e.g. 4/4, 3/4, 6/8")
+        self.style = _named(self.style, lambda v: style_named(v).name, f"is not a style; choose one of: "
+                            f"{', '.join(ARRANGEMENT_STYLES)}")
+        if self.tempo in ("", 0):
+            self.tempo = None
+        if self.tempo is not None:
+            self.tempo = _number(self.tempo, "tempo", 30, 300)
+        if self.variation not in VARIATIONS:
+            raise ComposeError(f"variation must be one of {', '.join(VARIATIONS)}, not {self.variation!r}")
+        if self.span is not None:
+            try:
+                first, last = (int(v) for v in self.span)
+            except (TypeError, ValueError):
+                raise ComposeError("the infill span must be two bar numbers, first and last") from None
+            if not 1 <= first <= last:
+                raise ComposeError(f"the infill span {first}-{last} must run forward from bar 1 or later")
+            self.span = (first, last)
+        self.temperature = _number(self.temperature, "temperature", 0.1, 2.0)
+        self.guidance = _number(self.guidance, "guidance", 1.0, 5.0)
+        programs = {}
+        for part, program in (self.instruments or {}).items():
+            programs[str(part)] = _whole(program, f"{part} instrument", 0, 127)
+        self.instruments = programs
+
+
+def _named(value, parse: Callable[[str], str], complaint: str) -> str | None:
+    """'auto' (or nothing) -> None; anything else must parse, else the complaint names the value."""
+    if value is None or str(value).strip().lower() in ("", "auto"):
+        return None
+    try:
+        return parse(str(value))
+    except ValueError:
+        raise ComposeError(f"{value!r} {complaint}") from None
+
+
+def _text(value, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ComposeError(f"the {name} must be text")
+    return "".join(ch for ch in value if ch in "\n\t" or ch.isprintable()).strip()
+
+
+def _whole(value, name: str, low: int, high: int) -> int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ComposeError(f"{name} must be a whole number, not {value!r}") from None
+    if number != int(number) or not low <= number <= high:
+        raise ComposeError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    return int(number)
+
+
+def _number(value, name: str, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ComposeError(f"{name} must be a number, not {value!r}") from None
+    if not low <= number <= high:
+        raise ComposeError(f"{name} must be between {low:g} and {high:g}, not {value!r}")
+    return number
+
+
+@dataclass
+class Take:
+    """One candidate: the lead sheet (the truth), its arrangement, and the seed that remakes it."""
+    sheet: LeadSheet
+    arrangement: Arrangement
+    style: str
+    seed: int
+
+    def render(self, want: tuple[str, ...] = ("audio", "svg", "png")):
+        from musicui.service import render
+
+        return render(self.sheet, want=want, arrangement=self.arrangement)
+
+    def save(self, path: str | Path) -> Path:
+        from musicui.service import view_for_suffix
+
+        path = Path(path)
+        view = view_for_suffix(path.suffix)
+        path.write_bytes(self.render((view,)).file_bytes(view))
+        return path
+
+
+@dataclass
+class Composition:
+    takes: list[Take]
+    heard: str  # 'D minor · 3/4 · 72 bpm · folk · melancholic'
+    attributes: dict  # key, meter, tempo, style, tune_type, valence, arousal and where each came from
+    notices: list[str]
+    seconds: float
+    params: ComposeParams
+
+
+def compose(text: str = "", *, seed_sheet: LeadSheet | None = None,
+            on_progress: Callable[[float], bool | None] | None = None, **options) -> Composition:
+    """Compose, continue, vary, harmonize, infill or restyle; see ComposeParams for the options.
+
+    ``on_progress(fraction)`` is called while the model writes; returning True stops early."""
+    started = time.perf_counter()
+    params = options.pop("params", None) or ComposeParams(text=text, **options)
+    if params.mode != "compose" and (seed_sheet is None or not seed_sheet.notes):
+        raise ComposeError(f"'{params.mode}' works on a seed melody: write or upload one first")
+    if params.mode == "restyle":
+        takes, heard, attributes = _restyle(params, seed_sheet)
+    elif params.mode == "harmonize":
+        takes, heard, attributes = _harmonize(params, seed_sheet, on_progress)
+    else:
+        takes, heard, attributes = _generate(params, seed_sheet, on_progress)
+    return Composition(takes, heard, attributes, list(params.notices), time.perf_counter() - started, params)
+
+
+# ------------------------------------------------------------------------------------ the modes
+def _overrides(params: ComposeParams, valence: str | None = None) -> dict:
+    overrides: dict = {}
+    if params.key:
+        key = Key.parse(params.key)
+        overrides.update(tonic=key.tonic_pc, mode=key.mode)
+    if params.tempo:
+        overrides["tempo"] = params.tempo
+    if params.meter:
+        overrides["meter"] = params.meter
+    elif params.style in STYLE_METER:
+        overrides["meter"] = STYLE_METER[params.style]
+    if params.style:
+        overrides["style"] = MODEL_STYLE[params.style]
+        if params.style in ("waltz", "march", "chorale"):
+            overrides["tune_type"] = params.style
+    if valence:
+        overrides["valence"] = valence
+    return overrides
+
+
+def _arrangement_style(params: ComposeParams, plan) -> str:
+    if params.style:
+        return params.style
+    return TUNE_TYPE_STYLE.get(plan.tune_type) or {"pop": "pop ballad", "chorale": "chorale"}.get(plan.style, "folk")
+
+
+def _settings(params: ComposeParams, tempo: float | None = None) -> ArrangeSettings:
+    return ArrangeSettings(programs=params.instruments, drums=params.drums, tempo=tempo)
+
+
+def _attributes(plan) -> dict:
+    return {"key": str(plan.key), "meter": str(plan.meter), "tempo": round(plan.tempo), "style": plan.style,
+            "tune_type": plan.tune_type, "valence": plan.valence, "arousal": plan.arousal, "source": dict(plan.source)}
+
+
+def _model_text(text: str) -> str:
+    from musicui.model.prompt import english_gloss
+
+    return english_gloss(text)
+
+
+@on_gpu_when_lent
+def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress) -> tuple[list[Take], str, dict]:
+    from musicui.lyrics import parse_lyrics, phrase_bars
+    from musicui.model.composer import ComposeRequest, Composer
+    from musicui.model.grammar import Phrase
+    from musicui.model.sampler import SamplingParams
+
+    composer = Composer.shared()
+    lyrics = parse_lyrics(params.lyrics) if params.lyrics else None
+    if lyrics is not None:
+        params.notices.extend(lyrics.notices)
+    valence = None
+    if lyrics is not None and lyrics.lines:
+        valence = "high" if lyrics.valence > 0.3 else "low" if lyrics.valence < -0.3 else None
+    request = ComposeRequest(text=_model_text(params.text), bars=params.bars, candidates=params.candidates,
+                             overrides=_overrides(params, valence),
+                             sampling=SamplingParams(temperature=params.temperature, guidance=params.guidance,
+                                                     seed=params.seed))
+    if params.mode == "compose" and lyrics is not None and lyrics.lines:
+        meter = Meter.parse(params.meter or STYLE_METER.get(params.style or "", "") or
+                            str(composer.plan(request.text, request.overrides).meter))
+        request.overrides["meter"] = str(meter)
+        phrases, bar = [], 0
+        for line in lyrics.lines:
+            bars = phrase_bars(len(line.syllables), meter.bar_beats)
+            if bar + bars > MAX_BARS:
+                params.notices.append(f"the lyrics fill {MAX_BARS} bars; the lines after that are left out")
+                break
+            phrases.append(Phrase(bar, bar + bars, len(line.syllables), tuple(s.stressed for s in line.syllables)))
+            bar += bars
+        request.phrases = phrases
+        request.bars = bar
+        lyrics_lines = lyrics.lines[: len(phrases)]
+    else:
+        lyrics_lines = ()
+    if params.mode == "continue":
+        request.prefix = seed_sheet
+        request.bars = min(params.bars, MAX_BARS - seed_sheet.num_bars)
+        if request.bars < 1:
+            raise ComposeError(f"the seed already has {seed_sheet.num_bars} bars; a piece can have at most {MAX_BARS}")
+    elif params.mode == "infill":
+        first, last = params.span or _middle_span(seed_sheet)
+        if last > seed_sheet.num_bars:
+            raise ComposeError(f"bars {first}-{last} are outside the seed's 1-{seed_sheet.num_bars}")
+        request.infill = (seed_sheet, first - 1, last)
+    elif params.mode == "vary":
+        if params.variation in ("rhythm", "contour"):
+            request.rhythm_of = seed_sheet
+            if params.variation == "contour":
+                request.contour_of = seed_sheet
+        else:
+            first, last = (2, seed_sheet.num_bars - 1) if seed_sheet.num_bars >= 3 else (1, seed_sheet.num_bars)
+            request.infill = (seed_sheet, first - 1, last)
+    watch = _Watch(on_progress, 40 * request.bars)  # ~40 tokens a bar: for the progress bar only
+    request.on_step = watch.step
+    result = composer.compose(request)
+    watch.check()
+    style = _arrangement_style(params, result.plan)
+    takes = []
+    for index, sheet in enumerate(result.sheets):
+        if lyrics_lines:
+            sheet = attach_lyrics(sheet, lyrics_lines, request.phrases)
+        takes.append(Take(sheet, arrange(sheet, style, _settings(params)), style, params.seed + index))
+    return takes, result.plan.summary(), _attributes(result.plan)
+
+
+class _Watch:
+    """Progress for the page, a way to stop, and the time limit: the model stops writing after
+    TIME_LIMIT_S and the user hears why (nothing of theirs is touched)."""
+
+    def __init__(self, on_progress, expected_steps: int) -> None:
+        self.on_progress, self.expected = on_progress, max(1, expected_steps)
+        self.started = time.perf_counter()
+        self.stopped_by_user = self.timed_out = False
+
+    def step(self, step: int, _states) -> bool:
+        if time.perf_counter() - self.started > TIME_LIMIT_S:
+            self.timed_out = True
+            return True
+        if self.on_progress is not None and self.on_progress(min(0.99, step / self.expected)):
+            self.stopped_by_user = True
+            return True
+        return False
+
+    def check(self) -> None:
+        if self.timed_out:
+            raise ComposeError(f"the model took longer than {TIME_LIMIT_S:g} s; ask for fewer bars or ideas")
+        if self.stopped_by_user:
+            raise ComposeError("stopped")
+
+
+def _middle_span(sheet: LeadSheet) -> tuple[int, int]:
+    """Without a selection, infill rewrites the middle half of the seed."""
+    bars = sheet.num_bars
+    first = max(1, bars // 4 + 1)
+    return first, max(first, bars - bars // 4)
+
+
+@on_gpu_when_lent
+def _harmonize(params: ComposeParams, seed_sheet: LeadSheet, on_progress) -> tuple[list[Take], str, dict]:
+    """New chords under the fixed melody: the model's, or the corpus harmonizer's when it has none."""
+    from musicui.data.harmonizer import harmonize
+    from musicui.model.composer import ComposeRequest, Composer
+    from musicui.model.sampler import SamplingParams
+
+    composer = Composer.shared()
+    request = ComposeRequest(text=_model_text(params.text), candidates=params.candidates,
+                             overrides=_overrides(params), melody_of=seed_sheet,
+                             sampling=SamplingParams(temperature=params.temperature, guidance=params.guidance,
+                                                     seed=params.seed))
+    watch = _Watch(on_progress, 60 * max(1, seed_sheet.num_bars))
+    request.on_step = watch.step
+    result = composer.compose(request)
+    watch.check()
+    style = _arrangement_style(params, result.plan)
+    takes = []
+    for index, sheet in enumerate(result.sheets):
+        if not sheet.chords:
+            sheet = harmonize(seed_sheet, style=MODEL_STYLE[style])
+            params.notices.append(f"take {index + 1}: the corpus harmonizer wrote the chords")
+        sheet = sheet.copy(notes=list(seed_sheet.notes), title=seed_sheet.title)
+        takes.append(Take(sheet, arrange(sheet, style, _settings(params)), style, params.seed + index))
+    return takes, result.plan.summary(), _attributes(result.plan)
+
+
+def _restyle(params: ComposeParams, seed_sheet: LeadSheet) -> tuple[list[Take], str, dict]:
+    """The same melody and chords in other styles: the chosen one first, then the others."""
+    chosen = params.style or "folk"
+    order = [chosen] + [s for s in ARRANGEMENT_STYLES if s != chosen]
+    takes = []
+    for style in order[: params.candidates]:
+        tempo = params.tempo or ARRANGEMENT_STYLES[style].tempo
+        sheet = seed_sheet.with_tempo(tempo)
+        takes.append(Take(sheet, arrange(sheet, style, _settings(params, tempo)), style, params.seed))
+    first = takes[0]
+    heard = f"{first.sheet.key} · {first.sheet.meter} · {round(first.sheet.tempo)} bpm · {ARRANGEMENT_STYLES[chosen].label}"
+    return takes, heard, {"key": str(seed_sheet.key), "meter": str(seed_sheet.meter), "tempo": round(first.sheet.tempo),
+                          "style": chosen, "source": {"key": "seed", "meter": "seed", "tempo": "style"}}
+
+
+# ------------------------------------------------------------------------------------ lyrics
+def attach_lyrics(sheet: LeadSheet, lines, phrases) -> LeadSheet:
+    """Each phrase's notes get its line's syllables in order (the grammar made the counts equal)."""
+    notes = list(sheet.notes)
+    bar_starts = sheet.bar_starts() + [sheet.end_beats]
+    out: list[Note] = []
+    assigned = set()
+    for line, phrase in zip(lines, phrases):
+        begin, end = bar_starts[phrase.first_bar], bar_starts[min(phrase.stop_bar, len(bar_starts) - 1)]
+        inside = [i for i, n in enumerate(notes) if begin - 1e-9 <= n.onset < end - 1e-9]
+        for i, syllable in zip(inside, line.syllables):
+            assigned.add(i)
+            out.append(_with_lyric(notes[i], syllable.text))
+    out += [n for i, n in enumerate(notes) if i not in assigned]
+    return sheet.copy(notes=out)
+
+
+def _with_lyric(note: Note, text: str) -> Note:
+    from dataclasses import replace
+
+    return replace(note, lyric=text)

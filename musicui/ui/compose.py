@@ -1,0 +1,253 @@
+"""The Compose tab and the ``/compose`` endpoint: both call ``musicui.studio.compose`` and render its
+takes; nothing here decides anything about the music."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from musicui.arranger import STYLES
+from musicui.core.abc import MAX_ABC_CHARS, write_abc
+from musicui.core.errors import SeedError
+from musicui.core.leadsheet import MODES as KEY_MODES
+from musicui.core.leadsheet import PITCH_NAMES_FLAT, LeadSheet
+from musicui.studio import MAX_BARS, MODES, VARIATIONS, ComposeError, ComposeParams, Take, compose
+from musicui.ui import handlers as H
+
+MAX_CARDS = 8
+MODE_LABELS = {"compose": "Compose from the words", "continue": "Continue the seed", "vary": "Vary the seed",
+               "harmonize": "Harmonize the seed", "infill": "Rewrite bars of the seed",
+               "restyle": "Restyle the seed"}
+KEY_CHOICES = ["Auto"] + [f"{tonic} {mode}" for mode in KEY_MODES[:2] for tonic in PITCH_NAMES_FLAT] + \
+    [f"{tonic} {mode}" for mode in KEY_MODES[2:] for tonic in ("D", "E", "G", "A")]
+METER_CHOICES = ["Auto", "4/4", "3/4", "2/4", "6/8", "9/8", "12/8", "2/2"]
+STYLE_CHOICES = [("Auto (from the words)", "Auto")] + [(style.label, name) for name, style in STYLES.items()]
+
+
+def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo: Any, meter: Any, style: Any,
+                   candidates: Any, seed: Any, variation: Any, span_first: Any, span_last: Any,
+                   melody_sound: Any = "auto", drums: Any = True) -> ComposeParams:
+    """The page's (or an API caller's) values -> checked parameters; ComposeError says what is wrong."""
+    def auto(value: Any) -> Any:
+        return None if value in (None, "", "Auto", "auto", 0) else value
+
+    span = None
+    if mode == "infill" and auto(span_first) is not None:
+        span = (span_first, auto(span_last) or span_first)
+    return ComposeParams(text=text or "", lyrics=lyrics or "", mode=mode or "compose", bars=bars if bars else 8,
+                         key=auto(key), tempo=auto(tempo), meter=auto(meter), style=auto(style),
+                         candidates=candidates or 4, seed=auto(seed), variation=variation or "free",
+                         span=span, drums=bool(drums),
+                         instruments={} if auto(melody_sound) is None else {"Melody": melody_sound})
+
+
+@dataclass
+class TakeFiles:
+    take: Take
+    paths: dict[str, str | None]
+    svg: str
+    png: bytes | None
+    problems: list[str]
+
+
+def render_take(take: Take, want: tuple[str, ...] = ("audio", "midi", "svg", "png")) -> TakeFiles:
+    result = take.render(want)
+    problems = [result.audio_message] if "audio" in want and result.audio_message else []
+    title = f"{take.sheet.title or 'take'}-{take.style}-{take.seed}"
+    paths = H.write_files(title, {".wav": result.wav, ".mid": result.midi})
+    return TakeFiles(take, paths, result.svg or "", result.pianoroll_png, problems)
+
+
+def run_compose(params: ComposeParams, seed_sheet: LeadSheet | None, progress=None):
+    """compose() with the user's words kept in every error message's reach."""
+    try:
+        return compose(seed_sheet=seed_sheet, params=params,
+                       on_progress=(lambda fraction: progress(fraction, desc="writing")) if progress else None)
+    except (ComposeError, SeedError, ValueError) as error:
+        raise gr.Error(str(error)) from None
+
+
+def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, key: str, tempo: float,
+                     meter: str, style: str, candidates: float, seed: float, variation: str, span_first: float,
+                     span_last: float):
+    """Compose from words and/or lyrics, or continue, vary, harmonize, infill or restyle a seed (ABC).
+
+    Returns what was heard, the takes as JSON (ABC, style, seed each) and each take's WAV and MIDI."""
+    try:
+        params = params_from_ui(text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation,
+                                span_first, span_last)
+        seed_sheet = H.load_abc(abc) if (abc or "").strip() else None
+    except (ComposeError, SeedError) as error:
+        raise gr.Error(str(error)) from None
+    result = run_compose(params, seed_sheet)
+    files = [render_take(take, ("audio", "midi")) for take in result.takes]
+    takes = [{"abc": write_abc(t.sheet), "style": t.style, "seed": t.seed, "title": t.sheet.title,
+              "key": str(t.sheet.key), "meter": str(t.sheet.meter), "tempo": round(t.sheet.tempo),
+              "notes": len(t.sheet.notes), "bars": t.sheet.num_bars} for t in result.takes]
+    message = "I heard: " + result.heard + "".join(f". {n}" for n in result.notices)
+    return (message, {"takes": takes, "attributes": result.attributes, "seed": params.seed},
+            [f.paths[".wav"] for f in files if f.paths[".wav"]], [f.paths[".mid"] for f in files if f.paths[".mid"]])
+
+
+@dataclass
+class Card:
+    column: gr.Column
+    heading: gr.Markdown
+    audio: gr.Audio
+    sheet: gr.HTML
+    roll: gr.Image
+    midi: gr.DownloadButton
+    use: gr.Button
+
+    def outputs(self) -> list:
+        return [self.column, self.heading, self.audio, self.sheet, self.roll, self.midi]
+
+
+@dataclass
+class ComposeTab:
+    inputs: list
+    button: gr.Button
+    stop: gr.Button
+    heard: gr.Markdown
+    takes: gr.State
+    cards: list[Card]
+    history_pick: gr.Dropdown
+    history_use: gr.Button
+    undo: gr.Button
+    history_clear: gr.Button
+
+
+HISTORY_SIZE = 60
+STORAGE_SECRET = os.environ.get("MUSICUI_STORAGE_SECRET", "musicui-takes")  # obfuscation only: takes are not secrets
+
+
+def history_entries(stored: Any) -> list[dict]:
+    """The browser's history, checked (it comes from the page): [{label, abc}], newest first."""
+    if not isinstance(stored, list):
+        return []
+    return [e for e in stored[:HISTORY_SIZE] if isinstance(e, dict) and isinstance(e.get("abc"), str)
+            and isinstance(e.get("label"), str) and len(e["abc"]) <= MAX_ABC_CHARS][:HISTORY_SIZE]
+
+
+def history_with(stored: Any, result) -> list[dict]:
+    stamp = time.strftime("%H:%M")
+    new = [{"label": f"{stamp} · {index + 1}. {t.sheet.title or 'Untitled'} · {t.style} · seed {t.seed}",
+            "abc": write_abc(t.sheet)} for index, t in enumerate(result.takes)]
+    return (new + history_entries(stored))[:HISTORY_SIZE]
+
+
+def history_choices(entries: list[dict]) -> dict:
+    return gr.update(choices=[(e["label"], i) for i, e in enumerate(entries)], value=None)
+
+
+def build_tab() -> ComposeTab:
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=5, min_width=320):
+            text = gr.Textbox(label="Mood, scene or description", lines=2, max_lines=4, max_length=500,
+                              placeholder="a hopeful spring morning · 悲伤的离别 · a jig in D at 120 bpm",
+                              elem_id="compose-text")
+            lyrics = gr.Textbox(label="Lyrics (optional): one phrase per line, English or Chinese", lines=4,
+                                max_lines=12, max_length=2000, elem_id="compose-lyrics")
+        with gr.Column(scale=4, min_width=300):
+            mode = gr.Radio([(label, value) for value, label in MODE_LABELS.items()], value="compose",
+                            label="What to do", elem_id="compose-mode")
+            variation = gr.Radio(list(VARIATIONS), value="free", label="Vary: keep", elem_id="compose-variation")
+            with gr.Row():
+                span_first = gr.Number(label="Rewrite from bar", value=0, precision=0, minimum=0, maximum=MAX_BARS,
+                                       elem_id="compose-span-first")
+                span_last = gr.Number(label="to bar", value=0, precision=0, minimum=0, maximum=MAX_BARS,
+                                      elem_id="compose-span-last")
+    with gr.Row(equal_height=True):
+        key = gr.Dropdown(KEY_CHOICES, value="Auto", label="Key", elem_id="compose-key", min_width=120)
+        meter = gr.Dropdown(METER_CHOICES, value="Auto", label="Meter", elem_id="compose-meter", min_width=100)
+        tempo = gr.Number(label="Tempo (0 = auto)", value=0, minimum=0, maximum=300, elem_id="compose-tempo",
+                          min_width=110)
+        bars = gr.Slider(1, MAX_BARS, value=8, step=1, label="Bars", elem_id="compose-bars", min_width=150)
+        style = gr.Dropdown(STYLE_CHOICES, value="Auto", label="Style", elem_id="compose-style", min_width=170)
+        candidates = gr.Slider(1, MAX_CARDS, value=4, step=1, label="Ideas", elem_id="compose-candidates",
+                               min_width=130)
+        seed = gr.Number(label="Seed (0 = new)", value=0, precision=0, minimum=0, elem_id="compose-seed",
+                         min_width=120)
+        melody_sound = gr.Dropdown([("The style's choice", "auto")] + list(H.GM_CHOICES), value="auto",
+                                   label="Melody sound", elem_id="compose-melody-sound", min_width=170)
+        drums = gr.Checkbox(value=True, label="Drums", elem_id="compose-drums", min_width=90)
+    with gr.Row():
+        button = gr.Button("✨ Compose", variant="primary", size="lg", elem_id="compose-button", scale=0,
+                           min_width=170)
+        stop = gr.Button("Stop", variant="stop", size="lg", elem_id="compose-stop", scale=0, min_width=100)
+        heard = gr.Markdown("Type a mood, or lyrics, and press **Compose**.", elem_id="compose-heard")
+    takes = gr.State([])
+    cards = []
+    with gr.Row(equal_height=False, elem_id="compose-cards"):
+        for index in range(MAX_CARDS):
+            with gr.Column(visible=False, min_width=300, elem_classes="mu-card",
+                           elem_id=f"compose-card-{index}") as column:
+                heading = gr.Markdown(elem_classes="mu-card-title")
+                audio = gr.Audio(type="filepath", interactive=False, show_label=False, buttons=["download"],
+                                 elem_id=f"compose-audio-{index}")
+                sheet = gr.HTML(padding=False, elem_classes="mu-card-sheet")
+                roll = gr.Image(type="filepath", interactive=False, show_label=False, buttons=[],
+                                elem_classes="mu-card-roll")
+                with gr.Row():
+                    midi = gr.DownloadButton("MIDI", size="sm", interactive=False, min_width=60)
+                    use = gr.Button("Use as seed", size="sm", variant="secondary", min_width=100,
+                                    elem_id=f"compose-use-{index}")
+            cards.append(Card(column, heading, audio, sheet, roll, midi, use))
+    with gr.Accordion("Earlier takes (kept in this browser)", open=False, elem_id="compose-history-box"):
+        with gr.Row(equal_height=True):
+            history_pick = gr.Dropdown([], label="Take", elem_id="compose-history", scale=4)
+            history_use = gr.Button("Use as seed", size="sm", elem_id="history-use", scale=1)
+            undo = gr.Button("↶ Undo the last seed change", size="sm", elem_id="seed-undo", scale=1)
+            history_clear = gr.Button("Clear", size="sm", variant="stop", scale=0, min_width=70)
+    inputs = [text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first, span_last,
+              melody_sound, drums]
+    return ComposeTab(inputs, button, stop, heard, takes, cards, history_pick, history_use, undo, history_clear)
+
+
+def harmony_line(sheet: LeadSheet, limit: int = 16) -> str:
+    """'D I · G IV · A7 V7 …': the chord symbols with their Roman numerals, for the teacher."""
+    from musicui.core.m21 import roman_numeral
+
+    chords = [c.symbol for c in sheet.chords]
+    steps = [c for i, c in enumerate(chords) if i == 0 or c != chords[i - 1]]
+    shown = " · ".join(f"{symbol} <sub>{roman_numeral(symbol, sheet.key)}</sub>" for symbol in steps[:limit])
+    return f"<span class='mu-harmony'>{shown}{' …' if len(steps) > limit else ''}</span>" if steps else ""
+
+
+def card_updates(tab: ComposeTab, result, files: list[TakeFiles] | None = None) -> dict:
+    """Every card filled (or hidden) from a composition: first the sound (``files`` None renders the
+    audio only, so it can play at once), then, given the rendered files, the sheet and the roll."""
+    out: dict = {tab.takes: [t.sheet.to_dict() for t in result.takes]}
+    for index, card in enumerate(tab.cards):
+        if index >= len(result.takes):
+            out.update({card.column: gr.update(visible=False)})
+            continue
+        take = result.takes[index]
+        sheet = take.sheet
+        if files is None:
+            sound = render_take(take, ("audio",))
+            out.update({
+                card.column: gr.update(visible=True),
+                card.heading: f"**{index + 1}. {STYLES[take.style].label}** · {sheet.key} · {sheet.meter} · "
+                              f"♩ = {round(sheet.tempo)} · seed {take.seed}  \n{harmony_line(sheet)}",
+                card.audio: sound.paths[".wav"],
+                card.sheet: H.sheet_html(None, " ".join(sound.problems) or "writing the sheet music…"),
+                card.roll: None,
+                card.midi: gr.update(value=None, interactive=False),
+            })
+            continue
+        views = files[index]
+        png_path = H.write_files(f"roll-{index}", {".png": views.png})[".png"] if views.png else None
+        out.update({
+            card.sheet: H.sheet_html(views.svg),
+            card.roll: png_path,
+            card.midi: gr.update(value=views.paths[".mid"], interactive=views.paths[".mid"] is not None),
+        })
+    return out
+
+
+__all__ = ["ComposeTab", "MODES", "build_tab", "card_updates", "compose_endpoint", "params_from_ui", "run_compose"]
