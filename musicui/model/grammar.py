@@ -148,6 +148,8 @@ class GrammarState:
         self.template_index = 0
         self.notes_in_bar: dict[int, int] = {}
         self.pitches: list[int] = []
+        # the pitches range and key allow, listed once (the grammar asks for them at every note)
+        self._allowed_pitch_ids = [i for p, i in families.pitch.items() if self._pitch_ok(p)]
 
     # --- bar geometry --------------------------------------------------------------------
     def _bar_start(self, bar: int) -> int:
@@ -235,7 +237,7 @@ class GrammarState:
                 ids.append(self.f.eos if self.bar + 1 >= self.c.bars else self.f.bar)
             return ids
         if notes_left is None or notes_left > 0:
-            ids += [i for p, i in self.f.pitch.items() if self._pitch_ok(p)]
+            ids += self._allowed_pitch_ids
         if notes_left is None or self._fits(cursor + min(self.f.dur), notes_left):
             ids.append(self.f.rest)
         on_beat = in_bar % self.c.pulse_ticks == 0
