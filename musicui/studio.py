@@ -291,17 +291,22 @@ def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress) 
         else:
             first, last = (2, seed_sheet.num_bars - 1) if seed_sheet.num_bars >= 3 else (1, seed_sheet.num_bars)
             request.infill = (seed_sheet, first - 1, last)
-    watch = _Watch(on_progress, 40 * request.bars)  # ~40 tokens a bar: for the progress bar only
-    request.on_step = watch.step
-    result = composer.compose(request)
-    watch.check()
-    style = _arrangement_style(params, result.plan)
+    result, style = _run_model(composer, request, params, on_progress, 40 * request.bars)
     takes = []
     for index, sheet in enumerate(result.sheets):
         if lyrics_lines:
             sheet = attach_lyrics(sheet, lyrics_lines, request.phrases)
         takes.append(Take(sheet, arrange(sheet, style, _settings(params)), style, params.seed + index))
     return takes, result.plan.summary(), _attributes(result.plan)
+
+
+def _run_model(composer, request, params: ComposeParams, on_progress, expected_steps: int):
+    """The model writes under the watch (progress, Stop, time limit); returns its result and the style."""
+    watch = _Watch(on_progress, expected_steps)  # ~tokens to write: for the progress bar only
+    request.on_step = watch.step
+    result = composer.compose(request)
+    watch.check()
+    return result, _arrangement_style(params, result.plan)
 
 
 class _Watch:
@@ -348,11 +353,7 @@ def _harmonize(params: ComposeParams, seed_sheet: LeadSheet, on_progress) -> tup
                              overrides=_overrides(params), melody_of=seed_sheet,
                              sampling=SamplingParams(temperature=params.temperature, guidance=params.guidance,
                                                      seed=params.seed))
-    watch = _Watch(on_progress, 60 * max(1, seed_sheet.num_bars))
-    request.on_step = watch.step
-    result = composer.compose(request)
-    watch.check()
-    style = _arrangement_style(params, result.plan)
+    result, style = _run_model(composer, request, params, on_progress, 60 * max(1, seed_sheet.num_bars))
     takes = []
     for index, sheet in enumerate(result.sheets):
         if not sheet.chords:
