@@ -14,7 +14,7 @@ import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from musicui.arranger import STYLES as ARRANGEMENT_STYLES
@@ -397,6 +397,4 @@ def attach_lyrics(sheet: LeadSheet, lines, phrases) -> LeadSheet:
 
 
 def _with_lyric(note: Note, text: str) -> Note:
-    from dataclasses import replace
-
     return replace(note, lyric=text)

@@ -6,7 +6,6 @@ can build the same containers with bass and drum parts (``is_drum=True`` plays o
 
 from __future__ import annotations
 
-import math
 import statistics
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -14,7 +13,7 @@ from functools import lru_cache
 import pretty_midi
 
 from musicui.core.chords import chord_pitches
-from musicui.core.leadsheet import ChordSymbol, Key, LeadSheet, Meter
+from musicui.core.leadsheet import ChordSymbol, Key, LeadSheet, Meter, Timed, bar_starts
 
 MELODY = "Melody"
 CHORDS = "Chords"
@@ -45,7 +44,7 @@ class Part:
 
 
 @dataclass
-class Arrangement:
+class Arrangement(Timed):
     parts: list[Part]
     tempo: float  # quarter notes per minute
     meter: Meter = field(default_factory=Meter)
@@ -60,19 +59,10 @@ class Arrangement:
         """Where the last note stops."""
         return max((n.end_beats for p in self.parts for n in p.notes), default=0.0)
 
-    @property
-    def seconds_per_beat(self) -> float:
-        return 60.0 / self.tempo
-
-    @property
-    def duration_seconds(self) -> float:
-        return self.end_beats * self.seconds_per_beat
-
     def bar_starts(self) -> list[float]:
-        """Onset of every bar up to the last note, the pickup bar first when there is one."""
+        """Onset of every bar up to the last note (at least one bar), the pickup bar first when there is one."""
         bar = self.meter.bar_beats
-        bars = max(1, math.ceil(round((self.end_beats - self.pickup) / bar, 6)))
-        return ([0.0] if self.pickup else []) + [self.pickup + k * bar for k in range(bars)]
+        return bar_starts(self.pickup, bar, max(self.end_beats, self.pickup + bar))
 
     def part(self, name: str) -> Part | None:
         return next((p for p in self.parts if p.name == name), None)

@@ -19,6 +19,29 @@ MODES = ("major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "locria
 MODE_OFFSETS = {"major": 0, "minor": 9, "dorian": 2, "phrygian": 4, "lydian": 5, "mixolydian": 7, "locrian": 11}
 
 
+def bar_starts(pickup: float, bar_beats: float, end: float) -> list[float]:
+    """Onsets of the bars that begin before ``end``: 0 for the pickup bar when there is one, then
+    every bar line from the pickup on. Shared by lead sheets and arrangements."""
+    starts = [0.0] if pickup else []
+    t = pickup
+    while t < end - 1e-9:
+        starts.append(t)
+        t += bar_beats
+    return starts
+
+
+class Timed:
+    """Seconds from beats, for anything with a ``tempo`` (quarter-note bpm) and an ``end_beats``."""
+
+    @property
+    def seconds_per_beat(self) -> float:
+        return 60.0 / self.tempo
+
+    @property
+    def duration_seconds(self) -> float:
+        return self.end_beats * self.seconds_per_beat
+
+
 def snap(value: float) -> float:
     """Round a time in beats to the 1/12-beat grid."""
     return round(value * GRID) / GRID
@@ -171,7 +194,7 @@ class ChordSymbol:
 
 
 @dataclass
-class LeadSheet:
+class LeadSheet(Timed):
     notes: list[Note] = field(default_factory=list)
     chords: list[ChordSymbol] = field(default_factory=list)
     key: Key = field(default_factory=Key)
@@ -203,22 +226,9 @@ class LeadSheet:
         """Bars including an incomplete pickup bar."""
         return round((self.end_beats - self.pickup) / self.bar_beats) + (1 if self.pickup else 0)
 
-    @property
-    def seconds_per_beat(self) -> float:
-        return 60.0 / self.tempo
-
-    @property
-    def duration_seconds(self) -> float:
-        return self.end_beats * self.seconds_per_beat
-
     def bar_starts(self) -> list[float]:
         """Onset of every bar, the pickup bar first when there is one."""
-        starts = [0.0] if self.pickup else []
-        t, end = self.pickup, self.end_beats
-        while t < end - 1e-9:
-            starts.append(t)
-            t += self.bar_beats
-        return starts or [0.0]
+        return bar_starts(self.pickup, self.bar_beats, self.end_beats) or [0.0]
 
     def bar_range(self, first_bar: int, last_bar: int) -> tuple[float, float]:
         """Beat span of bars first..last (0-based, inclusive, pickup bar counted)."""
