@@ -41,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     compose.add_argument("--seed", type=int, help="random seed; the same seed and options give the same music")
     compose.add_argument("--variation", default="free", help="vary: rhythm | contour | free")
     compose.add_argument("--span", help="infill: the bars to rewrite, e.g. 3-4")
+    compose.add_argument("--styles", default="", help="restyle: styles side by side, e.g. 'chorale,waltz,swing,bossa nova'")
     compose.add_argument("--temperature", type=float, default=0.9)
     return parser
 
@@ -67,7 +68,7 @@ def _render(args: argparse.Namespace, service) -> int:
     settings = service.playback_settings(tempo=args.tempo, transpose=args.transpose, melody_program=args.melody_program,
                                          chord_program=args.chord_program, chords_on=not args.no_chords)
     view = service.view_for_suffix(suffix)
-    result = service.render(sheet, settings, want=(view,))
+    result = service.render(sheet, settings, want=(view,), quality="studio")
     data = result.file_bytes(view)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(data)
@@ -98,7 +99,7 @@ def _compose(args: argparse.Namespace, service) -> int:
             raise ValueError(f"--span must look like 3-4, not {args.span!r}") from None
     result = compose(args.text, seed_sheet=seed_sheet, lyrics=lyrics, mode=args.mode, bars=args.bars, key=args.key,
                      tempo=args.tempo, meter=args.meter, style=args.style, candidates=args.candidates, seed=args.seed,
-                     variation=args.variation, span=span, temperature=args.temperature)
+                     variation=args.variation, span=span, temperature=args.temperature, styles=args.styles)
     print(f"I heard: {result.heard}")
     for notice in result.notices:
         print(f"note: {notice}")

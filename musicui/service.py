@@ -104,14 +104,16 @@ def view_for_suffix(suffix: str) -> str:
 
 
 def render(sheet: LeadSheet, settings: PlaybackSettings | None = None, want: tuple[str, ...] = VIEWS,
-           arrangement: Arrangement | None = None) -> RenderResult:
+           arrangement: Arrangement | None = None, quality: str = "preview") -> RenderResult:
     """Render the views asked for. Audio failure (no libfluidsynth) is reported, not raised.
 
-    ``arrangement`` (the arranger's, for a style) replaces the plain melody-and-chords playback."""
+    ``arrangement`` (the arranger's, for a style) replaces the plain melody-and-chords playback;
+    ``quality`` "preview" is fast (32 kHz, dry) and "studio" is for keeping (44.1 kHz, reverb)."""
     import time
 
     from musicui.render import audio, pianoroll, sheet as sheet_view
 
+    synth_config = audio.SynthConfig.for_quality(quality)
     unknown = set(want) - set(VIEWS)
     if unknown:
         raise ValueError(f"unknown view(s) {sorted(unknown)}; choose from {', '.join(VIEWS)}")
@@ -134,7 +136,7 @@ def render(sheet: LeadSheet, settings: PlaybackSettings | None = None, want: tup
     if "audio" in want:
         available, message = audio.audio_status()
         if available:
-            result.wav = audio.render_wav(arrangement)
+            result.wav = audio.render_wav(arrangement, config=synth_config)
         result.audio_message = "" if available else message
         lap("audio")
     if "svg" in want:

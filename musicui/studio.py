@@ -59,6 +59,7 @@ class ComposeParams:
     tempo: float | None = None
     meter: str | None = None
     style: str | None = None  # an arrangement style; None: from the words
+    styles: tuple[str, ...] = ()  # restyle: the styles to compare side by side (the teacher view), in order
     candidates: int = 4
     seed: int | None = None  # None: a fresh random seed (reported back so the take can be remade)
     variation: str = "free"  # vary: keep the rhythm, keep the contour, or free
@@ -86,6 +87,13 @@ class ComposeParams:
         self.meter = _named(self.meter, lambda v: str(Meter.parse(v)), "is not a meter; write a time signature, e.g. 4/4, 3/4, 6/8")
         self.style = _named(self.style, lambda v: style_named(v).name, f"is not a style; choose one of: "
                             f"{', '.join(ARRANGEMENT_STYLES)}")
+        if isinstance(self.styles, str):
+            self.styles = tuple(part for part in self.styles.split(",") if part.strip())
+        if not isinstance(self.styles, (list, tuple)):
+            raise ComposeError("styles must be a list of style names, e.g. ['chorale', 'waltz', 'swing']")
+        named = [_named(v, lambda v: style_named(v).name, f"is not a style; choose from: {', '.join(ARRANGEMENT_STYLES)}")
+                 for v in self.styles]
+        self.styles = tuple(dict.fromkeys(v for v in named if v))
         if self.tempo in ("", 0):
             self.tempo = None
         if self.tempo is not None:
@@ -154,17 +162,17 @@ class Take:
     style: str
     seed: int
 
-    def render(self, want: tuple[str, ...] = ("audio", "svg", "png")):
+    def render(self, want: tuple[str, ...] = ("audio", "svg", "png"), quality: str = "preview"):
         from musicui.service import render
 
-        return render(self.sheet, want=want, arrangement=self.arrangement)
+        return render(self.sheet, want=want, arrangement=self.arrangement, quality=quality)
 
     def save(self, path: str | Path) -> Path:
         from musicui.service import view_for_suffix
 
         path = Path(path)
         view = view_for_suffix(path.suffix)
-        path.write_bytes(self.render((view,)).file_bytes(view))
+        path.write_bytes(self.render((view,), quality="studio").file_bytes(view))
         return path
 
 
@@ -364,14 +372,28 @@ def _harmonize(params: ComposeParams, seed_sheet: LeadSheet, on_progress) -> tup
     return takes, result.plan.summary(), _attributes(result.plan)
 
 
-def _restyle(params: ComposeParams, seed_sheet: LeadSheet) -> tuple[list[Take], str, dict]:
-    """The same melody and chords in other styles: the chosen one first, then the others."""
+def restyle_order(params: ComposeParams) -> list[str]:
+    """The styles to show: those asked for (the teacher view), else the chosen one, then the others."""
+    if params.styles:
+        return list(params.styles)
     chosen = params.style or "folk"
-    order = [chosen] + [s for s in ARRANGEMENT_STYLES if s != chosen]
+    return ([chosen] + [s for s in ARRANGEMENT_STYLES if s != chosen])[: params.candidates]
+
+
+def _restyle(params: ComposeParams, seed_sheet: LeadSheet) -> tuple[list[Take], str, dict]:
+    """The same melody and chords in other styles; a seed without chords gets each style's harmony
+    from the corpus harmonizer (a chorale harmonizes differently from a pop song)."""
+    from musicui.data.harmonizer import harmonize
+
+    order = restyle_order(params)
+    chosen = order[0]
+    if not seed_sheet.chords:
+        params.notices.append("the seed had no chords: the corpus harmonizer wrote them for each style")
     takes = []
-    for style in order[: params.candidates]:
+    for style in order:
         tempo = params.tempo or ARRANGEMENT_STYLES[style].tempo
-        sheet = seed_sheet.with_tempo(tempo)
+        sheet = seed_sheet if seed_sheet.chords else harmonize(seed_sheet, style=MODEL_STYLE[style])
+        sheet = sheet.copy(notes=list(seed_sheet.notes), title=seed_sheet.title).with_tempo(tempo)
         takes.append(Take(sheet, arrange(sheet, style, _settings(params, tempo)), style, params.seed))
     first = takes[0]
     heard = f"{first.sheet.key} · {first.sheet.meter} · {round(first.sheet.tempo)} bpm · {ARRANGEMENT_STYLES[chosen].label}"

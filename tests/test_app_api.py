@@ -59,7 +59,7 @@ def test_play_endpoint_returns_the_audio(client):
     if not audio_available():
         pytest.skip("libfluidsynth is not installed")
     samples, rate = read_wav(client.predict(abc=TUNE, api_name="/play", **DEFAULTS))
-    assert rate == 44100 and samples.shape[1] == 2 and np.abs(samples).max() > 0.1
+    assert rate == 32000 and samples.shape[1] == 2 and np.abs(samples).max() > 0.1, "Play: the fast preview"
 
 
 def predict_abc(client, abc: str, **settings):
@@ -92,7 +92,7 @@ def test_render_abc_gives_audio_midi_musicxml_and_svg(client):
         assert wav_path is None and "audio" in message.lower()
         pytest.skip("libfluidsynth is missing: audio is off (reported in the message)")
     samples, rate = read_wav(wav_path)
-    assert rate == 44100
+    assert rate == 44100, "files to keep are rendered at studio quality"
     seconds = len(samples) / rate
     assert sheet.duration_seconds * 0.9 < seconds < sheet.duration_seconds + 3
     rms = float(np.sqrt(np.mean(samples ** 2)))

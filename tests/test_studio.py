@@ -170,6 +170,20 @@ def test_restyle_plays_one_melody_in_several_styles():
         assert notes(take.sheet) == [(p, o, d) for p, o, d in notes(seed)]
 
 
+def test_teacher_view_restyles_a_chordless_melody_in_the_chosen_styles():
+    seed = parse_abc(SEED)
+    bare = seed.copy(chords=[])
+    result = compose("", seed_sheet=bare, mode="restyle", styles=["chorale", "Waltz", "swing", "bossa nova"])
+    assert [t.style for t in result.takes] == ["chorale", "waltz", "swing", "bossa nova"]
+    assert any("harmonizer" in notice for notice in result.notices)
+    for take in result.takes:
+        assert notes(take.sheet) == notes(seed), "the melody is the teacher's, untouched"
+        assert take.sheet.chords, "each style gets chords (and Roman numerals) to show"
+        assert {part.name for part in take.arrangement.parts} > {"Melody"}
+    with pytest.raises(ComposeError, match="disco"):
+        compose("", seed_sheet=seed, mode="restyle", styles="chorale,disco")
+
+
 def test_seed_modes_work_on_an_uploaded_pop909_midi():
     from musicui.service import load_seed
 
@@ -226,6 +240,9 @@ def test_compose_endpoint_modes_keep_the_seed(client):
     _, takes, _, _ = call_compose(client, abc=SEED, mode="infill", span_first=2, span_last=3, candidates=1, seed=5)
     sheet = parse_abc(takes["takes"][0]["abc"])
     assert notes(sheet, (4, 7)) == notes(parse_abc(SEED), (4, 7))
+    _, takes, wavs, _ = call_compose(client, abc=SEED, mode="restyle", styles="chorale, swing, waltz, march")
+    assert [t["style"] for t in takes["takes"]] == ["chorale", "swing", "waltz", "march"] and len(wavs) == 4
+    assert all(notes(parse_abc(t["abc"])) == notes(parse_abc(SEED)) for t in takes["takes"])
 
 
 @pytest.mark.parametrize("options,words", [

@@ -226,23 +226,22 @@ def build_app() -> Studio:
                 roll: playhead_update(settings.tempo or sheet.tempo),
                 play_note: note,
                 dl_midi: _download(paths[".mid"]),
-                dl_wav: _download(paths[".wav"]),
             }
 
-        def on_play_musicxml(current: Any, bpm: Any, shift: Any, melody: Any, chord: Any, chords: Any):
-            """The MusicXML download, written after the sound is already playing."""
+        def on_play_downloads(current: Any, bpm: Any, shift: Any, melody: Any, chord: Any, chords: Any):
+            """The studio-quality WAV and the MusicXML, written while the preview is already playing."""
             try:
                 settings = H.playback_settings(bpm, shift, melody, chord, chords)
-                _, paths = H.render_all(H.sheet_of(current), settings, want=("musicxml",))
+                _, paths = H.render_all(H.sheet_of(current), settings, want=("audio", "musicxml"), quality="studio")
             except (H.InputError, SeedError, ValueError):
-                return _download(None)
-            return _download(paths[".musicxml"])
+                return _download(None), _download(None)
+            return _download(paths[".wav"]), _download(paths[".musicxml"])
 
         play_inputs = [state, tempo, transpose, melody_inst, chord_inst, chords_on]
-        play.click(on_play, play_inputs, [audio, roll, play_note, dl_midi, dl_wav], api_visibility="private",
+        play.click(on_play, play_inputs, [audio, roll, play_note, dl_midi], api_visibility="private",
                    concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY, show_progress="minimal",
                    show_progress_on=[audio]).success(
-            on_play_musicxml, play_inputs, [dl_xml], api_visibility="private", concurrency_id="preview",
+            on_play_downloads, play_inputs, [dl_wav, dl_xml], api_visibility="private", concurrency_id="preview",
             concurrency_limit=PREVIEW_CONCURRENCY, show_progress="hidden")
 
         # --- compose: the seed (for the seed modes) comes from the editor's state -------------------------
@@ -355,6 +354,8 @@ def build_app() -> Studio:
             api_variation = gr.Textbox(label="variation", value="free", info="vary: rhythm | contour | free")
             api_span_first = gr.Number(label="span_first", value=0, precision=0, info="infill: first bar (1-based)")
             api_span_last = gr.Number(label="span_last", value=0, precision=0, info="infill: last bar")
+            api_styles = gr.Textbox(label="styles", value="", info="restyle: styles side by side, comma-separated; "
+                                    "empty = the style, then the others")
             api_heard = gr.Textbox(label="heard")
             api_takes = gr.JSON(label="takes")
             api_wavs = gr.File(label="wavs", file_count="multiple")
@@ -366,7 +367,8 @@ def build_app() -> Studio:
         def _render_api(sheet, tempo, transpose, melody_instrument, chord_instrument, chords_on):
             try:
                 settings = H.playback_settings(tempo, transpose, melody_instrument, chord_instrument, chords_on)
-                result, paths = H.render_all(sheet, settings, want=("audio", "midi", "musicxml", "svg"))
+                result, paths = H.render_all(sheet, settings, want=("audio", "midi", "musicxml", "svg"),
+                                             quality="studio")
             except (H.InputError, SeedError, ValueError) as error:
                 raise gr.Error(str(error)) from None
             message = f"{sheet.title or 'Untitled'}: {H.describe(sheet)}"
@@ -437,7 +439,7 @@ def build_app() -> Studio:
 
         api_compose.click(C.compose_endpoint,
                           [api_text, api_lyrics, api_abc, api_mode, api_bars, api_key, api_tempo, api_meter, api_style,
-                           api_candidates, api_seed, api_variation, api_span_first, api_span_last],
+                           api_candidates, api_seed, api_variation, api_span_first, api_span_last, api_styles],
                           [api_heard, api_takes, api_wavs, api_midis], api_name="compose", concurrency_id="compose",
                           concurrency_limit=1)
 

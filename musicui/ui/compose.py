@@ -25,12 +25,13 @@ MODE_LABELS = {"compose": "Compose from the words", "continue": "Continue the se
 KEY_CHOICES = ["Auto"] + [f"{tonic} {mode}" for mode in KEY_MODES[:2] for tonic in PITCH_NAMES_FLAT] + \
     [f"{tonic} {mode}" for mode in KEY_MODES[2:] for tonic in ("D", "E", "G", "A")]
 METER_CHOICES = ["Auto", "4/4", "3/4", "2/4", "6/8", "9/8", "12/8", "2/2"]
+TEACHER_STYLES = ("chorale", "waltz", "swing", "bossa nova")  # restyle's default: one melody, four worlds
 STYLE_CHOICES = [("Auto (from the words)", "Auto")] + [(style.label, name) for name, style in STYLES.items()]
 
 
 def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo: Any, meter: Any, style: Any,
                    candidates: Any, seed: Any, variation: Any, span_first: Any, span_last: Any,
-                   melody_sound: Any = "auto", drums: Any = True) -> ComposeParams:
+                   melody_sound: Any = "auto", drums: Any = True, styles: Any = ()) -> ComposeParams:
     """The page's (or an API caller's) values -> checked parameters; ComposeError says what is wrong."""
     def auto(value: Any) -> Any:
         return None if value in (None, "", "Auto", "auto", 0) else value
@@ -41,7 +42,7 @@ def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo
     return ComposeParams(text=text or "", lyrics=lyrics or "", mode=mode or "compose", bars=bars if bars else 8,
                          key=auto(key), tempo=auto(tempo), meter=auto(meter), style=auto(style),
                          candidates=candidates or 4, seed=auto(seed), variation=variation or "free",
-                         span=span, drums=bool(drums),
+                         span=span, drums=bool(drums), styles=(styles or ()) if mode == "restyle" else (),
                          instruments={} if auto(melody_sound) is None else {"Melody": melody_sound})
 
 
@@ -73,13 +74,13 @@ def run_compose(params: ComposeParams, seed_sheet: LeadSheet | None, progress=No
 
 def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, key: str, tempo: float,
                      meter: str, style: str, candidates: float, seed: float, variation: str, span_first: float,
-                     span_last: float):
+                     span_last: float, styles: str = ""):
     """Compose from words and/or lyrics, or continue, vary, harmonize, infill or restyle a seed (ABC).
 
     Returns what was heard, the takes as JSON (ABC, style, seed each) and each take's WAV and MIDI."""
     try:
         params = params_from_ui(text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation,
-                                span_first, span_last)
+                                span_first, span_last, styles=styles)
         seed_sheet = H.load_abc(abc) if (abc or "").strip() else None
     except (ComposeError, SeedError) as error:
         raise gr.Error(str(error)) from None
@@ -156,6 +157,9 @@ def build_tab() -> ComposeTab:
             mode = gr.Radio([(label, value) for value, label in MODE_LABELS.items()], value="compose",
                             label="What to do", elem_id="compose-mode")
             variation = gr.Radio(list(VARIATIONS), value="free", label="Vary: keep", elem_id="compose-variation")
+            styles = gr.CheckboxGroup([(style.label, name) for name, style in STYLES.items()],
+                                      value=list(TEACHER_STYLES), label="Restyle: the styles side by side",
+                                      elem_id="compose-styles")
             with gr.Row():
                 span_first = gr.Number(label="Rewrite from bar", value=0, precision=0, minimum=0, maximum=MAX_BARS,
                                        elem_id="compose-span-first")
@@ -204,7 +208,7 @@ def build_tab() -> ComposeTab:
             undo = gr.Button("↶ Undo the last seed change", size="sm", elem_id="seed-undo", scale=1)
             history_clear = gr.Button("Clear", size="sm", variant="stop", scale=0, min_width=70)
     inputs = [text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first, span_last,
-              melody_sound, drums]
+              melody_sound, drums, styles]
     return ComposeTab(inputs, button, stop, heard, takes, cards, history_pick, history_use, undo, history_clear)
 
 

@@ -325,14 +325,14 @@ class Rendered:
     problems: list[str] = field(default_factory=list)  # sentences: what could not be made, and why
 
 
-def render_views(sheet: LeadSheet, settings, want=("audio", "midi", "musicxml")) -> Rendered:
+def render_views(sheet: LeadSheet, settings, want=("audio", "midi", "musicxml"), quality: str = "preview") -> Rendered:
     """Each view on its own, so that one that fails (say MusicXML) does not take the others with it.
     Bad settings or an unplayable sheet (ValueError, SeedError) still raise: nothing can be made."""
     out = Rendered()
     groups = [g for g in (("audio", "midi"), ("musicxml",), ("svg",)) if set(g) & set(want)]
     for group in groups:
         try:
-            result = service.render(sheet, settings, want=tuple(v for v in group if v in want))
+            result = service.render(sheet, settings, want=tuple(v for v in group if v in want), quality=quality)
         except (SeedError, ValueError):
             if group[0] in ("audio", "midi"):
                 raise
@@ -358,9 +358,10 @@ def _one_line(error: BaseException | None) -> str:
     return text[:200]
 
 
-def render_all(sheet: LeadSheet, settings, want=("audio", "midi", "musicxml")) -> tuple[Rendered, dict]:
+def render_all(sheet: LeadSheet, settings, want=("audio", "midi", "musicxml"),
+               quality: str = "preview") -> tuple[Rendered, dict]:
     """Render the views and write them to files; returns (rendered, {suffix: path or None})."""
-    rendered = render_views(sheet, settings, want)
+    rendered = render_views(sheet, settings, want, quality)
     paths = write_files(sheet.title, {".wav": rendered.wav, ".mid": rendered.midi, ".musicxml": rendered.musicxml})
     return rendered, paths
 
