@@ -25,7 +25,9 @@ from musicui.core.leadsheet import Key, LeadSheet, Meter, Note
 MODES = ("compose", "continue", "vary", "harmonize", "infill", "restyle")
 VARIATIONS = ("rhythm", "contour", "free")
 MAX_TEXT = 500
-MAX_BARS = 32
+MAX_BARS = 32  # bars one request writes
+MAX_PIECE_BARS = 64  # a whole piece (a continued seed): the editor's limit
+FREE_VARY_AT_ONCE_BARS = 12  # a free variation of a longer seed is written a part at a time
 MAX_SEED = 2**31 - 1
 TIME_LIMIT_S = float(os.environ.get("MUSICUI_TIME_LIMIT_S", "30"))
 MODEL_STYLE = {"folk": "folk", "pop ballad": "pop", "waltz": "folk", "march": "folk", "chorale": "chorale",
@@ -281,31 +283,83 @@ def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress) 
         lyrics_lines = lyrics.lines[: len(phrases)]
     else:
         lyrics_lines = ()
-    if params.mode == "continue":
-        request.prefix = seed_sheet
-        request.bars = min(params.bars, MAX_BARS - seed_sheet.num_bars)
-        if request.bars < 1:
-            raise ComposeError(f"the seed already has {seed_sheet.num_bars} bars; a piece can have at most {MAX_BARS}")
-    elif params.mode == "infill":
-        first, last = params.span or _middle_span(seed_sheet)
-        if last > seed_sheet.num_bars:
-            raise ComposeError(f"bars {first}-{last} are outside the seed's 1-{seed_sheet.num_bars}")
-        request.infill = (seed_sheet, first - 1, last)
-    elif params.mode == "vary":
-        if params.variation in ("rhythm", "contour"):
-            request.rhythm_of = seed_sheet
-            if params.variation == "contour":
-                request.contour_of = seed_sheet
-        else:
-            first, last = (2, seed_sheet.num_bars - 1) if seed_sheet.num_bars >= 3 else (1, seed_sheet.num_bars)
-            request.infill = (seed_sheet, first - 1, last)
-    result, style = _run_model(composer, request, params, on_progress, 40 * request.bars)
+    if seed_sheet is None:
+        result, style = _run_model(composer, request, params, on_progress, 40 * request.bars)
+        sheets = result.sheets
+    else:
+        sheets, result, style = _seed_mode(composer, request, params, seed_sheet, on_progress)
     takes = []
-    for index, sheet in enumerate(result.sheets):
+    for index, sheet in enumerate(sheets):
         if lyrics_lines:
             sheet = attach_lyrics(sheet, lyrics_lines, request.phrases)
         takes.append(Take(sheet, arrange(sheet, style, _settings(params)), style, params.seed + index))
     return takes, result.plan.summary(), _attributes(result.plan)
+
+
+def _seed_mode(composer, request, params: ComposeParams, seed: LeadSheet, on_progress):
+    """Continue, infill or vary a seed, in windows when it is longer than the model holds at once;
+    returns each candidate's whole piece, the (first) model result and the arrangement style."""
+    from musicui import seed_windows as W
+
+    counts = composer.bar_token_counts(seed)
+    if len(counts) != seed.num_bars:  # the tokenizer and the sheet disagree on bars: no windows
+        counts = [0] * seed.num_bars
+    free = params.mode == "vary" and params.variation == "free"
+    try:
+        if params.mode == "continue":
+            request.bars = min(params.bars, MAX_PIECE_BARS - seed.num_bars)
+            if request.bars < 1:
+                raise ComposeError(f"the seed already has {seed.num_bars} bars; a piece can have at most {MAX_PIECE_BARS}")
+            start = W.continue_start(counts, composer.room, request.bars)
+            request.prefix = seed.slice_bars(start, seed.num_bars - 1) if start else seed
+            if start:
+                params.notices.append(f"the seed is long: the model continued from its last {seed.num_bars - start} bars")
+            result, style = _run_model(composer, request, params, on_progress, 40 * request.bars)
+            head = seed.slice_bars(0, start - 1) if start else None
+            return [head.concat(s) if head else s for s in result.sheets], result, style
+        if params.mode == "infill" or (free and seed.num_bars <= FREE_VARY_AT_ONCE_BARS):
+            if params.mode == "infill":
+                first, last = params.span or _middle_span(seed)
+                if last > seed.num_bars:
+                    raise ComposeError(f"bars {first}-{last} are outside the seed's 1-{seed.num_bars}")
+            else:
+                first, last = (2, seed.num_bars - 1) if seed.num_bars >= 3 else (1, seed.num_bars)
+            return _infill(composer, request, params, W.Window(seed, *W.infill_window(counts, composer.room,
+                                                                                      first - 1, last)),
+                           first - 1, last, on_progress)
+        # the modes that follow the whole melody (and a free variation of a long seed): chunk by chunk
+        pieces, first_result, style = None, None, None
+        windows = W.chunks(counts, composer.room)
+        for first, stop in windows:
+            window = W.Window(seed, first, stop)
+            if free:
+                inner = (first + 1, stop - (1 if stop == seed.num_bars else 0))
+                if inner[1] <= inner[0]:
+                    inner = (first, stop)
+                sheets, result, style = _infill(composer, replace(request), params, window, *inner, on_progress)
+            else:
+                chunk = window.sheet
+                if params.mode == "harmonize":
+                    request.melody_of = chunk
+                else:
+                    request.rhythm_of = chunk
+                    request.contour_of = chunk if params.variation == "contour" else None
+                result, style = _run_model(composer, replace(request), params, on_progress, 40 * (stop - first))
+                sheets = [sheet.shifted(window.offset) for sheet in result.sheets]
+            pieces = [piece.with_bars_from(sheet, first, stop) for piece, sheet in zip(pieces or [seed] * len(sheets), sheets)]
+            first_result = first_result or result
+        if len(windows) > 1:
+            params.notices.append(f"the seed is long: the model worked through it in {len(windows)} parts")
+        return pieces, first_result, style
+    except W.SeedTooLong as error:
+        raise ComposeError(str(error)) from None
+
+
+def _infill(composer, request, params: ComposeParams, window, start: int, stop: int, on_progress):
+    """Rewrite bars start..stop-1 of the window's seed, the model seeing the window around them."""
+    request.infill = (window.sheet, start - window.first, stop - window.first)
+    result, style = _run_model(composer, request, params, on_progress, 40 * (stop - start))
+    return [window.put_back(s, start, stop) for s in result.sheets], result, style
 
 
 def _run_model(composer, request, params: ComposeParams, on_progress, expected_steps: int):
@@ -358,12 +412,12 @@ def _harmonize(params: ComposeParams, seed_sheet: LeadSheet, on_progress) -> tup
 
     composer = Composer.shared()
     request = ComposeRequest(text=_model_text(params.text), candidates=params.candidates,
-                             overrides=_overrides(params), melody_of=seed_sheet,
+                             overrides=_overrides(params),
                              sampling=SamplingParams(temperature=params.temperature, guidance=params.guidance,
                                                      seed=params.seed))
-    result, style = _run_model(composer, request, params, on_progress, 60 * max(1, seed_sheet.num_bars))
+    sheets, result, style = _seed_mode(composer, request, params, seed_sheet, on_progress)
     takes = []
-    for index, sheet in enumerate(result.sheets):
+    for index, sheet in enumerate(sheets):
         if not sheet.chords:
             sheet = harmonize(seed_sheet, style=MODEL_STYLE[style])
             params.notices.append(f"take {index + 1}: the corpus harmonizer wrote the chords")

@@ -246,3 +246,77 @@ def test_compose_a_mood_hear_a_take_and_use_it_as_the_seed(page, screenshots):
     assert page.locator("ul[role='listbox'] li").count() >= 4
     page.keyboard.press("Escape")
     assert_no_event_errors(page)
+
+
+def uploaded_midi(tmp_path) -> Path:
+    """A POP909 song when ../shared/data is here, else a real MIDI file written from an example."""
+    from tests.helpers import POP909
+
+    song = POP909 / "003" / "003.mid"
+    if song.is_file():
+        return song
+    from musicui import service
+    from musicui.ui.handlers import load_example
+
+    path = tmp_path / "auld_lang_syne.mid"
+    path.write_bytes(service.render(load_example("folk_auld_lang_syne.abc").sheet, want=("midi",)).midi)
+    return path
+
+
+def compose_and_wait(page, mode_label: str, cards: int = 4) -> str:
+    """Pick a mode, press Compose, wait for a new answer with ``cards`` playable takes; returns 'I heard'."""
+    before = page.inner_text("#compose-heard")
+    page.click(f"#compose-mode label:has-text('{mode_label}')")
+    page.click("#compose-button")
+    page.wait_for_function("old => { const t = document.querySelector('#compose-heard').innerText;"
+                           " return t !== old && t.includes('I heard'); }", arg=before, timeout=90_000)
+    for index in range(cards):
+        page.wait_for_selector(f"#compose-card-{index} audio[src]", state="attached", timeout=60_000)
+    assert page.locator(f"#compose-card-{cards}").is_hidden()
+    page.wait_for_selector(f"#compose-card-{cards - 1} .mu-sheet svg")
+    return page.inner_text("#compose-heard")
+
+
+def test_seed_modes_on_an_uploaded_midi_and_the_teacher_view(page, screenshots, tmp_path):
+    page.click("#mu-seed-tab-button")
+    midi = uploaded_midi(tmp_path)
+    page.set_input_files("#seed-upload input[type=file]", str(midi))
+    page.wait_for_function("n => document.querySelector('#seed-status').innerText.includes(n)", arg=midi.name)
+    seed = parse_abc(abc_text(page))
+    assert len(seed.notes) >= 8 and seed.num_bars >= 4
+
+    # Pick bars 2-3 in the piano roll's bar lane: they become the span to rewrite, and the mode follows.
+    info = roll_info(page)
+    starts = seed.bar_starts()
+    page.eval_on_selector("#piano-roll .pr-scroll", "el => { el.scrollLeft = 0; }")
+    page.locator("#piano-roll").scroll_into_view_if_needed()
+    box = page.locator("#piano-roll svg.pr-grid").bounding_box()
+    at = lambda beat: box["x"] + float(info["pad"]) + beat * float(info["ppb"])  # noqa: E731
+    page.mouse.move(at(starts[1] + 0.5), box["y"] + 8)
+    page.mouse.down()
+    page.mouse.move(at(starts[2] + 0.5), box["y"] + 8, steps=4)
+    page.mouse.up()
+    assert roll_info(page)["span"] == "1-2"
+    page.click("#mu-compose-tab-button")
+    page.wait_for_function("() => document.querySelector('#compose-span-first input').value === '2'")
+    assert page.input_value("#compose-span-last input") == "3"
+    assert page.locator("#compose-mode input[value='infill']").is_checked()
+
+    heard = compose_and_wait(page, "Rewrite bars of the seed")
+    assert "I heard" in heard
+    page.screenshot(path=str(screenshots / "12-infill-uploaded-midi.png"), full_page=True)
+    compose_and_wait(page, "Harmonize the seed")
+    assert page.locator("#compose-card-0 .mu-harmony sub").count() > 0, "chords with Roman numerals"
+    page.fill("#compose-bars input[type=number]", "4")
+    page.keyboard.press("Enter")
+    compose_and_wait(page, "Continue the seed")
+
+    # The teacher view: one melody as a chorale, a waltz, a swing tune and a bossa nova, side by side.
+    compose_and_wait(page, "Restyle the seed")
+    titles = [page.inner_text(f"#compose-card-{index} .mu-card-title") for index in range(4)]
+    for title, style in zip(titles, ("chorale", "Waltz", "swing", "Bossa")):
+        assert style.lower() in title.lower(), titles
+    assert all(page.locator(f"#compose-card-{index} .mu-harmony sub").count() for index in range(4))
+    page.locator("#compose-cards").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "13-teacher-view.png"), full_page=True)
+    assert_no_event_errors(page)

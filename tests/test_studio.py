@@ -184,6 +184,23 @@ def test_teacher_view_restyles_a_chordless_melody_in_the_chosen_styles():
         compose("", seed_sheet=seed, mode="restyle", styles="chorale,disco")
 
 
+def test_a_seed_longer_than_the_model_holds_is_worked_on_in_windows():
+    once = parse_abc(SEED)
+    seed = once
+    for _ in range(5):
+        seed = seed.concat(once)  # 48 bars: far more tokens than the model holds at once
+    assert seed.num_bars == 48
+    grown = compose("", seed_sheet=seed, mode="continue", bars=4, candidates=1, seed=2).takes[0].sheet
+    assert notes(grown, (0, 47)) == notes(seed) and notes(grown, (48, 51))
+    rewritten = compose("", seed_sheet=seed, mode="infill", span=(41, 42), candidates=1, seed=2).takes[0].sheet
+    assert notes(rewritten, (0, 39)) == notes(seed, (0, 39)) and notes(rewritten, (42, 47)) == notes(seed, (42, 47))
+    harmonized = compose("", seed_sheet=seed, mode="harmonize", candidates=1, seed=2)
+    assert notes(harmonized.takes[0].sheet) == notes(seed) and any("parts" in n for n in harmonized.notices)
+    assert max(c.onset for c in harmonized.takes[0].sheet.chords) > seed.bar_starts()[40], "chords to the end"
+    varied = compose("", seed_sheet=seed, mode="vary", variation="rhythm", candidates=1, seed=2).takes[0].sheet
+    assert [(n.onset, n.duration) for n in varied.notes] == [(n.onset, n.duration) for n in seed.notes]
+
+
 def test_seed_modes_work_on_an_uploaded_pop909_midi():
     from musicui.service import load_seed
 

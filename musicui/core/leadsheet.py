@@ -278,12 +278,24 @@ class LeadSheet(Timed):
         pickup = self.pickup if first_bar == 0 and self.pickup else 0.0
         return self.copy(notes=notes, chords=chords, pickup=pickup)
 
+    def shifted(self, beats: float) -> LeadSheet:
+        """Every note and chord ``beats`` later."""
+        return self.copy(notes=[replace(n, onset=n.onset + beats) for n in self.notes],
+                         chords=[replace(c, onset=c.onset + beats) for c in self.chords])
+
     def concat(self, other: LeadSheet) -> LeadSheet:
         """This piece followed by ``other`` (in this key, meter and tempo), from the next bar line."""
-        offset = self.end_beats
-        moved = other.copy(notes=[replace(n, onset=n.onset + offset) for n in other.notes],
-                           chords=[replace(c, onset=c.onset + offset) for c in other.chords])
+        moved = other.shifted(self.end_beats)
         return self.copy(notes=self.notes + moved.notes, chords=self.chords + moved.chords)
+
+    def with_bars_from(self, written: LeadSheet, start: int, stop: int) -> LeadSheet:
+        """This piece with bars start..stop-1 (0-based) taken from ``written`` (same beat positions):
+        everything outside them stays exactly."""
+        begin, end = self.bar_range(start, stop - 1)
+        inside = lambda t: begin - 1e-9 <= t < end - 1e-9  # noqa: E731
+        notes = [n for n in self.notes if not inside(n.onset)] + [n for n in written.notes if inside(n.onset)]
+        chords = [c for c in self.chords if not inside(c.onset)] + [c for c in written.chords if inside(c.onset)]
+        return self.copy(notes=notes, chords=chords)  # copy() sorts them
 
     def quantized(self) -> LeadSheet:
         """Snap to the grid, drop zero-length notes and make the line monophonic (highest note wins)."""

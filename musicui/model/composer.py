@@ -98,6 +98,16 @@ class Composer:
         tokens = ["BOS"] + self.tokenizer.control_tokens(skeleton, chosen.controls()) + ["SEP"]
         return [self.vocab.id(t) for t in tokens]
 
+    @property
+    def room(self) -> int:
+        """Tokens the model holds at once (the prompt's controls, the fixed music and what it writes)."""
+        return self.model.config.n_positions
+
+    def bar_token_counts(self, sheet: LeadSheet) -> list[int]:
+        """Tokens each bar of a seed takes, for cutting long seeds into windows the model can hold."""
+        _, bars = split_bars(self.tokenizer.encode(sheet), self.vocab)
+        return [len(bar) for bar in bars]
+
     # --- composing ---------------------------------------------------------------------------
     def compose(self, request: ComposeRequest) -> ComposeResult:
         if not 1 <= request.bars <= MAX_BARS:
@@ -184,19 +194,11 @@ class Composer:
                 ids = prefix + body + [self.vocab.id("EOS")]
             sheet = self.tokenizer.decode([i for i in ids if i < len(self.tokenizer.vocab)], tempo=chosen.tempo)
             if request.infill is not None:
-                sheet = _spliced(request.infill[0], sheet, request.infill[1], request.infill[2])
+                sheet = request.infill[0].with_bars_from(sheet, request.infill[1], request.infill[2])
             sheets.append(sheet.copy(title=_title(request.text) if request.text.strip() else
                                      (seed_sheet.title if seed_sheet is not None else "Untitled"), key=chosen.key))
         return ComposeResult(sheets=sheets, plan=chosen, token_counts=[len(o) for o in outputs])
 
-
-def _spliced(seed: LeadSheet, written: LeadSheet, start: int, stop: int) -> LeadSheet:
-    """The seed with bars start..stop-1 taken from ``written``: everything outside stays exactly."""
-    begin, end = seed.bar_range(start, stop - 1)
-    inside = lambda t: begin - 1e-9 <= t < end - 1e-9  # noqa: E731
-    notes = [n for n in seed.notes if not inside(n.onset)] + [n for n in written.notes if inside(n.onset)]
-    chords = [c for c in seed.chords if not inside(c.onset)] + [c for c in written.chords if inside(c.onset)]
-    return seed.copy(notes=notes, chords=chords)
 
 
 def _title(text: str) -> str:

@@ -273,6 +273,19 @@ def build_app() -> Studio:
             show_progress_on=[compose_tab.heard])
         compose_tab.stop.click(None, cancels=[composing])
 
+        def on_bars_picked(current: Any, evt: gr.SelectData):
+            """Bars picked in the piano roll become the span that "Rewrite bars of the seed" rewrites."""
+            try:
+                first, last = C.span_from_roll(evt.index, H.sheet_of(current))
+            except C.ComposeError as error:
+                raise gr.Error(str(error)) from None
+            bars = f"bar {first}" if first == last else f"bars {first}-{last}"
+            return {compose_tab.span_first: first, compose_tab.span_last: last, compose_tab.mode: "infill",
+                    play_note: f"Picked {bars}: **Compose → Rewrite bars of the seed** rewrites them and keeps the rest."}
+
+        roll.select(on_bars_picked, [state], [compose_tab.span_first, compose_tab.span_last, compose_tab.mode,
+                                              play_note], api_visibility="private", queue=False)
+
         def replace_seed(sheet, text: Any, current: Any, stack: Any, note: str) -> dict:
             """The new seed in every view; the user's ABC text as it was goes on the browser's undo stack."""
             previous = text if isinstance(text, str) and text.strip() else write_abc(H.sheet_of(current))

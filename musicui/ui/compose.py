@@ -111,6 +111,9 @@ class Card:
 @dataclass
 class ComposeTab:
     inputs: list
+    mode: gr.Radio
+    span_first: gr.Number
+    span_last: gr.Number
     button: gr.Button
     stop: gr.Button
     heard: gr.Markdown
@@ -209,7 +212,20 @@ def build_tab() -> ComposeTab:
             history_clear = gr.Button("Clear", size="sm", variant="stop", scale=0, min_width=70)
     inputs = [text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first, span_last,
               melody_sound, drums, styles]
-    return ComposeTab(inputs, button, stop, heard, takes, cards, history_pick, history_use, undo, history_clear)
+    return ComposeTab(inputs, mode, span_first, span_last, button, stop, heard, takes, cards, history_pick, history_use, undo, history_clear)
+
+
+def span_from_roll(index: Any, sheet: LeadSheet) -> tuple[int, int]:
+    """The bars picked in the piano roll (0-based indexes into the bars, from the page), checked,
+    as the 1-based span the infill mode takes."""
+    if (not isinstance(index, (list, tuple)) or len(index) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in index)):
+        raise ComposeError("the piano roll sent a bad bar selection")
+    first, last = index
+    if not 0 <= first <= last < max(1, sheet.num_bars):
+        raise ComposeError(f"bars {first + 1}-{last + 1} are outside the seed's 1-{sheet.num_bars}: "
+                           "pick bars that have notes")
+    return first + 1, last + 1
 
 
 def harmony_line(sheet: LeadSheet, limit: int = 16) -> str:

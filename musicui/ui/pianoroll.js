@@ -19,7 +19,7 @@ const EPS = 1e-6;
 
 const S = {
   v: {}, notes: [], sel: -1, grid: 0.5, userGrid: false, ppb: 44, row: 13, lo: 55, hi: 79,
-  total: 16, drag: null, edits: 0,
+  total: 16, drag: null, edits: 0, span: null, spanDrag: null,
 };
 
 const esc = (t) => String(t).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -74,6 +74,21 @@ function barStarts(until) {
   return out;
 }
 
+// Which bar (index into barStarts, the pickup bar being index 0 when there is one) a beat falls in.
+function barIndexAt(beat) {
+  if (pickup() > EPS && beat < pickup()) return 0;
+  return Math.max(0, Math.floor((beat - pickup()) / barBeats() + EPS)) + (pickup() > EPS ? 1 : 0);
+}
+
+// Bars selected in the bar lane (for "rewrite these bars"): [first, last] indexes into barStarts.
+function spanSvg(height) {
+  if (!S.span) return "";
+  const starts = barStarts(S.total + barBeats());
+  const a = starts[S.span[0]], bEnd = starts[S.span[1] + 1] ?? (starts[S.span[1]] + barBeats());
+  if (a === undefined) return "";
+  return `<rect class="pr-span" x="${x(a)}" y="0" width="${x(bEnd) - x(a)}" height="${height}"/>`;
+}
+
 // Beats drawn: the tune plus one empty bar, and more empty bars to fill the visible width.
 function shownBeats() {
   const visible = (scroller.clientWidth - 2 * PAD) / S.ppb;
@@ -86,7 +101,8 @@ function draw() {
   const width = Math.ceil(x(shown) + PAD), height = TOP + (S.hi - S.lo + 1) * S.row;
   svg.setAttribute("width", width); svg.setAttribute("height", height);
   Object.assign(svg.dataset, { lo: S.lo, hi: S.hi, row: S.row, ppb: S.ppb, pad: PAD, top: TOP, pickup: pickup(),
-    barBeats: barBeats(), total: S.total, shown, grid: S.grid, notes: S.notes.length, edits: S.edits });
+    barBeats: barBeats(), total: S.total, shown, grid: S.grid, notes: S.notes.length, edits: S.edits,
+    span: S.span ? S.span.join("-") : "" });
   keys.setAttribute("width", KEYS_W); keys.setAttribute("height", height);
   const g = [];
   // pitch rows
@@ -115,11 +131,13 @@ function draw() {
   });
   g.push(`<line x1="${x(shown)}" x2="${x(shown)}" y1="0" y2="${height}" stroke="var(--pr-bar)" stroke-width="1.4"/>`);
   // lanes
+  g.push(`<rect class="pr-barlane" x="0" y="0" width="${width}" height="${BAR_LANE}"><title>Click or drag the bar numbers to pick bars to rewrite</title></rect>`);
   g.push(`<line x1="0" x2="${width}" y1="${BAR_LANE}" y2="${BAR_LANE}" stroke="var(--pr-line)"/>`);
   g.push(`<line x1="0" x2="${width}" y1="${TOP - 0.5}" y2="${TOP - 0.5}" stroke="#c9c4b8"/>`);
   for (const c of Array.isArray(S.v.chords) ? S.v.chords : []) {
     g.push(`<text class="pr-chord" x="${x(c[0]) + 3}" y="${BAR_LANE + 14}" font-size="12" font-weight="600" fill="#b45309">${esc(c[1])}</text>`);
   }
+  g.push(spanSvg(height));
   // notes
   S.notes.forEach((n, i) => g.push(noteSvg(n, i)));
   svg.innerHTML = g.join("");
@@ -216,6 +234,16 @@ svg.addEventListener("pointerdown", (e) => {
   if (e.button !== 0) return;
   scroller.focus({ preventScroll: true });
   const { px, py } = local(e);
+  if (py < BAR_LANE) {  // the bar numbers: pick the bars to rewrite (drag or shift-click for several)
+    const bar = Math.min(barIndexAt(Math.max(0, beatAt(px))), barIndexAt(Math.max(0, S.total - EPS)));
+    const anchor = e.shiftKey && S.span ? S.span[0] : bar;
+    S.span = [Math.min(anchor, bar), Math.max(anchor, bar)];
+    S.spanDrag = { anchor };
+    svg.setPointerCapture(e.pointerId);
+    draw();
+    e.preventDefault();
+    return;
+  }
   if (py < TOP) return;
   const hit = e.target.closest(".pr-note");
   if (hit) {
@@ -239,6 +267,12 @@ svg.addEventListener("pointerdown", (e) => {
 });
 
 svg.addEventListener("pointermove", (e) => {
+  if (S.spanDrag) {
+    const bar = Math.min(barIndexAt(Math.max(0, beatAt(local(e).px))), barIndexAt(Math.max(0, S.total - EPS)));
+    const span = [Math.min(S.spanDrag.anchor, bar), Math.max(S.spanDrag.anchor, bar)];
+    if (!S.span || span[0] !== S.span[0] || span[1] !== S.span[1]) { S.span = span; draw(); }
+    return;
+  }
   const D = S.drag;
   if (!D) return;
   const { px, py } = local(e), n = S.notes[D.i];
@@ -258,6 +292,11 @@ svg.addEventListener("pointermove", (e) => {
 });
 
 function endDrag() {
+  if (S.spanDrag) {
+    S.spanDrag = null;
+    if (S.span) trigger("select", { index: S.span, value: `bars ${S.span[0] + 1}-${S.span[1] + 1}`, selected: true });
+    return;
+  }
   const D = S.drag;
   if (!D) return;
   S.drag = null;
@@ -278,7 +317,7 @@ delBtn.addEventListener("click", removeSelected);
 
 scroller.addEventListener("keydown", (e) => {
   if (S.drag) return;
-  if (e.key === "Escape") { S.sel = -1; draw(); return; }
+  if (e.key === "Escape") { S.sel = -1; S.span = null; draw(); return; }
   if (S.sel < 0) return;
   const n = S.notes[S.sel];
   if (e.key === "Delete" || e.key === "Backspace") removeSelected();
@@ -320,7 +359,7 @@ watch("value", () => {
   if (S.drag) { S.drag = null; svg.classList.remove("dragging", "resizing"); }
   load(v);
   S.sel = selected ? S.notes.findIndex((n) => n.p === selected.p && Math.abs(n.o - selected.o) < EPS) : -1;
-  if (v.origin !== "roll") S.sel = -1;
+  if (v.origin !== "roll") { S.sel = -1; S.span = null; }
   draw();
   if (scroller.scrollLeft > svg.clientWidth) scroller.scrollLeft = 0;
 });
