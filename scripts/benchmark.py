@@ -122,6 +122,7 @@ def bench_app(repeats: int) -> None:
                 trips.append(time.perf_counter() - begin)
             row(f"Play -> audio back: {label[:28]}", statistics.median(trips[1:]), "target <= 300 ms")
         bench_compose_endpoint(client, repeats)
+        bench_browser(url, repeats)
         row("app peak resident memory", f"{peak_rss_mb(process.pid):8.0f} MB")
     finally:
         process.terminate()
@@ -144,6 +145,73 @@ def bench_compose_endpoint(client, repeats: int) -> None:
             client.predict(**values, api_name="/compose")
             trips.append(time.perf_counter() - begin)
         row(f"click -> 4 takes with audio: {mode}", statistics.median(trips[1:]), "target <= 2000 ms")
+
+
+BROWSER_MODES = [("compose", "Compose from the words"), ("continue", "Continue the seed"), ("vary", "Vary the seed"),
+                 ("harmonize", "Harmonize the seed"), ("infill", "Rewrite bars of the seed"),
+                 ("restyle", "Restyle the seed")]
+NEW_TAKES_PLAYABLE = """([old, count]) => {
+  // the player (WaveSurfer) keeps its <audio> in a shadow root inside the card
+  const audioIn = (card) => {
+    for (const el of card ? card.querySelectorAll('*') : []) {
+      const a = el.shadowRoot && el.shadowRoot.querySelector('audio[src]');
+      if (a) return a;
+    }
+    return card && card.querySelector('audio[src]');
+  };
+  const audios = [...Array(count).keys()].map(i => audioIn(document.querySelector(`#compose-card-${i}`)));
+  const ready = audios.map(a => !!a && !old.includes(a.src) && a.readyState >= 2);
+  if (ready[0] && !window.__firstPlayable) window.__firstPlayable = performance.now();
+  return ready.every(Boolean);
+}"""
+PLAYER_SOURCES = "() => [...document.querySelectorAll('#compose-cards *')].filter(e => e.shadowRoot)" \
+                 ".flatMap(e => [...e.shadowRoot.querySelectorAll('audio[src]')].map(a => a.src))"
+
+
+def bench_browser(url: str, repeats: int) -> None:
+    """What a user sees in Chromium (on the same 2 cores as the server): click Compose -> the first
+    idea, then all four, ready to play (audio loaded: readyState >= HAVE_CURRENT_DATA)."""
+    chromium = Path("/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        row("browser rows", "skipped: Playwright is not installed")
+        return
+    if not chromium.exists():
+        row("browser rows", "skipped: no /usr/bin/chromium")
+        return
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(120_000)
+        page.goto(url)
+        page.wait_for_selector(".pr[data-ready='1']")
+        page.click("#mu-compose-tab-button")
+        page.fill("#compose-text textarea", "a hopeful spring morning")
+        for mode, label in BROWSER_MODES:
+            page.click(f"#compose-mode label:has-text('{label}')")
+            firsts, alls = [], []
+            for attempt in range(max(2, repeats // 2) + 1):
+                page.fill("#compose-seed input", str(1000 + 10 * attempt))  # takes are seed, seed+1, ...
+                if mode == "restyle":  # the same melody and styles: a new tempo makes new audio
+                    page.fill("#compose-tempo input", str(90 + attempt))
+                old = page.evaluate(PLAYER_SOURCES)
+                page.evaluate("() => { window.__firstPlayable = 0; }")
+                start = page.evaluate("() => performance.now()")
+                page.click("#compose-button")
+                page.wait_for_function(NEW_TAKES_PLAYABLE, arg=[old, 4], polling=5)
+                done = page.evaluate("() => performance.now()")
+                first = page.evaluate("() => window.__firstPlayable") or done
+                if attempt:  # the first run of a mode warms its caches
+                    firsts.append((first - start) / 1000)
+                    alls.append((done - start) / 1000)
+                page.wait_for_selector("#compose-card-3 .mu-sheet svg")  # the rest of the answer, before the next click
+            page.fill("#compose-tempo input", "0")
+            row(f"browser: click -> 1st idea playable: {mode}", statistics.median(firsts))
+            row(f"browser: click -> 4 ideas playable: {mode}", statistics.median(alls), "target <= 2000 ms")
+        browser.close()
 
 
 def bench_studio(repeats: int) -> None:

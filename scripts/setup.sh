@@ -42,6 +42,10 @@ need_system_package() {  # $1: library or program to look for, $2: Debian packag
 [ "$(uname)" = Darwin ] || need_system_package libfluidsynth.so.3 libfluidsynth3 fluid-synth
 if [ "$mode" = test ]; then
   need_system_package chromium chromium ""
+  # a Chinese font, so that lyrics in the browser test's screenshots read as characters (optional)
+  if command -v fc-list >/dev/null && ! fc-list :lang=zh | grep -q . && command -v apt-get >/dev/null; then
+    as_root apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1 || true
+  fi
 fi
 
 if [ ! -x "$venv/bin/python" ]; then

@@ -7,6 +7,7 @@ and see the error with the text kept. Screenshots go to artifacts/screenshots/.
 
 from __future__ import annotations
 
+import os
 import shutil
 import time
 from pathlib import Path
@@ -54,6 +55,19 @@ def page(studio_url):
         yield page
         context.close()
         browser.close()
+
+
+TOUR = Path(__file__).parent / "screenshots"  # the README's tour; refreshed with MUSICUI_TOUR=1
+
+
+def tour_shot(page, name: str, selector: str | None = None) -> None:
+    """A picture for the README's tour (JPEG, small), taken only when MUSICUI_TOUR=1."""
+    if os.environ.get("MUSICUI_TOUR") != "1":
+        return
+    TOUR.mkdir(exist_ok=True)
+    target = page.locator(selector) if selector else page
+    options = {} if selector else {"full_page": False}
+    target.screenshot(path=str(TOUR / f"{name}.jpg"), type="jpeg", quality=72, **options)
 
 
 def assert_no_event_errors(page) -> None:
@@ -124,6 +138,7 @@ def test_seed_editor_walkthrough(page, screenshots):
     page.wait_for_function("() => { const l = document.querySelector('#piano-roll line.pr-playhead');"
                            " return l && l.style.display !== 'none' && parseFloat(l.getAttribute('x1')) > 6; }")
     page.screenshot(path=str(screenshots / "03-played.png"), full_page=True)
+    tour_shot(page, "seed-editor")
 
     # Click an empty spot of the piano roll (beat 8 = the empty bar after the tune) to add a D5.
     before = abc_text(page)
@@ -228,6 +243,7 @@ def test_compose_a_mood_hear_a_take_and_use_it_as_the_seed(page, screenshots):
     assert "I heard:" in heard and "bpm" in heard, heard
     page.wait_for_selector("#compose-card-3 .mu-sheet svg")  # the sheets follow the sound
     page.screenshot(path=str(screenshots / "10-compose-four-ideas.png"), full_page=True)
+    tour_shot(page, "compose-four-ideas", "#compose-cards")
     page.click("#compose-audio-1 button[aria-label='Play']")  # the player takes the click (sound is not checked)
     # Use it as the seed: the editor shows it, with the same notes.
     title = page.inner_text("#compose-card-1 .mu-card-title")
@@ -265,16 +281,17 @@ def uploaded_midi(tmp_path) -> Path:
 
 def compose_and_wait(page, mode_label: str, cards: int = 4) -> str:
     """Pick a mode, press Compose, wait for a new answer with ``cards`` playable takes; returns 'I heard'."""
-    before = page.inner_text("#compose-heard")
+    heard = "#compose-heard [data-testid='markdown']"  # the answer, not the progress shown over it
+    before = page.inner_text(heard)
     page.click(f"#compose-mode label:has-text('{mode_label}')")
     page.click("#compose-button")
-    page.wait_for_function("old => { const t = document.querySelector('#compose-heard').innerText;"
-                           " return t !== old && t.includes('I heard'); }", arg=before, timeout=90_000)
+    page.wait_for_function("([sel, old]) => { const t = document.querySelector(sel).innerText;"
+                           " return t !== old && t.includes('I heard'); }", arg=[heard, before], timeout=90_000)
     for index in range(cards):
         page.wait_for_selector(f"#compose-card-{index} audio[src]", state="attached", timeout=60_000)
     assert page.locator(f"#compose-card-{cards}").is_hidden()
     page.wait_for_selector(f"#compose-card-{cards - 1} .mu-sheet svg")
-    return page.inner_text("#compose-heard")
+    return page.inner_text(heard)
 
 
 def test_seed_modes_on_an_uploaded_midi_and_the_teacher_view(page, screenshots, tmp_path):
@@ -297,6 +314,7 @@ def test_seed_modes_on_an_uploaded_midi_and_the_teacher_view(page, screenshots, 
     page.mouse.move(at(starts[2] + 0.5), box["y"] + 8, steps=4)
     page.mouse.up()
     assert roll_info(page)["span"] == "1-2"
+    tour_shot(page, "pick-bars-to-rewrite", "#piano-roll")
     page.click("#mu-compose-tab-button")
     page.wait_for_function("() => document.querySelector('#compose-span-first input').value === '2'")
     assert page.input_value("#compose-span-last input") == "3"
@@ -319,4 +337,27 @@ def test_seed_modes_on_an_uploaded_midi_and_the_teacher_view(page, screenshots, 
     assert all(page.locator(f"#compose-card-{index} .mu-harmony sub").count() for index in range(4))
     page.locator("#compose-cards").scroll_into_view_if_needed()
     page.screenshot(path=str(screenshots / "13-teacher-view.png"), full_page=True)
+    tour_shot(page, "teacher-view", "#compose-cards")
+    assert_no_event_errors(page)
+
+
+def test_lyrics_in_english_and_chinese_sit_one_syllable_per_note_on_the_sheet(page, screenshots):
+    from musicui.lyrics import parse_lyrics
+
+    lyrics = "Morning light upon the hill\n春风吹过山岗"
+    syllables = [s.text for line in parse_lyrics(lyrics).lines for s in line.syllables]
+    page.click("#mu-compose-tab-button")
+    page.fill("#compose-text textarea", "a hopeful spring morning")
+    page.fill("#compose-lyrics textarea", lyrics)
+    page.fill("#compose-candidates input[type=number]", "1")
+    page.keyboard.press("Enter")
+    compose_and_wait(page, "Compose from the words", cards=1)
+    shown = page.eval_on_selector_all("#compose-card-0 .mu-sheet g.syl", "gs => gs.map(g => g.textContent.trim())")
+    assert [s.strip("-") for s in shown] == [s.strip("-") for s in syllables], (shown, syllables)
+    page.locator("#compose-card-0").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "14-lyrics.png"), full_page=True)
+    tour_shot(page, "lyrics", "#compose-card-0")
+    page.fill("#compose-lyrics textarea", "")
+    page.fill("#compose-candidates input[type=number]", "4")
+    page.keyboard.press("Enter")
     assert_no_event_errors(page)

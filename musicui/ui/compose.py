@@ -191,7 +191,7 @@ def build_tab() -> ComposeTab:
     cards = []
     with gr.Row(equal_height=False, elem_id="compose-cards"):
         for index in range(MAX_CARDS):
-            with gr.Column(visible=False, min_width=300, elem_classes="mu-card",
+            with gr.Column(visible=False, min_width=280, elem_classes="mu-card",
                            elem_id=f"compose-card-{index}") as column:
                 heading = gr.Markdown(elem_classes="mu-card-title")
                 audio = gr.Audio(type="filepath", interactive=False, show_label=False, buttons=["download"],
