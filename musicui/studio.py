@@ -371,22 +371,37 @@ def _run_model(composer, request, params: ComposeParams, on_progress, expected_s
     return result, _arrangement_style(params, result.plan)
 
 
+def warm_up() -> None:
+    """Load the model, the text encoder and a synth, and write a bar, so that the first user's first
+    click is as quick as the rest (the app runs this in the background as it starts)."""
+    try:
+        result = compose("a warm morning", candidates=1, bars=1, seed=0)
+        result.takes[0].render(("audio",))
+    except Exception as error:  # the app still starts; the first compose will say what is wrong
+        print(f"musicui: warm-up failed: {error}")
+
+
 class _Watch:
     """Progress for the page, a way to stop, and the time limit: the model stops writing after
     TIME_LIMIT_S and the user hears why (nothing of theirs is touched)."""
 
+    PROGRESS_EVERY_S = 0.15  # each report is a message to the page: a few a second are enough
+
     def __init__(self, on_progress, expected_steps: int) -> None:
         self.on_progress, self.expected = on_progress, max(1, expected_steps)
-        self.started = time.perf_counter()
+        self.started = self.reported = time.perf_counter()
         self.stopped_by_user = self.timed_out = False
 
     def step(self, step: int, _states) -> bool:
-        if time.perf_counter() - self.started > TIME_LIMIT_S:
+        now = time.perf_counter()
+        if now - self.started > TIME_LIMIT_S:
             self.timed_out = True
             return True
-        if self.on_progress is not None and self.on_progress(min(0.99, step / self.expected)):
-            self.stopped_by_user = True
-            return True
+        if self.on_progress is not None and now - self.reported >= self.PROGRESS_EVERY_S:
+            self.reported = now
+            if self.on_progress(min(0.99, step / self.expected)):
+                self.stopped_by_user = True
+                return True
         return False
 
     def check(self) -> None:

@@ -133,7 +133,8 @@ def test_seed_editor_walkthrough(page, screenshots):
     page.click("#play-button")
     page.wait_for_function("() => [...document.querySelectorAll('#playback audio')].some(a => a.src)")
     page.wait_for_function("() => !document.querySelector('#download-midi').disabled")
-    assert not page.locator("#download-wav").is_disabled()
+    # the studio-quality WAV (and the MusicXML) follow once the preview is playing
+    page.wait_for_function("() => !document.querySelector('#download-wav').disabled")
     # While it plays, a playhead runs across the piano roll.
     page.wait_for_function("() => { const l = document.querySelector('#piano-roll line.pr-playhead');"
                            " return l && l.style.display !== 'none' && parseFloat(l.getAttribute('x1')) > 6; }")

@@ -1,12 +1,15 @@
 """The studio page: layout and event wiring. ``build_app()`` returns the Blocks; its ``launch()``
 brings the theme, CSS, upload limit and queue settings along, so ``build_app().launch()`` is enough.
 
-Named API endpoints (all checked on the server, see ``handlers``):
-``/render_abc``, ``/render_file``, ``/preview``. Page-only events are private.
+Named API endpoints (all checked on the server, see ``handlers`` and ``compose``):
+``/play``, ``/render_abc``, ``/render_file``, ``/preview``, ``/compose``. Page-only events are private.
+``launch()`` also warms the model up in the background (``MUSICUI_WARM_UP=0`` turns that off).
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from typing import Any
 
 import gradio as gr
@@ -48,6 +51,10 @@ class Studio(gr.Blocks):
         kwargs.setdefault("max_file_size", MAX_FILE_SIZE)
         kwargs.setdefault("ssr_mode", False)
         kwargs.setdefault("footer_links", ["api", "gradio"])
+        if os.environ.get("MUSICUI_WARM_UP", "1") != "0":
+            from musicui.studio import warm_up
+
+            threading.Thread(target=warm_up, name="musicui-warm-up", daemon=True).start()
         return super().launch(*args, **kwargs)
 
 
@@ -262,14 +269,14 @@ def build_app() -> Studio:
             # the sound first, so the ideas can be heard at once; then the sheets and rolls
             yield {compose_tab.heard: heard, history: entries, compose_tab.history_pick: C.history_choices(entries),
                    **C.card_updates(compose_tab, result)}
-            files = [C.render_take(take, ("midi", "svg", "png")) for take in result.takes]
+            files = C.render_takes(result.takes, ("midi", "svg", "png"))
             yield C.card_updates(compose_tab, result, files)
 
         card_outputs = [o for card in compose_tab.cards for o in card.outputs()]
         composing = compose_tab.button.click(
             on_compose, [*compose_tab.inputs, state, history],
             [compose_tab.heard, compose_tab.takes, history, compose_tab.history_pick, *card_outputs],
-            api_visibility="private", concurrency_id="compose", concurrency_limit=1, show_progress="full",
+            api_visibility="private", concurrency_id="compose", concurrency_limit=1, show_progress="minimal",
             show_progress_on=[compose_tab.heard])
         compose_tab.stop.click(None, cancels=[composing])
 
