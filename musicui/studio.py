@@ -189,10 +189,13 @@ class Composition:
 
 
 def compose(text: str = "", *, seed_sheet: LeadSheet | None = None,
-            on_progress: Callable[[float], bool | None] | None = None, **options) -> Composition:
+            on_progress: Callable[[float], bool | None] | None = None,
+            on_bars: Callable[[Take], None] | None = None, **options) -> Composition:
     """Compose, continue, vary, harmonize, infill or restyle; see ComposeParams for the options.
 
-    ``on_progress(fraction)`` is called while the model writes; returning True stops early."""
+    ``on_progress(fraction)`` is called while the model writes; returning True stops early.
+    ``on_bars(take)`` (compose mode) gets the first idea's finished bars, arranged, while the model
+    is still writing the rest: enough to start playing a long piece before it is done."""
     started = time.perf_counter()
     params = options.pop("params", None) or ComposeParams(text=text, **options)
     if params.mode != "compose" and (seed_sheet is None or not seed_sheet.notes):
@@ -202,7 +205,7 @@ def compose(text: str = "", *, seed_sheet: LeadSheet | None = None,
     elif params.mode == "harmonize":
         takes, heard, attributes = _harmonize(params, seed_sheet, on_progress)
     else:
-        takes, heard, attributes = _generate(params, seed_sheet, on_progress)
+        takes, heard, attributes = _generate(params, seed_sheet, on_progress, on_bars)
     return Composition(takes, heard, attributes, list(params.notices), time.perf_counter() - started, params)
 
 
@@ -249,7 +252,8 @@ def _model_text(text: str) -> str:
 
 
 @on_gpu_when_lent
-def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress) -> tuple[list[Take], str, dict]:
+def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress,
+              on_bars: Callable[[Take], None] | None = None) -> tuple[list[Take], str, dict]:
     from musicui.lyrics import parse_lyrics, phrase_bars
     from musicui.model.composer import ComposeRequest, Composer
     from musicui.model.grammar import Phrase
@@ -273,8 +277,8 @@ def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress) 
         phrases, bar = [], 0
         for line in lyrics.lines:
             bars = phrase_bars(len(line.syllables), meter.bar_beats)
-            if bar + bars > MAX_BARS:
-                params.notices.append(f"the lyrics fill {MAX_BARS} bars; the lines after that are left out")
+            if bar + bars > _bars_at_once(composer):
+                params.notices.append(f"the lyrics fill {bar} bars; the lines after that are left out")
                 break
             phrases.append(Phrase(bar, bar + bars, len(line.syllables), tuple(s.stressed for s in line.syllables)))
             bar += bars
@@ -284,8 +288,17 @@ def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress) 
     else:
         lyrics_lines = ()
     if seed_sheet is None:
+        def finished_bars(sheet: LeadSheet, plan, before: LeadSheet | None = None) -> None:
+            sheet = before.concat(sheet) if before is not None else sheet
+            style = _arrangement_style(params, plan)
+            on_bars(Take(sheet, arrange(sheet, style, _settings(params)), style, params.seed))
+
+        total = request.bars
+        request.bars = min(total, _bars_at_once(composer))
+        request.on_bars = finished_bars if on_bars is not None else None
         result, style = _run_model(composer, request, params, on_progress, 40 * request.bars)
-        sheets = result.sheets
+        sheets = [_grown(composer, request, params, sheet, total, index, finished_bars if on_bars and index == 0 else None,
+                         on_progress) for index, sheet in enumerate(result.sheets)]
     else:
         sheets, result, style = _seed_mode(composer, request, params, seed_sheet, on_progress)
     takes = []
@@ -294,6 +307,35 @@ def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress) 
             sheet = attach_lyrics(sheet, lyrics_lines, request.phrases)
         takes.append(Take(sheet, arrange(sheet, style, _settings(params)), style, params.seed + index))
     return takes, result.plan.summary(), _attributes(result.plan)
+
+
+FIRST_PART_BARS = 16  # a long piece is written this many bars first, then continued
+
+
+def _bars_at_once(composer) -> int:
+    """The most new bars the model can write in one go (16 tokens a bar, a few hundred in all)."""
+    from musicui.seed_windows import HEAD_TOKENS, TOKENS_PER_NEW_BAR
+
+    return (composer.room - HEAD_TOKENS) // TOKENS_PER_NEW_BAR
+
+
+def _grown(composer, request, params: ComposeParams, sheet: LeadSheet, total: int, index: int, on_bars,
+           on_progress) -> LeadSheet:
+    """A candidate continued, a part at a time, until it has ``total`` bars (take ``index`` keeps its
+    own random seed, so it can still be remade alone)."""
+    from musicui import seed_windows as W
+
+    while sheet.num_bars < total and sheet.notes:
+        more = min(total - sheet.num_bars, FIRST_PART_BARS // 2)
+        start = W.continue_start(composer.bar_token_counts(sheet), composer.room, more)
+        head = sheet.slice_bars(0, start - 1) if start else None
+        part = replace(request, bars=more, candidates=1, phrases=[], prefix=sheet.slice_bars(start, sheet.num_bars - 1),
+                       sampling=replace(request.sampling, seed=request.sampling.seed + index + 1000 * sheet.num_bars),
+                       on_bars=(lambda partial, plan: on_bars(partial, plan, head)) if on_bars else None)
+        result, _ = _run_model(composer, part, params, on_progress, 40 * more)
+        grown = result.sheets[0]
+        sheet = head.concat(grown) if head is not None else grown
+    return sheet
 
 
 def _seed_mode(composer, request, params: ComposeParams, seed: LeadSheet, on_progress):

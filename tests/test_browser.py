@@ -362,3 +362,27 @@ def test_lyrics_in_english_and_chinese_sit_one_syllable_per_note_on_the_sheet(pa
     page.fill("#compose-candidates input[type=number]", "4")
     page.keyboard.press("Enter")
     assert_no_event_errors(page)
+
+
+def test_a_long_piece_starts_playing_while_it_is_written(page, screenshots):
+    page.click("#mu-compose-tab-button")
+    page.fill("#compose-text textarea", "a march for a sunny parade")
+    page.fill("#compose-bars input[type=number]", "24")
+    page.keyboard.press("Enter")
+    page.click("#compose-mode label:has-text('Compose from the words')")
+    answer = "#compose-heard [data-testid='markdown']"
+    before = page.inner_text(answer)
+    page.click("#compose-button")
+    # the first bars arrive while the ideas are still being written: the answer has not come yet
+    page.wait_for_function("() => Number(document.querySelector('#compose-stream .mu-stream').dataset.chunks) > 0",
+                           timeout=60_000)
+    assert page.inner_text(answer) == before
+    assert "while it is written" in page.inner_text("#compose-stream")
+    page.wait_for_function("() => document.querySelector('#compose-stream .mu-stream').dataset.done === '1'",
+                           timeout=90_000)
+    player = page.eval_on_selector("#compose-stream .mu-stream", "b => ({...b.dataset})")
+    assert int(player["chunks"]) >= 3 and float(player["seconds"]) > 20, player
+    page.wait_for_selector("#compose-card-3 audio[src]", state="attached", timeout=60_000)
+    page.fill("#compose-bars input[type=number]", "8")
+    page.keyboard.press("Enter")
+    assert_no_event_errors(page)

@@ -47,6 +47,7 @@ class ComposeRequest:
     contour_of: LeadSheet | None = None  # vary with rhythm_of: keep this melody's ups and downs too
     melody_of: LeadSheet | None = None  # harmonize: keep this melody exactly, write new chords
     on_step: Callable[[int, list[GrammarState]], bool] | None = None  # progress; return True to stop
+    on_bars: Callable[[LeadSheet, Plan], None] | None = None  # the first candidate's finished bars, as they come
 
 
 @dataclass
@@ -97,6 +98,23 @@ class Composer:
                              key=chosen.key, meter=chosen.meter, tempo=chosen.tempo, pickup=pickup)
         tokens = ["BOS"] + self.tokenizer.control_tokens(skeleton, chosen.controls()) + ["SEP"]
         return [self.vocab.id(t) for t in tokens]
+
+    def _step_hook(self, request: ComposeRequest, grammars: list[GrammarState], prefix: list[int], chosen: Plan):
+        """The sampler's per-step callback: progress (and Stop), and each bar of the first candidate
+        as soon as it is finished (its notes never cross the bar line, so a finished bar is final)."""
+        if request.on_step is None and request.on_bars is None:
+            return None
+        bar_id, reported = self.vocab.id("Bar"), [grammars[0].bar]
+
+        def hook(step: int, outputs: list[list[int]]) -> bool:
+            if request.on_bars is not None and grammars[0].bar > reported[0] and not grammars[0].finished:
+                reported[0] = grammars[0].bar
+                body = outputs[0][: len(outputs[0]) - outputs[0][::-1].index(bar_id) - 1]
+                ids = [i for i in prefix + body if i < len(self.tokenizer.vocab)]
+                request.on_bars(self.tokenizer.decode(ids, tempo=chosen.tempo), chosen)
+            return request.on_step(step, grammars) if request.on_step is not None else False
+
+        return hook
 
     @property
     def room(self) -> int:
@@ -183,7 +201,7 @@ class Composer:
         with self.lock:
             if torch.cuda.is_available() and next(self.model.parameters()).device.type != "cuda":
                 self.model.to("cuda")  # a GPU attached now (ZeroGPU) or from the start
-            progress = (lambda step, _: request.on_step(step, grammars)) if request.on_step else None
+            progress = self._step_hook(request, grammars, prefix, chosen)
             outputs = sample(self.model, prefix, states, mask, grammars, request.sampling, progress)
         sheets = []
         for generated in outputs:

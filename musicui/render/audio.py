@@ -200,10 +200,12 @@ def audio_status() -> tuple[bool, str]:
 
 
 def render_audio(music: Arrangement | pretty_midi.PrettyMIDI, pool: SynthPool | None = None,
-                 config: SynthConfig | None = None) -> np.ndarray:
+                 config: SynthConfig | None = None, normalise: bool = True) -> np.ndarray:
     """Stereo int16 samples, shape (frames, 2), at the pool's sample rate (32 kHz by default).
 
     ``pool`` or else ``config`` picks the synths (the process's default pool when neither is given).
+    ``normalise`` False scales by a fixed gain instead of to the peak, so that renders of a piece
+    growing bar by bar give the same samples for the bars they share (for streaming).
     """
     global _pool_error
     _require_fluidsynth()
@@ -223,7 +225,12 @@ def render_audio(music: Arrangement | pretty_midi.PrettyMIDI, pool: SynthPool | 
     except AudioUnavailable as error:
         _pool_error = str(error)
         raise
+    if not normalise:
+        return np.rint(np.clip(mix * FIXED_GAIN, -1.0, 1.0) * 32767).astype(np.int16)
     return _normalised(mix, pool.config.peak_dbfs)
+
+
+FIXED_GAIN = 1.5  # the synth's headroom (gain 0.4) brought back up to about the normalised level
 
 
 def render_wav(music: Arrangement | pretty_midi.PrettyMIDI, pool: SynthPool | None = None,

@@ -17,6 +17,7 @@ import gradio as gr
 from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
 from musicui.ui import compose as C
+from musicui.ui.stream import streams
 from musicui.ui import handlers as H
 from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
 from musicui.ui.theme import CSS, HEAD, THEME
@@ -262,7 +263,10 @@ def build_app() -> Studio:
             except C.ComposeError as error:
                 raise gr.Error(str(error)) from None
             seed_sheet = H.sheet_of(current) if params.mode != "compose" else None
-            result = C.run_compose(params, seed_sheet, progress)
+            if streams(params):  # a long piece: the first idea plays while the model writes the rest
+                result = yield from C.compose_with_stream(params, seed_sheet, compose_tab.stream)
+            else:
+                result = C.run_compose(params, seed_sheet, progress)
             heard = f"**I heard:** {result.heard} · {result.seconds:.1f} s"
             heard += "".join(f"  \n⚠ {notice}" for notice in result.notices)
             entries = C.history_with(stored, result)
@@ -275,7 +279,7 @@ def build_app() -> Studio:
         card_outputs = [o for card in compose_tab.cards for o in card.outputs()]
         composing = compose_tab.button.click(
             on_compose, [*compose_tab.inputs, state, history],
-            [compose_tab.heard, compose_tab.takes, history, compose_tab.history_pick, *card_outputs],
+            [compose_tab.heard, compose_tab.takes, history, compose_tab.history_pick, compose_tab.stream, *card_outputs],
             api_visibility="private", concurrency_id="compose", concurrency_limit=1, show_progress="minimal",
             show_progress_on=[compose_tab.heard])
         compose_tab.stop.click(None, cancels=[composing])

@@ -17,6 +17,7 @@ from musicui.core.leadsheet import MODES as KEY_MODES
 from musicui.core.leadsheet import PITCH_NAMES_FLAT, LeadSheet
 from musicui.studio import MAX_BARS, MODES, VARIATIONS, ComposeError, ComposeParams, Take, compose
 from musicui.ui import handlers as H
+from musicui.ui.stream import StreamPlayer, compose_streaming
 
 MAX_CARDS = 8
 MODE_LABELS = {"compose": "Compose from the words", "continue": "Continue the seed", "vary": "Vary the seed",
@@ -77,6 +78,23 @@ def run_compose(params: ComposeParams, seed_sheet: LeadSheet | None, progress=No
         raise gr.Error(str(error)) from None
 
 
+def compose_with_stream(params: ComposeParams, seed_sheet: LeadSheet | None, player: StreamPlayer):
+    """The Compose button for a long piece: yields the player's chunks while the model writes,
+    returns the Composition (errors as the page's messages, like ``run_compose``)."""
+    chunks = compose_streaming(params, lambda **hooks: compose(seed_sheet=seed_sheet, params=params, **hooks))
+    try:
+        while True:
+            try:
+                value = next(chunks)
+            except StopIteration as done:
+                return done.value
+            except (ComposeError, SeedError, ValueError) as error:
+                raise gr.Error(str(error)) from None
+            yield {player: value}
+    finally:
+        chunks.close()
+
+
 def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, key: str, tempo: float,
                      meter: str, style: str, candidates: float, seed: float, variation: str, span_first: float,
                      span_last: float, styles: str = ""):
@@ -116,6 +134,7 @@ class Card:
 @dataclass
 class ComposeTab:
     inputs: list
+    stream: StreamPlayer
     mode: gr.Radio
     span_first: gr.Number
     span_last: gr.Number
@@ -192,6 +211,7 @@ def build_tab() -> ComposeTab:
                            min_width=170)
         stop = gr.Button("Stop", variant="stop", size="lg", elem_id="compose-stop", scale=0, min_width=100)
         heard = gr.Markdown("Type a mood, or lyrics, and press **Compose**.", elem_id="compose-heard")
+    stream = StreamPlayer(elem_id="compose-stream")
     takes = gr.State([])
     cards = []
     with gr.Row(equal_height=False, elem_id="compose-cards"):
@@ -217,7 +237,7 @@ def build_tab() -> ComposeTab:
             history_clear = gr.Button("Clear", size="sm", variant="stop", scale=0, min_width=70)
     inputs = [text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first, span_last,
               melody_sound, drums, styles]
-    return ComposeTab(inputs, mode, span_first, span_last, button, stop, heard, takes, cards, history_pick, history_use, undo, history_clear)
+    return ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, history_pick, history_use, undo, history_clear)
 
 
 def span_from_roll(index: Any, sheet: LeadSheet) -> tuple[int, int]:
