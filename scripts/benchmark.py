@@ -241,6 +241,30 @@ def bench_studio(repeats: int) -> None:
             done.append(time.perf_counter() - start)
         row(f"click -> first sound, 4 ideas: {name}", statistics.median(sound), "target <= 2000 ms")
         row(f"click -> all 4 done (sheets, rolls): {name}", statistics.median(done))
+    bench_streaming(repeats)
+
+
+def bench_streaming(repeats: int) -> None:
+    """A 32-bar piece, 4 ideas: the first bars of idea 1 stream to the player while the model writes."""
+    from musicui.studio import compose
+    from musicui.ui.stream import BarStream
+
+    firsts, alls = [], []
+    for seed in range(max(2, repeats // 2)):
+        stream, marks = BarStream(), []
+        start = time.perf_counter()
+
+        def on_bars(take, stream=stream, marks=marks, start=start) -> None:
+            if stream.chunk(take) is not None and not marks:
+                marks.append(time.perf_counter() - start)
+
+        result = compose("a hopeful spring morning", bars=32, candidates=4, seed=seed, on_bars=on_bars)
+        for take in result.takes:
+            take.render(("audio",))
+        alls.append(time.perf_counter() - start)
+        firsts.append(marks[0] if marks else alls[-1])
+    row("32 bars x 4: click -> first sound (streamed)", statistics.median(firsts), "target <= 2000 ms")
+    row("32 bars x 4: click -> all 4 ideas with audio", statistics.median(alls))
 
 
 def bench_generation(repeats: int) -> None:
