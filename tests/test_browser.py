@@ -374,8 +374,8 @@ def test_a_long_piece_starts_playing_while_it_is_written(page, screenshots):
     before = page.inner_text(answer)
     page.click("#compose-button")
     # the first bars arrive while the ideas are still being written: the answer has not come yet
-    page.wait_for_function("() => Number(document.querySelector('#compose-stream .mu-stream').dataset.chunks) > 0",
-                           timeout=60_000)
+    page.wait_for_function("() => { const d = document.querySelector('#compose-stream .mu-stream').dataset;"
+                           " return d.done === '0' && Number(d.chunks) > 0; }", timeout=60_000)
     assert page.inner_text(answer) == before
     assert "while it is written" in page.inner_text("#compose-stream")
     page.wait_for_function("() => document.querySelector('#compose-stream .mu-stream').dataset.done === '1'",
