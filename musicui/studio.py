@@ -309,7 +309,7 @@ def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress,
     return takes, result.plan.summary(), _attributes(result.plan)
 
 
-FIRST_PART_BARS = 16  # a long piece is written this many bars first, then continued
+PART_BARS = 8  # a piece longer than the model writes at once is continued this many bars at a time
 
 
 def _bars_at_once(composer) -> int:
@@ -325,8 +325,9 @@ def _grown(composer, request, params: ComposeParams, sheet: LeadSheet, total: in
     own random seed, so it can still be remade alone)."""
     from musicui import seed_windows as W
 
-    while sheet.num_bars < total and sheet.notes:
-        more = min(total - sheet.num_bars, FIRST_PART_BARS // 2)
+    written = request.bars  # the grammar wrote exactly these (the last may hold only a rest)
+    while written < total and sheet.notes:
+        more = min(total - written, PART_BARS)
         start = W.continue_start(composer.bar_token_counts(sheet), composer.room, more)
         head = sheet.slice_bars(0, start - 1) if start else None
         part = replace(request, bars=more, candidates=1, phrases=[], prefix=sheet.slice_bars(start, sheet.num_bars - 1),
@@ -335,6 +336,7 @@ def _grown(composer, request, params: ComposeParams, sheet: LeadSheet, total: in
         result, _ = _run_model(composer, part, params, on_progress, 40 * more)
         grown = result.sheets[0]
         sheet = head.concat(grown) if head is not None else grown
+        written += more
     return sheet
 
 

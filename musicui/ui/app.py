@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from typing import Any
 
 import gradio as gr
@@ -53,10 +54,18 @@ class Studio(gr.Blocks):
         kwargs.setdefault("ssr_mode", False)
         kwargs.setdefault("footer_links", ["api", "gradio"])
         if os.environ.get("MUSICUI_WARM_UP", "1") != "0":
-            from musicui.studio import warm_up
-
-            threading.Thread(target=warm_up, name="musicui-warm-up", daemon=True).start()
+            threading.Thread(target=self._warm_up_when_serving, name="musicui-warm-up", daemon=True).start()
         return super().launch(*args, **kwargs)
+
+    def _warm_up_when_serving(self) -> None:
+        """Load the model once the page is served (not before: the start stays quick)."""
+        from musicui.studio import warm_up
+
+        for _ in range(600):
+            if getattr(self, "is_running", False):
+                break
+            time.sleep(0.1)
+        warm_up()
 
 
 def _download(path: str | None = None) -> dict:
