@@ -281,7 +281,8 @@ def _prepare(pooled: PooledSynth, programs: dict[int, tuple[int, bool]], interpo
     """Forget the last request (notes, controllers, reverb tail) and set this one's programs.
 
     The reset leaves a faint reverb tail, so half a second of silence is played out, ending on a block
-    boundary: every request then starts in the same state and the same music gives the same samples.
+    boundary: every request then starts in the same state, and the same music gives the same samples
+    but for a few stray ones (FluidSynth is not bit-exact between requests; they differ by ~-50 dBFS).
     """
     synth = pooled.synth
     synth.system_reset()
