@@ -87,10 +87,6 @@ class Window:
         """Where the window starts in the seed, in beats."""
         return self.seed.bar_starts()[self.first]
 
-    @property
-    def whole(self) -> bool:
-        return self.first == 0 and self.stop >= self.seed.num_bars
-
     def put_back(self, written: LeadSheet, start: int, stop: int) -> LeadSheet:
         """The seed with its bars start..stop-1 from ``written`` (this window rewritten)."""
         return self.seed.with_bars_from(written.shifted(self.offset), start, stop)

@@ -323,14 +323,11 @@ def _grown(composer, request, params: ComposeParams, sheet: LeadSheet, total: in
            on_progress) -> LeadSheet:
     """A candidate continued, a part at a time, until it has ``total`` bars (take ``index`` keeps its
     own random seed, so it can still be remade alone)."""
-    from musicui import seed_windows as W
-
     written = request.bars  # the grammar wrote exactly these (the last may hold only a rest)
     while written < total and sheet.notes:
         more = min(total - written, PART_BARS)
-        start = W.continue_start(composer.bar_token_counts(sheet), composer.room, more)
-        head = sheet.slice_bars(0, start - 1) if start else None
-        part = replace(request, bars=more, candidates=1, phrases=[], prefix=sheet.slice_bars(start, sheet.num_bars - 1),
+        head, tail = _tail_window(composer, sheet, more)
+        part = replace(request, bars=more, candidates=1, phrases=[], prefix=tail,
                        sampling=replace(request.sampling, seed=request.sampling.seed + index + 1000 * sheet.num_bars),
                        on_bars=(lambda partial, plan: on_bars(partial, plan, head)) if on_bars else None)
         result, _ = _run_model(composer, part, params, on_progress, 40 * more)
@@ -338,6 +335,17 @@ def _grown(composer, request, params: ComposeParams, sheet: LeadSheet, total: in
         sheet = head.concat(grown) if head is not None else grown
         written += more
     return sheet
+
+
+def _tail_window(composer, sheet: LeadSheet, new_bars: int) -> tuple[LeadSheet | None, LeadSheet]:
+    """(the bars before, the last bars) of a piece to continue: as many last bars as the model holds
+    with ``new_bars`` to write; the bars before are None when the whole piece fits."""
+    from musicui import seed_windows as W
+
+    start = W.continue_start(composer.bar_token_counts(sheet), composer.room, new_bars)
+    if not start:
+        return None, sheet
+    return sheet.slice_bars(0, start - 1), sheet.slice_bars(start, sheet.num_bars - 1)
 
 
 def _seed_mode(composer, request, params: ComposeParams, seed: LeadSheet, on_progress):
@@ -354,12 +362,10 @@ def _seed_mode(composer, request, params: ComposeParams, seed: LeadSheet, on_pro
             request.bars = min(params.bars, MAX_PIECE_BARS - seed.num_bars)
             if request.bars < 1:
                 raise ComposeError(f"the seed already has {seed.num_bars} bars; a piece can have at most {MAX_PIECE_BARS}")
-            start = W.continue_start(counts, composer.room, request.bars)
-            request.prefix = seed.slice_bars(start, seed.num_bars - 1) if start else seed
-            if start:
-                params.notices.append(f"the seed is long: the model continued from its last {seed.num_bars - start} bars")
+            head, request.prefix = _tail_window(composer, seed, request.bars)
+            if head is not None:
+                params.notices.append(f"the seed is long: the model continued from its last {request.prefix.num_bars} bars")
             result, style = _run_model(composer, request, params, on_progress, 40 * request.bars)
-            head = seed.slice_bars(0, start - 1) if start else None
             return [head.concat(s) if head else s for s in result.sheets], result, style
         if params.mode == "infill" or (free and seed.num_bars <= FREE_VARY_AT_ONCE_BARS):
             if params.mode == "infill":
