@@ -53,10 +53,6 @@ class Lyrics:
     valence: float  # -1 (sad) .. 1 (happy), from the words
     notices: tuple[str, ...] = ()  # what was cut or dropped, for the user
 
-    @property
-    def syllable_count(self) -> int:
-        return sum(len(line.syllables) for line in self.lines)
-
 
 def is_cjk(char: str) -> bool:
     return len(char) == 1 and unicodedata.east_asian_width(char) in ("W", "F") and char.isalpha()

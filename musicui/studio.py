@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from musicui.arranger import STYLES as ARRANGEMENT_STYLES
-from musicui.arranger import ArrangeSettings, arrange, style_named
+from musicui.arranger import ArrangeSettings, arrange, style_named, with_chords
 from musicui.core.arrangement import Arrangement
 from musicui.core.leadsheet import Key, LeadSheet, Meter, Note
 
@@ -30,8 +30,6 @@ MAX_PIECE_BARS = 64  # a whole piece (a continued seed): the editor's limit
 FREE_VARY_AT_ONCE_BARS = 12  # a free variation of a longer seed is written a part at a time
 MAX_SEED = 2**31 - 1
 TIME_LIMIT_S = float(os.environ.get("MUSICUI_TIME_LIMIT_S", "30"))
-MODEL_STYLE = {"folk": "folk", "pop ballad": "pop", "waltz": "folk", "march": "folk", "chorale": "chorale",
-               "swing": "pop", "bossa nova": "pop"}
 TUNE_TYPE_STYLE = {"waltz": "waltz", "march": "march", "chorale": "chorale", "pop song": "pop ballad",
                    "minuet": "waltz", "mazurka": "waltz"}
 STYLE_METER = {"waltz": "3/4"}
@@ -222,7 +220,7 @@ def _overrides(params: ComposeParams, valence: str | None = None) -> dict:
     elif params.style in STYLE_METER:
         overrides["meter"] = STYLE_METER[params.style]
     if params.style:
-        overrides["style"] = MODEL_STYLE[params.style]
+        overrides["style"] = ARRANGEMENT_STYLES[params.style].corpus_style
         if params.style in ("waltz", "march", "chorale"):
             overrides["tune_type"] = params.style
     if valence:
@@ -296,7 +294,7 @@ def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress,
         total = request.bars
         request.bars = min(total, _bars_at_once(composer))
         request.on_bars = finished_bars if on_bars is not None else None
-        result, style = _run_model(composer, request, params, on_progress, 40 * request.bars)
+        result, style = _run_model(composer, request, params, on_progress, request.bars)
         sheets = [_grown(composer, request, params, sheet, total, index, finished_bars if on_bars and index == 0 else None,
                          on_progress) for index, sheet in enumerate(result.sheets)]
     else:
@@ -326,23 +324,23 @@ def _grown(composer, request, params: ComposeParams, sheet: LeadSheet, total: in
     written = request.bars  # the grammar wrote exactly these (the last may hold only a rest)
     while written < total and sheet.notes:
         more = min(total - written, PART_BARS)
-        head, tail = _tail_window(composer, sheet, more)
+        head, tail = _tail_window(composer, sheet, composer.bar_token_counts(sheet), more)
         part = replace(request, bars=more, candidates=1, phrases=[], prefix=tail,
                        sampling=replace(request.sampling, seed=request.sampling.seed + index + 1000 * sheet.num_bars),
                        on_bars=(lambda partial, plan: on_bars(partial, plan, head)) if on_bars else None)
-        result, _ = _run_model(composer, part, params, on_progress, 40 * more)
+        result, _ = _run_model(composer, part, params, on_progress, more)
         grown = result.sheets[0]
         sheet = head.concat(grown) if head is not None else grown
         written += more
     return sheet
 
 
-def _tail_window(composer, sheet: LeadSheet, new_bars: int) -> tuple[LeadSheet | None, LeadSheet]:
+def _tail_window(composer, sheet: LeadSheet, counts: list[int], new_bars: int) -> tuple[LeadSheet | None, LeadSheet]:
     """(the bars before, the last bars) of a piece to continue: as many last bars as the model holds
-    with ``new_bars`` to write; the bars before are None when the whole piece fits."""
+    with ``new_bars`` to write (``counts``: tokens per bar); the bars before are None when all fits."""
     from musicui import seed_windows as W
 
-    start = W.continue_start(composer.bar_token_counts(sheet), composer.room, new_bars)
+    start = W.continue_start(counts, composer.room, new_bars)
     if not start:
         return None, sheet
     return sheet.slice_bars(0, start - 1), sheet.slice_bars(start, sheet.num_bars - 1)
@@ -362,10 +360,10 @@ def _seed_mode(composer, request, params: ComposeParams, seed: LeadSheet, on_pro
             request.bars = min(params.bars, MAX_PIECE_BARS - seed.num_bars)
             if request.bars < 1:
                 raise ComposeError(f"the seed already has {seed.num_bars} bars; a piece can have at most {MAX_PIECE_BARS}")
-            head, request.prefix = _tail_window(composer, seed, request.bars)
+            head, request.prefix = _tail_window(composer, seed, counts, request.bars)
             if head is not None:
                 params.notices.append(f"the seed is long: the model continued from its last {request.prefix.num_bars} bars")
-            result, style = _run_model(composer, request, params, on_progress, 40 * request.bars)
+            result, style = _run_model(composer, request, params, on_progress, request.bars)
             return [head.concat(s) if head else s for s in result.sheets], result, style
         if params.mode == "infill" or (free and seed.num_bars <= FREE_VARY_AT_ONCE_BARS):
             if params.mode == "infill":
@@ -394,7 +392,7 @@ def _seed_mode(composer, request, params: ComposeParams, seed: LeadSheet, on_pro
                 else:
                     request.rhythm_of = chunk
                     request.contour_of = chunk if params.variation == "contour" else None
-                result, style = _run_model(composer, replace(request), params, on_progress, 40 * (stop - first))
+                result, style = _run_model(composer, replace(request), params, on_progress, stop - first)
                 sheets = [sheet.shifted(window.offset) for sheet in result.sheets]
             pieces = [piece.with_bars_from(sheet, first, stop) for piece, sheet in zip(pieces or [seed] * len(sheets), sheets)]
             first_result = first_result or result
@@ -408,13 +406,16 @@ def _seed_mode(composer, request, params: ComposeParams, seed: LeadSheet, on_pro
 def _infill(composer, request, params: ComposeParams, window, start: int, stop: int, on_progress):
     """Rewrite bars start..stop-1 of the window's seed, the model seeing the window around them."""
     request.infill = (window.sheet, start - window.first, stop - window.first)
-    result, style = _run_model(composer, request, params, on_progress, 40 * (stop - start))
+    result, style = _run_model(composer, request, params, on_progress, stop - start)
     return [window.put_back(s, start, stop) for s in result.sheets], result, style
 
 
-def _run_model(composer, request, params: ComposeParams, on_progress, expected_steps: int):
+STEPS_PER_BAR = 40  # about the sampler's steps for one bar of four candidates: for the progress bar only
+
+
+def _run_model(composer, request, params: ComposeParams, on_progress, bars: int):
     """The model writes under the watch (progress, Stop, time limit); returns its result and the style."""
-    watch = _Watch(on_progress, expected_steps)  # ~tokens to write: for the progress bar only
+    watch = _Watch(on_progress, STEPS_PER_BAR * max(1, bars))
     request.on_step = watch.step
     result = composer.compose(request)
     watch.check()
@@ -471,7 +472,6 @@ def _middle_span(sheet: LeadSheet) -> tuple[int, int]:
 @on_gpu_when_lent
 def _harmonize(params: ComposeParams, seed_sheet: LeadSheet, on_progress) -> tuple[list[Take], str, dict]:
     """New chords under the fixed melody: the model's, or the corpus harmonizer's when it has none."""
-    from musicui.data.harmonizer import harmonize
     from musicui.model.composer import ComposeRequest, Composer
     from musicui.model.sampler import SamplingParams
 
@@ -481,10 +481,12 @@ def _harmonize(params: ComposeParams, seed_sheet: LeadSheet, on_progress) -> tup
                              sampling=SamplingParams(temperature=params.temperature, guidance=params.guidance,
                                                      seed=params.seed))
     sheets, result, style = _seed_mode(composer, request, params, seed_sheet, on_progress)
+    fallback = None  # the corpus harmonizer's chords, made once if a take has none
     takes = []
     for index, sheet in enumerate(sheets):
         if not sheet.chords:
-            sheet = harmonize(seed_sheet, style=MODEL_STYLE[style])
+            fallback = fallback or with_chords(seed_sheet.copy(chords=[]), style)
+            sheet = fallback
             params.notices.append(f"take {index + 1}: the corpus harmonizer wrote the chords")
         sheet = sheet.copy(notes=list(seed_sheet.notes), title=seed_sheet.title)
         takes.append(Take(sheet, arrange(sheet, style, _settings(params)), style, params.seed + index))
@@ -502,16 +504,16 @@ def restyle_order(params: ComposeParams) -> list[str]:
 def _restyle(params: ComposeParams, seed_sheet: LeadSheet) -> tuple[list[Take], str, dict]:
     """The same melody and chords in other styles; a seed without chords gets each style's harmony
     from the corpus harmonizer (a chorale harmonizes differently from a pop song)."""
-    from musicui.data.harmonizer import harmonize
-
     order = restyle_order(params)
     chosen = order[0]
     if not seed_sheet.chords:
         params.notices.append("the seed had no chords: the corpus harmonizer wrote them for each style")
+    harmonized: dict[str, LeadSheet] = {}  # one harmonization per chord rhythm (folk, pop, chorale)
     takes = []
     for style in order:
         tempo = params.tempo or ARRANGEMENT_STYLES[style].tempo
-        sheet = seed_sheet if seed_sheet.chords else harmonize(seed_sheet, style=MODEL_STYLE[style])
+        rhythm = ARRANGEMENT_STYLES[style].corpus_style
+        sheet = harmonized.setdefault(rhythm, with_chords(seed_sheet, style))
         sheet = sheet.copy(notes=list(seed_sheet.notes), title=seed_sheet.title).with_tempo(tempo)
         takes.append(Take(sheet, arrange(sheet, style, _settings(params, tempo)), style, params.seed))
     first = takes[0]
@@ -532,10 +534,7 @@ def attach_lyrics(sheet: LeadSheet, lines, phrases) -> LeadSheet:
         inside = [i for i, n in enumerate(notes) if begin - 1e-9 <= n.onset < end - 1e-9]
         for i, syllable in zip(inside, line.syllables):
             assigned.add(i)
-            out.append(_with_lyric(notes[i], syllable.text))
+            out.append(replace(notes[i], lyric=syllable.text))
     out += [n for i, n in enumerate(notes) if i not in assigned]
     return sheet.copy(notes=out)
 
-
-def _with_lyric(note: Note, text: str) -> Note:
-    return replace(note, lyric=text)

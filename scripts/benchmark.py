@@ -153,9 +153,14 @@ def bench_compose_endpoint(client, repeats: int) -> None:
         row(f"click -> 4 takes with audio: {mode}", statistics.median(trips[1:]), "target <= 2000 ms")
 
 
-BROWSER_MODES = [("compose", "Compose from the words"), ("continue", "Continue the seed"), ("vary", "Vary the seed"),
-                 ("harmonize", "Harmonize the seed"), ("infill", "Rewrite bars of the seed"),
-                 ("restyle", "Restyle the seed")]
+def browser_modes() -> list[tuple[str, str]]:
+    """(mode, the radio label the page shows for it)."""
+    from musicui.ui.compose import MODE_LABELS
+
+    return list(MODE_LABELS.items())
+
+
+
 NEW_TAKES_PLAYABLE = """([old, count]) => {
   // the player (WaveSurfer) keeps its <audio> in a shadow root inside the card
   const audioIn = (card) => {
@@ -201,7 +206,7 @@ def bench_browser(url: str, repeats: int) -> None:
         page.wait_for_selector(".pr[data-ready='1']")
         page.click("#mu-compose-tab-button")
         page.fill("#compose-text textarea", "a hopeful spring morning")
-        for mode, label in BROWSER_MODES:
+        for mode, label in browser_modes():
             page.click(f"#compose-mode label:has-text('{label}')")
             firsts, alls = [], []
             for attempt in range(max(2, repeats // 2) + 1):

@@ -8,7 +8,7 @@ import pytest
 
 from musicui.arranger import STYLES, ArrangeSettings, arrange, swing_time
 from musicui.arranger.chorale import RANGES, VOICES, harmonize_four_parts, parallels, soprano_shift
-from musicui.arranger.grid import ChordTimeline, chord_pcs
+from musicui.arranger.grid import ChordTimeline
 from musicui.core.abc import parse_abc
 from musicui.core.leadsheet import Key, LeadSheet
 from musicui.core.m21 import roman_numeral
@@ -73,7 +73,7 @@ def test_chorale_voices_sound_the_chord_on_every_beat():
     for part in arrangement.parts[1:]:
         for note in part.notes:
             chord = chords.at(note.onset_beats)
-            assert note.pitch % 12 in chord_pcs(chord), (part.name, note, chord)
+            assert note.pitch % 12 in chord.pitch_classes, (part.name, note, chord)
 
 
 def test_swing_moves_off_beat_eighths_to_the_last_triplet():

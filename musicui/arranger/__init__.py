@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from musicui.arranger.chorale import chorale_parts, soprano_shift
+from musicui.arranger.chorale import soprano_shift
 from musicui.arranger.grid import ChordTimeline
 from musicui.arranger.patterns import PATTERNS
 from musicui.arranger.styles import STYLES, Style, style_named
 from musicui.core.arrangement import (MELODY, Arrangement, Part, PartNote, check_program,
                                       check_tempo_and_transpose)
 
-__all__ = ["STYLES", "ArrangeSettings", "Style", "arrange", "style_named", "swung"]
+__all__ = ["STYLES", "ArrangeSettings", "Style", "arrange", "style_named", "swung", "with_chords"]
 PART_ORDER = ("Melody", "Alto", "Tenor", "Guitar", "Piano", "Chords", "Bass", "Drums")
 
 
@@ -36,25 +36,30 @@ class ArrangeSettings:
         check_tempo_and_transpose(self.tempo, self.transpose)
 
 
-def arrange(sheet, style: str | Style = "folk", settings: ArrangeSettings | None = None) -> Arrangement:
-    """The sheet arranged in ``style`` (a name from STYLES or a Style)."""
+def with_chords(sheet, style: str | Style = "folk"):
+    """The sheet itself when it has chords, else harmonized in the style's chord rhythm (the corpus
+    harmonizer: a chorale changes chords more often than a pop song)."""
     from musicui.data.harmonizer import harmonize
 
+    if sheet.chords or not sheet.notes:
+        return sheet
+    spec = style if isinstance(style, Style) else style_named(style)
+    return harmonize(sheet, style=spec.corpus_style)
+
+
+def arrange(sheet, style: str | Style = "folk", settings: ArrangeSettings | None = None) -> Arrangement:
+    """The sheet arranged in ``style`` (a name from STYLES or a Style)."""
     spec = style if isinstance(style, Style) else style_named(style)
     settings = settings or ArrangeSettings()
     if settings.transpose:
         sheet = sheet.transpose(settings.transpose)
-    if not sheet.chords and sheet.notes:
-        sheet = harmonize(sheet, style=spec.harmonizer_style)
+    sheet = with_chords(sheet, spec)
     if spec.name == "chorale":
         shift = soprano_shift(sheet)
         sheet = sheet.transpose(shift) if shift else sheet
     velocity = round(sorted(n.velocity for n in sheet.notes)[len(sheet.notes) // 2]) if sheet.notes else 90
     chords = ChordTimeline(sheet)
-    if spec.name == "chorale":
-        accompaniment = chorale_parts(sheet, chords, velocity)
-    else:
-        accompaniment = PATTERNS[spec.name](sheet, chords, velocity)
+    accompaniment = PATTERNS[spec.name](sheet, chords, velocity)
     if not (spec.drums and settings.drums):
         accompaniment.pop("Drums", None)
     programs = {**spec.programs, **settings.programs}

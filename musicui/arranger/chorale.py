@@ -14,7 +14,7 @@ from itertools import product
 
 import numpy as np
 
-from musicui.arranger.grid import ChordTimeline, bass_pc, chord_pcs
+from musicui.arranger.grid import ChordTimeline, bass_pc
 from musicui.core.arrangement import PartNote
 from musicui.core.chords import ParsedChord
 from musicui.core.leadsheet import LeadSheet
@@ -65,7 +65,7 @@ def slices(sheet: LeadSheet, chords: ChordTimeline) -> list[Slice]:
 
 def voicings(s: Slice) -> list[tuple[tuple[int | None, int, int, int], float]]:
     """Every rule-abiding (soprano, alto, tenor, bass) for a slice, with its cost."""
-    pcs = chord_pcs(s.chord)
+    pcs = s.chord.pitch_classes
     root, third = pcs[0], pcs[1] if len(pcs) > 1 else None
     fifth = pcs[2] if len(pcs) > 2 else None
     has_third = third is not None and (third - root) % 12 in (3, 4)
@@ -156,7 +156,7 @@ def harmonize_four_parts(sheet: LeadSheet, chords: ChordTimeline) -> tuple[list[
 
 def _fallback(s: Slice) -> list[tuple[tuple, float]]:
     """Close position under the soprano when the ranges leave nothing (a very low or high tune)."""
-    pcs = chord_pcs(s.chord)
+    pcs = s.chord.pitch_classes
     top = s.soprano if s.soprano is not None else 72
     below = [p for p in range(top - 1, top - 25, -1) if p % 12 in pcs]
     a, t = below[0], below[1]

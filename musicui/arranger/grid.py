@@ -71,11 +71,6 @@ class ChordTimeline:
         return i < len(self.onsets) and abs(self.onsets[i] - t) < 1e-9
 
 
-def chord_pcs(chord: ParsedChord) -> list[int]:
-    """Pitch classes root first, in stacking order (root, third, fifth, seventh ...)."""
-    return [(chord.root + i) % 12 for i in QUALITIES[chord.quality]]
-
-
 def bass_pc(chord: ParsedChord) -> int:
     return chord.root if chord.bass is None else chord.bass
 
@@ -94,7 +89,7 @@ def nearest(pc: int, near: int, low: int, high: int) -> int:
 def spread(chord: ParsedChord, bottom: int, top: int) -> list[int]:
     """The chord's bass note at ``bottom`` or above, then every chord tone up to ``top``: a guitar-like spread."""
     low = in_register(bass_pc(chord), bottom)
-    pcs = set(chord_pcs(chord))
+    pcs = set(chord.pitch_classes)
     return [low] + [p for p in range(low + 5, top + 1) if p % 12 in pcs]
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable
 
-from musicui.arranger.grid import (BASS_LOW, ChordTimeline, bars, bass_pc, chord_pcs, in_register, nearest, pulses,
+from musicui.arranger.chorale import chorale_parts
+from musicui.arranger.grid import (BASS_LOW, ChordTimeline, bars, bass_pc, in_register, nearest, pulses,
                                    shell, spread, strong)
 from musicui.core.arrangement import PartNote
 from musicui.core.leadsheet import LeadSheet
@@ -50,7 +51,7 @@ def chord_pulses(sheet: LeadSheet, chords: ChordTimeline):
 
 
 def fifth_pc(chord) -> int:
-    pcs = chord_pcs(chord)
+    pcs = chord.pitch_classes
     return pcs[2] if len(pcs) > 2 else pcs[-1]
 
 
@@ -107,7 +108,7 @@ def waltz(sheet: LeadSheet, chords: ChordTimeline, velocity: int) -> Notes:
             second_bar = bar.number % 2 == 1 and not chords.changes_at(t)
             out.add("Bass", alternating_bass(chord, second_bar), t, pulse * 0.9, round(velocity * 0.85))
         else:
-            upper = [in_register(pc, 55) for pc in chord_pcs(chord)[:4]]
+            upper = [in_register(pc, 55) for pc in chord.pitch_classes[:4]]
             out.add("Chords", sorted(upper), t, pulse * 0.45, round(velocity * 0.55))
     return out.notes
 
@@ -116,7 +117,7 @@ def march(sheet: LeadSheet, chords: ChordTimeline, velocity: int) -> Notes:
     out = Writer(sheet)
     pulse = sheet.meter.pulse_beats
     for _, i, count, t, chord in chord_pulses(sheet, chords):
-        triad = sorted(in_register(pc, 55) for pc in chord_pcs(chord)[:3])
+        triad = sorted(in_register(pc, 55) for pc in chord.pitch_classes[:3])
         if strong(i, count) or count < 3 and i == 0:
             out.add("Bass", alternating_bass(chord, use_fifth=i > 0), t, pulse * 0.6, round(velocity * 0.9))
         if not strong(i, count) or count == 1:
@@ -153,7 +154,7 @@ def walking_step(chords: ChordTimeline, t: float, previous: int | None) -> int:
     if upcoming is not None and chords.changes_at(t + 1):
         target = nearest(bass_pc(upcoming), previous, low + 1, high - 1)
         return target - 1 if previous < target else target + 1
-    tones = [nearest(pc, previous, low, high) for pc in chord_pcs(chord)]
+    tones = [nearest(pc, previous, low, high) for pc in chord.pitch_classes]
     moved = [p for p in tones if p != previous]
     return min(moved or tones, key=lambda p: (abs(p - previous), p))
 
@@ -168,7 +169,7 @@ def bossa_nova(sheet: LeadSheet, chords: ChordTimeline, velocity: int) -> Notes:
                 continue
             chord = chords.at(bar.start + offset)
             if chord is not None:
-                upper = sorted(in_register(pc, 57) for pc in chord_pcs(chord)[:4])
+                upper = sorted(in_register(pc, 57) for pc in chord.pitch_classes[:4])
                 out.add("Guitar", upper, bar.start + offset, 0.45, round(velocity * 0.55))
         for offset, use_fifth in ((0.0, False), (1.5, True), (2.0, False), (3.5, True)):
             if offset >= bar.length:
@@ -177,7 +178,7 @@ def bossa_nova(sheet: LeadSheet, chords: ChordTimeline, velocity: int) -> Notes:
             chord = chords.at(t)
             if chord is None:
                 continue
-            pcs = chord_pcs(chord)
+            pcs = chord.pitch_classes
             pc = pcs[2] if use_fifth and len(pcs) > 2 else bass_pc(chord)
             out.add("Bass", in_register(pc, BASS_LOW + 4), t, 1.5 if not use_fifth else 0.5, round(velocity * 0.8))
     out.notes["Drums"] += _drums(sheet, chords, velocity, "bossa")
@@ -228,4 +229,5 @@ def _drums(sheet: LeadSheet, chords: ChordTimeline, velocity: int, feel: str) ->
 
 PATTERNS: dict[str, Pattern] = {
     "folk": folk, "pop ballad": pop_ballad, "waltz": waltz, "march": march, "swing": swing, "bossa nova": bossa_nova,
+    "chorale": chorale_parts,
 }

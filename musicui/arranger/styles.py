@@ -13,7 +13,7 @@ class Style:
     programs: dict[str, int] = field(default_factory=dict)  # part name -> GM program; "Melody" included
     drums: bool = False
     swing: bool = False  # play off-beat eighths late (a triplet feel)
-    harmonizer_style: str = "folk"  # chord rhythm when the seed has no chords: 'folk', 'pop' or 'chorale'
+    corpus_style: str = "folk"  # the corpus style family: the model's style control and the harmonizer's chord rhythm
     teaching_note: str = ""
 
 
@@ -21,20 +21,20 @@ STYLES: dict[str, Style] = {s.name: s for s in (
     Style("folk", "Folk (guitar strum)", 104, {"Melody": 40, "Guitar": 25, "Bass": 32},
           teaching_note="Alternating bass on the strong beats, strummed chords down and up in between."),
     Style("pop ballad", "Pop ballad (piano arpeggios + bass)", 72, {"Melody": 73, "Piano": 0, "Bass": 33},
-          drums=True, harmonizer_style="pop",
+          drums=True, corpus_style="pop",
           teaching_note="Broken chords in eighth notes, a sustained bass on the root, a soft backbeat."),
     Style("waltz", "Waltz (oom-pah-pah)", 160, {"Melody": 40, "Bass": 43, "Chords": 0},
           teaching_note="The bass on beat one, short chords on beats two and three."),
     Style("march", "March", 112, {"Melody": 56, "Bass": 58, "Chords": 61}, drums=True,
           teaching_note="Root and fifth in the tuba on the strong beats, brass chords off the beat, snare and bass drum."),
     Style("chorale", "Bach-style chorale (four parts)", 76, {"Melody": 19, "Alto": 19, "Tenor": 19, "Bass": 19},
-          harmonizer_style="chorale",
+          corpus_style="chorale",
           teaching_note="Four voices, one chord per beat: the tune in the soprano, no parallel fifths or octaves."),
     Style("swing", "Jazz swing", 140, {"Melody": 66, "Piano": 0, "Bass": 32}, drums=True, swing=True,
-          harmonizer_style="pop",
+          corpus_style="pop",
           teaching_note="Shell voicings (root, third, seventh), a walking bass in quarters, swung eighths, ride cymbal."),
     Style("bossa nova", "Bossa nova", 128, {"Melody": 73, "Guitar": 24, "Bass": 32}, drums=True,
-          harmonizer_style="pop",
+          corpus_style="pop",
           teaching_note="Nylon guitar with a syncopated comp, root-fifth bass, the cross-stick clave."),
 )}
 

@@ -23,6 +23,7 @@ from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
 from musicui.model.grammar import Constraints, GrammarState, Phrase, TokenFamilies, TonalPrior
 from musicui.model.sampler import SamplingParams, sample
 from musicui.model.text_encoder import shared_encoder
+from musicui.seed_windows import TOKENS_PER_NEW_BAR
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CHECKPOINT = REPO / "checkpoints" / "musicui-small"
@@ -189,8 +190,8 @@ class Composer:
                                   if request.tonal_prior else None)
         # what the model must hold at once: the prompt, the fixed tokens, ~16 tokens for each new bar
         fixed = len(template or melody or []) + len(prefix)
-        needed = fixed + 16 * (total_bars - first_bar if template is None and melody is None else 0) + 8
-        room = self.model.config.n_positions
+        needed = fixed + TOKENS_PER_NEW_BAR * (total_bars - first_bar if template is None and melody is None else 0) + 8
+        room = self.room
         if needed > room:
             raise ValueError(f"the seed is too long for the model to work on at once (about {needed} tokens; it "
                              f"holds {room}): use a shorter seed, e.g. 8-16 bars")

@@ -294,7 +294,7 @@ def build_app() -> Studio:
             # the sound first, so the ideas can be heard at once; then the sheets and rolls
             yield {compose_tab.heard: heard, history: entries, compose_tab.history_pick: C.history_choices(entries),
                    **C.card_updates(compose_tab, result)}
-            files = C.render_takes(result.takes, ("midi", "svg", "png"))
+            files = C.render_takes(result.takes, ("svg", "png"))
             yield C.card_updates(compose_tab, result, files)
 
         card_outputs = [o for card in compose_tab.cards for o in card.outputs()]
@@ -387,13 +387,13 @@ def build_app() -> Studio:
             api_render_abc = gr.Button("render_abc")
             api_render_file = gr.Button("render_file")
             api_preview = gr.Button("preview")
-            api_text = gr.Textbox(label="text", max_length=500, info="a mood, a scene or a description")
-            api_lyrics = gr.Textbox(label="lyrics", max_length=2000, info="one phrase per line")
+            api_text = gr.Textbox(label="text", max_length=C.MAX_TEXT, info="a mood, a scene or a description")
+            api_lyrics = gr.Textbox(label="lyrics", max_length=C.MAX_LYRICS_CHARS, info="one phrase per line")
             api_mode = gr.Textbox(label="mode", value="compose", info=" | ".join(C.MODES))
             api_bars = gr.Number(label="bars", value=8, precision=0)
             api_key = gr.Textbox(label="key", value="auto", info="e.g. 'D minor'; auto = from the words")
             api_meter = gr.Textbox(label="meter", value="auto")
-            api_style = gr.Textbox(label="style", value="auto", info="folk, pop ballad, waltz, march, chorale, swing, bossa nova")
+            api_style = gr.Textbox(label="style", value="auto", info=", ".join(C.STYLES))
             api_candidates = gr.Number(label="candidates", value=4, precision=0)
             api_seed = gr.Number(label="seed", value=0, precision=0, info="0 = a new random seed")
             api_variation = gr.Textbox(label="variation", value="free", info="vary: rhythm | contour | free")

@@ -15,7 +15,8 @@ from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import MODES as KEY_MODES
 from musicui.core.leadsheet import PITCH_NAMES_FLAT, LeadSheet
-from musicui.studio import MAX_BARS, MODES, VARIATIONS, ComposeError, ComposeParams, Take, compose
+from musicui.lyrics import MAX_CHARACTERS as MAX_LYRICS_CHARS
+from musicui.studio import MAX_BARS, MAX_TEXT, MODES, VARIATIONS, ComposeError, ComposeParams, Take, compose
 from musicui.ui import handlers as H
 from musicui.ui.stream import StreamPlayer, compose_streaming
 
@@ -49,10 +50,8 @@ def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo
 
 @dataclass
 class TakeFiles:
-    take: Take
-    paths: dict[str, str | None]
+    paths: dict[str, str | None]  # .wav .mid .png: the files asked for (None where not made)
     svg: str
-    png: bytes | None
     problems: list[str]
 
 
@@ -65,8 +64,8 @@ def render_take(take: Take, want: tuple[str, ...] = ("audio", "midi", "svg", "pn
     result = take.render(want)
     problems = [result.audio_message] if "audio" in want and result.audio_message else []
     title = f"{take.sheet.title or 'take'}-{take.style}-{take.seed}"
-    paths = H.write_files(title, {".wav": result.wav, ".mid": result.midi})
-    return TakeFiles(take, paths, result.svg or "", result.pianoroll_png, problems)
+    paths = H.write_files(title, {".wav": result.wav, ".mid": result.midi, ".png": result.pianoroll_png})
+    return TakeFiles(paths, result.svg or "", problems)
 
 
 def run_compose(params: ComposeParams, seed_sheet: LeadSheet | None, progress=None):
@@ -158,7 +157,7 @@ def history_entries(stored: Any) -> list[dict]:
     if not isinstance(stored, list):
         return []
     return [e for e in stored[:HISTORY_SIZE] if isinstance(e, dict) and isinstance(e.get("abc"), str)
-            and isinstance(e.get("label"), str) and len(e["abc"]) <= MAX_ABC_CHARS][:HISTORY_SIZE]
+            and isinstance(e.get("label"), str) and len(e["abc"]) <= MAX_ABC_CHARS]
 
 
 def history_with(stored: Any, result) -> list[dict]:
@@ -175,11 +174,11 @@ def history_choices(entries: list[dict]) -> dict:
 def build_tab() -> ComposeTab:
     with gr.Row(equal_height=False):
         with gr.Column(scale=5, min_width=320):
-            text = gr.Textbox(label="Mood, scene or description", lines=2, max_lines=4, max_length=500,
+            text = gr.Textbox(label="Mood, scene or description", lines=2, max_lines=4, max_length=MAX_TEXT,
                               placeholder="a hopeful spring morning · 悲伤的离别 · a jig in D at 120 bpm",
                               elem_id="compose-text")
             lyrics = gr.Textbox(label="Lyrics (optional): one phrase per line, English or Chinese", lines=4,
-                                max_lines=12, max_length=2000, elem_id="compose-lyrics")
+                                max_lines=12, max_length=MAX_LYRICS_CHARS, elem_id="compose-lyrics")
         with gr.Column(scale=4, min_width=300):
             mode = gr.Radio([(label, value) for value, label in MODE_LABELS.items()], value="compose",
                             label="What to do", elem_id="compose-mode")
@@ -264,10 +263,10 @@ def harmony_line(sheet: LeadSheet, limit: int = 16) -> str:
 
 
 def card_updates(tab: ComposeTab, result, files: list[TakeFiles] | None = None) -> dict:
-    """Every card filled (or hidden) from a composition: first the sound (``files`` None renders the
-    audio only, so it can play at once), then, given the rendered files, the sheet and the roll."""
+    """Every card filled (or hidden) from a composition: first the sound and the MIDI (``files`` None
+    renders them, so the ideas can play at once), then, given the rendered files, the sheet and roll."""
     out: dict = {tab.takes: [t.sheet.to_dict() for t in result.takes]}
-    sounds = render_takes(result.takes, ("audio",)) if files is None else []
+    sounds = render_takes(result.takes, ("audio", "midi")) if files is None else []
     for index, card in enumerate(tab.cards):
         if index >= len(result.takes):
             out.update({card.column: gr.update(visible=False)})
@@ -283,16 +282,11 @@ def card_updates(tab: ComposeTab, result, files: list[TakeFiles] | None = None) 
                 card.audio: sound.paths[".wav"],
                 card.sheet: H.sheet_html(None, " ".join(sound.problems) or "writing the sheet music…"),
                 card.roll: None,
-                card.midi: gr.update(value=None, interactive=False),
+                card.midi: gr.update(value=sound.paths[".mid"], interactive=sound.paths[".mid"] is not None),
             })
             continue
         views = files[index]
-        png_path = H.write_files(f"roll-{index}", {".png": views.png})[".png"] if views.png else None
-        out.update({
-            card.sheet: H.sheet_html(views.svg),
-            card.roll: png_path,
-            card.midi: gr.update(value=views.paths[".mid"], interactive=views.paths[".mid"] is not None),
-        })
+        out.update({card.sheet: H.sheet_html(views.svg), card.roll: views.paths[".png"]})
     return out
 
 

@@ -63,7 +63,7 @@ class BarStream:
         """The last value when nothing more will come (the run was stopped or failed)."""
         self.seq += 1
         return {"id": self.id, "seq": self.seq, "rate": 0, "channels": 2, "done": True, "label": self.label,
-                "seconds": round(self.sent_frames / max(1, audio.synth_pool().config.sample_rate), 2), "pcm": ""}
+                "seconds": round(self.sent_frames / audio.SynthConfig().sample_rate, 2), "pcm": ""}
 
 
 class StreamPlayer(gr.HTML):
