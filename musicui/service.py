@@ -3,38 +3,71 @@ Gradio endpoints all call. The UI holds no music logic; everything it shows come
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from musicui.core.abc import parse_abc, write_abc
 from musicui.core.arrangement import Arrangement, PlaybackSettings, basic_arrangement
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import LeadSheet
+from musicui.core.limits import LIMITS, check_sheet
 from musicui.core.midi import arrangement_midi_bytes, read_midi
 from musicui.core.musicxml import musicxml_string, read_musicxml
+from musicui.sandbox import bounded
 
-MAX_SEED_BYTES = 5 * 1024 * 1024
+MAX_SEED_BYTES = LIMITS.file_bytes
 SEED_SUFFIXES = (".abc", ".txt", ".mid", ".midi", ".xml", ".musicxml", ".mxl")
 VIEWS = ("audio", "midi", "musicxml", "svg", "png", "abc")
 SUFFIX_VIEWS = {".wav": "audio", ".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml",
                 ".svg": "svg", ".png": "png", ".abc": "abc"}
 
 
-def sheet_from_abc(text: str) -> LeadSheet:
-    """ABC text -> lead sheet; SeedError says what is wrong and where. The live preview has usually
-    parsed the same text already, so Play finds it in a small cache."""
+def sheet_from_abc(text: str, cancelled: Callable[[], bool] | None = None) -> LeadSheet:
+    """ABC text -> lead sheet; SeedError says what is wrong and where. The text is read in a worker
+    process under time and memory limits (``musicui.sandbox``). The live preview has usually parsed
+    the same text already, so Play finds it in a small cache."""
     if not isinstance(text, str):
         raise SeedError("the ABC must be text")
-    return _parsed_abc(text).copy()
+    if len(text) > LIMITS.abc_chars:
+        raise SeedError(f"the ABC text is {len(text):,} characters; the limit is {LIMITS.abc_chars:,}")
+    cached = _parsed_abc.get(text)
+    if cached is None:
+        cached = bounded(read_abc, text, cancelled=cancelled)
+        _parsed_abc[text] = cached
+        while len(_parsed_abc) > ABC_CACHE_SIZE:
+            _parsed_abc.pop(next(iter(_parsed_abc)))
+    return cached.copy()
 
 
-@lru_cache(maxsize=64)
-def _parsed_abc(text: str) -> LeadSheet:
-    return parse_abc(text)
+ABC_CACHE_SIZE = 64
+_parsed_abc: dict[str, LeadSheet] = {}
 
 
-def load_seed(data: bytes, filename: str = "") -> LeadSheet:
-    """A seed file's bytes -> lead sheet. The format comes from the name, else from the content."""
+def read_abc(text: str) -> LeadSheet:
+    """Parse and check ABC text in this process (``sheet_from_abc`` runs it in a worker)."""
+    sheet = parse_abc(text)
+    check_sheet(sheet)
+    return sheet
+
+
+def load_seed(data: bytes, filename: str = "", cancelled: Callable[[], bool] | None = None) -> LeadSheet:
+    """A seed file's bytes -> lead sheet, read in a worker under time and memory limits. The
+    format comes from the name, else from the content."""
+    if not data:
+        raise SeedError(f"the file {filename or ''} is empty".replace("  ", " "))
+    if len(data) > MAX_SEED_BYTES:
+        raise SeedError(f"the file is {len(data) / 1e6:.1f} MB; seeds can be at most {MAX_SEED_BYTES // 2**20} MB")
+    return bounded(read_seed, data, filename, cancelled=cancelled)
+
+
+def read_seed(data: bytes, filename: str = "") -> LeadSheet:
+    """Read a seed file in this process (``load_seed`` runs it in a worker)."""
+    sheet = _read_seed(data, filename)
+    check_sheet(sheet, cut=True)
+    return sheet
+
+
+def _read_seed(data: bytes, filename: str) -> LeadSheet:
     if not data:
         raise SeedError(f"the file {filename or ''} is empty".replace("  ", " "))
     if len(data) > MAX_SEED_BYTES:
@@ -55,6 +88,8 @@ def load_seed(data: bytes, filename: str = "") -> LeadSheet:
             raise SeedError("the file is neither text (ABC) nor MIDI nor MusicXML") from error
     if "\x00" in text:
         raise SeedError("the file is neither ABC text nor MIDI nor MusicXML")
+    if len(text) > LIMITS.abc_chars:
+        raise SeedError(f"the ABC file is {len(text):,} characters; the limit is {LIMITS.abc_chars:,}")
     return parse_abc(text)
 
 
@@ -130,6 +165,10 @@ def render(sheet: LeadSheet, settings: PlaybackSettings | None = None, want: tup
 
     if arrangement is None:
         arrangement = basic_arrangement(sounding, replace(settings, transpose=0, tempo=None))
+    if "audio" in want and arrangement.duration_seconds > LIMITS.audio_seconds:
+        minutes = arrangement.duration_seconds / 60
+        raise SeedError(f"at ♩ = {arrangement.tempo:g} this lasts {minutes:.1f} minutes; the studio plays up to "
+                        f"{LIMITS.audio_seconds / 60:g} minutes: raise the tempo or shorten the piece")
     if "midi" in want or "audio" in want:
         result.midi = arrangement_midi_bytes(arrangement)
         lap("midi")

@@ -14,10 +14,11 @@ from music21 import converter
 
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import GRID, Key, LeadSheet, Meter, as_fraction
+from musicui.core.limits import LIMITS, Limits
 from musicui.core.m21 import from_music21
 from musicui.core.spelling import key_signature_alters, spell_pitch
 
-MAX_ABC_CHARS = 100_000
+MAX_ABC_CHARS = LIMITS.abc_chars
 HEADER_RE = re.compile(r"^([A-Za-z]):(.*)$")
 # Every token that may appear in a tune body; anything else is reported with its position.
 BODY_TOKEN_RE = re.compile(
@@ -28,22 +29,29 @@ BODY_TOKEN_RE = re.compile(
 HEADER_FIELDS = set("ABCDFGHIKLMmNOPQRrSsTUVWwXZ")
 
 
-def check_abc(text: str) -> None:
-    """Raise SeedError at the first line/column that is not valid ABC."""
+def check_abc(text: str, limits: Limits = LIMITS) -> None:
+    """Raise SeedError at the first line/column that is not valid ABC, or where the first tune
+    (the one that is read) goes past a limit: before music21 sees it, so that no tune takes long."""
     if not text.strip():
         raise SeedError("the ABC text is empty; write a tune, e.g. 'X:1 / K:G / GABc dedB|'")
-    if len(text) > MAX_ABC_CHARS:
-        raise SeedError(f"the ABC text is {len(text):,} characters; the limit is {MAX_ABC_CHARS:,}")
+    if len(text) > limits.abc_chars:
+        raise SeedError(f"the ABC text is {len(text):,} characters; the limit is {limits.abc_chars:,}")
     lines = text.splitlines()
     in_body = False
     seen_key = False
+    size: _TuneSize | None = _TuneSize(limits)
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("%"):
             continue
         header = HEADER_RE.match(stripped)
+        if header and header.group(1) == "X" and in_body:
+            size = None  # a second tune: only the first is read, the rest is only checked
         if header and header.group(1) in HEADER_FIELDS and (not in_body or header.group(1) in "KMLQPVwWTNR"):
-            _check_field(header.group(1), header.group(2).split("%")[0].strip(), number, line)
+            value = header.group(2).split("%")[0].strip()
+            parsed = _check_field(header.group(1), value, number, line, limits)
+            if size is not None:
+                size.field(header.group(1), value if parsed is None else parsed, in_body, number, line.index(":") + 2)
             if header.group(1) == "K":
                 seen_key, in_body = True, True
             continue
@@ -52,38 +60,173 @@ def check_abc(text: str) -> None:
         if not in_body and not seen_key:
             # Lenient: a body without headers is accepted (we add K:C), as many web snippets do.
             in_body = True
-        _check_body_line(line, number)
+        _check_body_line(line, number, size)
     if not in_body:
         raise SeedError("the tune has headers but no notes; add a K: line followed by the melody")
 
 
-def _check_field(name: str, value: str, line_number: int, line: str) -> None:
+def _check_field(name: str, value: str, line_number: int, line: str, limits: Limits = LIMITS):
+    """The header's value, checked (a Meter, a unit length, a tempo in bpm); SeedError names it."""
     column = line.index(":") + 2
+    shown = value if len(value) <= limits.echo_chars else value[: limits.echo_chars - 1] + "…"
     try:
         if name == "K":
-            parse_abc_key(value)
-        elif name == "M" and value.lower() != "none":
-            Meter.parse(value)
-        elif name == "L":
+            return parse_abc_key(value)
+        if name == "M" and value.lower() not in ("none", ""):
+            return Meter.parse(value)
+        if name == "L":
             length = Fraction(value)
-            if length <= 0 or length > 1:
-                raise ValueError
-        elif name == "Q" and value:
-            _parse_tempo(value)
-    except (ValueError, ZeroDivisionError) as error:
+            low, high = limits.unit_length
+            if not low <= length <= high:
+                raise SeedError(f"the unit note length L:{shown} is outside 1/{round(1 / low)}-1 (e.g. L:1/8)",
+                                line_number, column)
+            return length
+        if name == "Q" and value:
+            bpm = _parse_tempo(value)
+            low, high = limits.tempo_bpm
+            if not low <= bpm <= high:
+                raise SeedError(f"the tempo Q:{shown} is {bpm:.4g} quarter notes a minute; it must be "
+                                f"{low:g}-{high:g}", line_number, column)
+            return bpm
+    except SeedError:
+        raise
+    except (ValueError, ZeroDivisionError, OverflowError) as error:
         what = {"K": "key", "M": "meter", "L": "unit note length", "Q": "tempo"}[name]
         hint = {"K": "e.g. K:G, K:Dm, K:Ador", "M": "e.g. M:6/8", "L": "e.g. L:1/8", "Q": "e.g. Q:1/4=120"}[name]
-        raise SeedError(f"cannot read the {what} '{value}' ({hint})", line_number, column) from error
+        raise SeedError(f"cannot read the {what} '{shown}' ({hint})", line_number, column) from error
+    return None
 
 
-def _check_body_line(line: str, line_number: int) -> None:
+def _check_body_line(line: str, line_number: int, size: _TuneSize | None = None) -> None:
     position = 0
     while position < len(line):
         match = BODY_TOKEN_RE.match(line, position)
         if not match or match.end() == position:
             char = line[position]
             raise SeedError(f"unexpected '{char}' in the melody", line_number, position + 1)
+        if size is not None:
+            size.token(match.group(), line_number, position + 1)
         position = match.end()
+
+
+LENGTH_RE = re.compile(r"(\d*)(/*)(\d*)")
+REPEAT_TOKENS = ("|:", ":|", "::")
+
+
+class _TuneSize:
+    """Counts what the first tune asks music21 to build (notes, beats, bars with repeats played
+    out, tuplets, nesting, chords, voices, field changes) and stops at the first limit passed."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.unit = Fraction(1, 8)  # L:, in whole notes
+        self.unit_set = False
+        self.bar_beats = Fraction(4)
+        self.notes = self.tuplets = self.repeat_marks = self.inline_fields = 0
+        self.depth = {"(": 0, "{": 0}
+        self.in_chord = self.chord_counted = False
+        self.chord_size = 0
+        self.grace = False
+        self.voices: set[str] = set()
+        self.bars = Fraction(0)  # written, in bars of the meter in force
+        self.section = Fraction(0)  # bars since the last start-repeat
+        self.repeated = Fraction(0)  # bars that repeat signs add when played out
+
+    def fail(self, message: str, line: int, column: int) -> None:
+        raise SeedError(message, line, column)
+
+    def field(self, name: str, value, in_body: bool, line: int, column: int) -> None:
+        if in_body:
+            self.inline_fields += 1
+            if self.inline_fields > self.limits.inline_fields:
+                self.fail(f"the tune changes its fields (K:, M:, L:, Q:, V:) more than {self.limits.inline_fields} "
+                          "times", line, column)
+        if name == "M" and isinstance(value, Meter):
+            self.bar_beats = Fraction(value.numerator * 4, value.denominator)
+            if not self.unit_set:  # ABC's default unit: 1/16 below 3/4, else 1/8
+                self.unit = Fraction(1, 16) if Fraction(value.numerator, value.denominator) < Fraction(3, 4) else Fraction(1, 8)
+        elif name == "L" and isinstance(value, Fraction):
+            self.unit, self.unit_set = value, True
+        elif name == "V":
+            self.voices.add(str(value).split()[0] if str(value).split() else "")
+            if len(self.voices) > self.limits.voices:
+                self.fail(f"the tune has more than {self.limits.voices} voices", line, column)
+
+    def token(self, token: str, line: int, column: int) -> None:
+        head = token[:1]
+        if token.startswith("[") and len(token) > 2 and token[2:3] == ":" and token[1].isalpha():
+            name, value = token[1], token[3:-1].strip()
+            parsed = _check_field(name, value, line, token, self.limits) if name in "KMLQ" else None
+            self.field(name, value if parsed is None else parsed, True, line, column)
+            return
+        if token.startswith(REPEAT_TOKENS) or (token.startswith(("[", "|")) and token[1:2].isdigit()):
+            self.repeat(token, line, column)
+        if head == "(" and token[1:2].isdigit():
+            self.tuplets += 1
+            if self.tuplets > self.limits.tuplets:
+                self.fail(f"the tune has more than {self.limits.tuplets:,} tuplets", line, column)
+        elif token in ("(", "{"):
+            self.depth[token] += 1
+            self.grace = self.grace or token == "{"
+            if self.depth[token] > self.limits.nesting:
+                self.fail(f"more than {self.limits.nesting} {'slurs' if token == '(' else 'grace groups'} are open "
+                          "at once", line, column)
+        elif token in (")", "}"):
+            opening = "(" if token == ")" else "{"
+            self.depth[opening] = max(0, self.depth[opening] - 1)
+            self.grace = self.grace and self.depth["{"] > 0
+        elif token == "[":
+            self.in_chord, self.chord_counted, self.chord_size = True, False, 0
+        elif token == "]":
+            self.in_chord = False
+        elif head in "zZxX" or NOTE_RE.fullmatch(token):
+            self.note(token, line, column)
+
+    def note(self, token: str, line: int, column: int) -> None:
+        if self.in_chord:
+            self.chord_size += 1
+            if self.chord_size > self.limits.chord_notes:
+                self.fail(f"a chord has more than {self.limits.chord_notes} notes", line, column)
+        if self.grace or (self.in_chord and self.chord_counted):
+            return
+        self.chord_counted = self.in_chord
+        self.notes += 1
+        if self.notes > self.limits.notes:
+            self.fail(f"the tune has more than {self.limits.notes:,} notes and rests; the editor takes up to "
+                      f"{self.limits.notes:,}", line, column)
+        body = token.lstrip("^_=").lstrip("ABCDEFGabcdefgzZxX").lstrip(",'").rstrip("<>")
+        numerator, slashes, denominator = LENGTH_RE.fullmatch(body).groups()
+        if len(numerator) > 6 or len(denominator) > 6:
+            self.fail(f"the length '{token[:20]}' is far too long or too short", line, column)
+        if denominator and int(denominator) == 0:
+            self.fail(f"the length '{token}' divides by 0", line, column)
+        scale = 2 ** max(0, len(slashes) - 1) * int(denominator) if denominator else 2 ** len(slashes)
+        count = Fraction(int(numerator) if numerator else 1, scale)
+        if token[:1] == "Z":  # a multi-bar rest: Z4 is four bars
+            bars = count
+        else:
+            beats = count * self.unit * 4
+            if beats > self.limits.note_beats:
+                self.fail(f"the note '{token}' lasts {float(beats):g} beats; a note or rest can last at most "
+                          f"{self.limits.note_beats:g} beats", line, column)
+            bars = beats / self.bar_beats
+        self.bars += bars
+        self.section += bars
+        if self.bars > 2 * self.limits.bars:
+            self.fail(f"the tune runs past {2 * self.limits.bars} bars; the editor takes up to {self.limits.bars}",
+                      line, column)
+
+    def repeat(self, token: str, line: int, column: int) -> None:
+        self.repeat_marks += 1
+        if self.repeat_marks > self.limits.repeat_marks:
+            self.fail(f"the tune has more than {self.limits.repeat_marks} repeat signs and endings", line, column)
+        if token.startswith((":|", "::")):  # the section is played again
+            self.repeated += self.section
+        if token.startswith(("|:", ":|", "::")):
+            self.section = Fraction(0)
+        if self.bars + self.repeated > 2 * self.limits.bars:
+            self.fail(f"with its repeats played out the tune runs past {2 * self.limits.bars} bars; the editor "
+                      f"takes up to {self.limits.bars}", line, column)
 
 
 def parse_abc_key(value: str) -> Key:

@@ -23,6 +23,7 @@ from musicui.core.arrangement import Arrangement
 from musicui.core.chords import QUALITIES, ParsedChord, spell
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import GRID, ChordSymbol, Key, LeadSheet, Meter, Note, snap
+from musicui.core.limits import LIMITS, Limits
 
 RESOLUTION = 480  # ticks per quarter note; divisible by 12, so every grid time is a whole tick
 KEY_TEXT, CHORD_TEXT = "key: ", "chord: "
@@ -122,17 +123,17 @@ class _RawNote:
     velocity: int
 
 
-def read_midi(data: bytes, name: str = "", config: MidiReadConfig | None = None) -> LeadSheet:
+def read_midi(data: bytes, name: str = "", config: MidiReadConfig | None = None, limits: Limits = LIMITS) -> LeadSheet:
     """A lead sheet from any MIDI file: the melody track (or the top line), chords from a chord track."""
     config = config or MidiReadConfig()
-    midi = _parse(data)
+    midi = _parse(data, limits)
     title = _decoded(_sequence_name(midi)) or Path(name).stem
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pretty_midi warns about meta events outside track 0
         try:
             pm = pretty_midi.PrettyMIDI(mido_object=midi)
         except (ValueError, IndexError, KeyError) as error:
-            raise SeedError(f"the MIDI file is damaged or truncated: {error}") from None
+            raise SeedError(f"the MIDI file is damaged or truncated ({str(error)[:120]})") from None
     pitched = [i for i in pm.instruments if not i.is_drum and i.notes]
     if not pitched:
         drums_only = any(i.notes for i in pm.instruments)
@@ -158,17 +159,30 @@ def read_midi(data: bytes, name: str = "", config: MidiReadConfig | None = None)
     return sheet.quantized()
 
 
-def _parse(data: bytes) -> mido.MidiFile:
+def _parse(data: bytes, limits: Limits = LIMITS) -> mido.MidiFile:
     if not data:
         raise SeedError("the MIDI file is empty")
     if not data.startswith(b"MThd"):
         raise SeedError("this is not a MIDI file (it does not start with the 'MThd' header)")
+    if len(data) > limits.midi_bytes:  # reading costs about 7 µs a byte: bound it before reading
+        raise SeedError(f"the MIDI file is {len(data) / 2**10:,.0f} KB; MIDI seeds can be at most "
+                        f"{limits.midi_bytes // 2**10:,} KB (a 64-bar seed needs far less)")
+    if len(data) >= 14 and int.from_bytes(data[12:14], "big") == 0:
+        raise SeedError("the MIDI file's header gives 0 ticks per beat, so its times cannot be read")
     try:
-        return mido.MidiFile(file=io.BytesIO(data))
+        midi = mido.MidiFile(file=io.BytesIO(data))
     except EOFError:
         raise SeedError("the MIDI file is damaged or truncated: it ends in the middle of a track") from None
-    except (OSError, ValueError, KeyError, IndexError) as error:
-        raise SeedError(f"the MIDI file is damaged or truncated: {error}") from None
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as error:
+        raise SeedError(f"the MIDI file is damaged or truncated ({str(error)[:120]})") from None
+    if not midi.tracks:
+        raise SeedError("the MIDI file has no tracks")
+    events = sum(len(track) for track in midi.tracks)
+    if events > limits.midi_events:
+        raise SeedError(f"the MIDI file holds {events:,} events; the studio reads up to {limits.midi_events:,}")
+    if any(m.type == "set_tempo" and m.tempo <= 0 for track in midi.tracks for m in track):
+        raise SeedError("the MIDI file sets a tempo of 0 microseconds a beat, which no player can play")
+    return midi
 
 
 def _decoded(text: str) -> str:
@@ -259,7 +273,7 @@ def _placed(raw: list[_RawNote], place, step: float, legato_gap: float) -> list[
             following = place(raw[i + 1].onset)
             if end < following <= end + legato_gap + 1e-9:
                 end = following
-        notes.append(Note(n.pitch, onset, max(end - onset, step), int(n.velocity)))
+        notes.append(Note(n.pitch, onset, min(max(end - onset, step), LIMITS.note_beats), int(n.velocity)))
     return notes
 
 

@@ -1,0 +1,74 @@
+"""The one table of limits for user input: what a seed, a setting or a request may be at most.
+
+The readers check these before and during parsing, so that no text or file, however small or
+strange, makes the studio work for long or grow large (a backstop in ``musicui.sandbox`` kills
+what slips through). Every refusal names the limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    # a seed: the editor's size
+    bars: int = 64  # after repeats are played out
+    notes: int = 2000
+    note_beats: float = 64.0  # one note or rest, in quarter-note beats (16 bars of 4/4)
+    chord_notes: int = 12  # notes sounding together in one ABC chord [CEG]
+    voices: int = 8
+    tuplets: int = 1000
+    nesting: int = 16  # open slurs, grace groups
+    repeat_marks: int = 200  # repeat signs and numbered endings
+    inline_fields: int = 200  # K:, M:, L:, Q: changes inside a tune
+    abc_chars: int = 100_000
+    tempo_bpm: tuple[float, float] = (20.0, 400.0)  # quarter notes a minute, in a file or a setting
+    unit_length: tuple[float, float] = (1 / 64, 1.0)  # ABC L:, in whole notes
+    audio_seconds: float = 600.0  # rendered audio, one take or seed
+    # files
+    file_bytes: int = 5 * 2**20  # an upload, before decompression
+    unzipped_bytes: int = 20 * 2**20  # a .mxl's score, after decompression
+    midi_bytes: int = 512 * 2**10  # a MIDI file (POP909's songs are under 32 KB)
+    midi_events: int = 100_000  # messages in a MIDI file, all tracks
+    musicxml_measures: int = 2000  # in the whole score
+    musicxml_notes: int = 20_000  # in the whole score
+    # the backstop for parsing one input (musicui.sandbox)
+    parse_seconds: float = 8.0
+    parse_memory_bytes: int = 3 * 2**30
+    # requests
+    json_body_bytes: int = 2 * 2**20
+    text_chars: int = 500  # a prompt
+    lyrics_chars: int = 5000
+    echo_chars: int = 60  # a bad value is quoted back at most this long
+
+
+LIMITS = Limits()
+
+
+def quoted(value: object, limit: int = LIMITS.echo_chars) -> str:
+    """A value as it may be quoted back in a message: repr, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_sheet(sheet, limits: Limits = LIMITS, cut: bool = False) -> None:
+    """A read lead sheet within the limits every view can afford: tempo, note lengths, and (unless
+    ``cut``: a file the editor will cut to its first bars) notes and bars."""
+    from musicui.core.errors import SeedError
+
+    low, high = limits.tempo_bpm
+    if not low <= sheet.tempo <= high:
+        raise SeedError(f"the tempo is {sheet.tempo:.4g} quarter notes a minute; it must be {low:g}-{high:g}")
+    for note in sheet.notes:
+        if note.duration > limits.note_beats:
+            full_bars = int(max(0.0, note.onset - sheet.pickup) // sheet.bar_beats)
+            bar = full_bars + 1 + (1 if sheet.pickup and note.onset >= sheet.pickup else 0)
+            where = f"bar {bar}: "
+            raise SeedError(f"{where}a note lasts {note.duration:g} beats; a note can last at most {limits.note_beats:g}")
+    if cut:
+        return
+    if len(sheet.notes) > limits.notes:
+        raise SeedError(f"the seed has {len(sheet.notes):,} notes; the editor takes up to {limits.notes:,}")
+    if sheet.num_bars > limits.bars + (1 if sheet.pickup else 0):
+        raise SeedError(f"the seed is {sheet.num_bars} bars long; the editor takes up to {limits.bars} bars")
