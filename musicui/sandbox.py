@@ -135,12 +135,10 @@ class WorkerPool:
             status, value = worker.connection.recv()
         except (EOFError, OSError):
             self._replace(worker)
-            raise SeedError("reading this input used more memory than the studio allows "
-                            f"({self.memory_bytes // 2**30} GB), so it was stopped") from None
+            raise SeedError(self._memory_message()) from None
         if status == "memory":
             self._replace(worker)  # a worker that ran out of memory may have left its heap in pieces
-            raise SeedError("reading this input used more memory than the studio allows "
-                            f"({self.memory_bytes // 2**30} GB), so it was stopped")
+            raise SeedError(self._memory_message())
         with self.lock:
             self.busy.discard(worker)
         self.idle.put(worker)
@@ -151,6 +149,10 @@ class WorkerPool:
             raise SeedError(message, line, column)
         log.warning("a reader failed: %s", value)
         raise SeedError("the input could not be read as music; check it for typing mistakes")
+
+    def _memory_message(self) -> str:
+        return (f"reading this input used more memory than the studio allows ({self.memory_bytes / 2**30:.3g} GB), "
+                "so it was stopped")
 
     def pids(self) -> list[int]:
         """The worker processes now alive (for tests and the benchmark)."""

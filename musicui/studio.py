@@ -21,6 +21,7 @@ from musicui.arranger import STYLES as ARRANGEMENT_STYLES
 from musicui.arranger import ArrangeSettings, arrange, style_named, with_chords
 from musicui.core.arrangement import Arrangement
 from musicui.core.leadsheet import Key, LeadSheet, Meter, Note
+from musicui.core.limits import quoted
 
 MODES = ("compose", "continue", "vary", "harmonize", "infill", "restyle")
 VARIATIONS = ("rhythm", "contour", "free")
@@ -77,7 +78,7 @@ class ComposeParams:
             self.notices.append(f"the prompt was cut to its first {MAX_TEXT} characters")
         self.lyrics = _text(self.lyrics, "lyrics")
         if self.mode not in MODES:
-            raise ComposeError(f"mode must be one of {', '.join(MODES)}, not {self.mode!r}")
+            raise ComposeError(f"mode must be one of {', '.join(MODES)}, not {quoted(self.mode)}")
         self.bars = _whole(self.bars, "bars", 1, MAX_BARS)
         self.candidates = _whole(self.candidates, "candidates", 1, 8)
         if self.seed is None or self.seed == "":
@@ -99,7 +100,7 @@ class ComposeParams:
         if self.tempo is not None:
             self.tempo = _number(self.tempo, "tempo", 30, 300)
         if self.variation not in VARIATIONS:
-            raise ComposeError(f"variation must be one of {', '.join(VARIATIONS)}, not {self.variation!r}")
+            raise ComposeError(f"variation must be one of {', '.join(VARIATIONS)}, not {quoted(self.variation)}")
         if self.span is not None:
             try:
                 first, last = (int(v) for v in self.span)
@@ -123,7 +124,7 @@ def _named(value, parse: Callable[[str], str], complaint: str) -> str | None:
     try:
         return parse(str(value))
     except ValueError:
-        raise ComposeError(f"{value!r} {complaint}") from None
+        raise ComposeError(f"{quoted(value)} {complaint}") from None
 
 
 def _text(value, name: str) -> str:
@@ -135,22 +136,19 @@ def _text(value, name: str) -> str:
 
 
 def _whole(value, name: str, low: int, high: int) -> int:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ComposeError(f"{name} must be a whole number, not {value!r}") from None
-    if number != int(number) or not low <= number <= high:
-        raise ComposeError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    number = _number(value, name, low, high, "a whole number")
+    if number != int(number):
+        raise ComposeError(f"{name} must be a whole number from {low} to {high}, not {quoted(value)}")
     return int(number)
 
 
-def _number(value, name: str, low: float, high: float) -> float:
+def _number(value, name: str, low: float, high: float, what: str = "a number") -> float:
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ComposeError(f"{name} must be a number, not {value!r}") from None
-    if not low <= number <= high:
-        raise ComposeError(f"{name} must be between {low:g} and {high:g}, not {value!r}")
+        number = float(value) if not isinstance(value, bool) else float("nan")
+    except (TypeError, ValueError, OverflowError):
+        raise ComposeError(f"{name} must be {what}, not {quoted(value)}") from None
+    if not low <= number <= high:  # also refuses NaN and infinities
+        raise ComposeError(f"{name} must be {what} from {low:g} to {high:g}, not {quoted(value)}")
     return number
 
 

@@ -30,7 +30,7 @@ class Limits:
     file_bytes: int = 5 * 2**20  # an upload, before decompression
     unzipped_bytes: int = 20 * 2**20  # a .mxl's score, after decompression
     midi_bytes: int = 512 * 2**10  # a MIDI file (POP909's songs are under 32 KB)
-    midi_events: int = 100_000  # messages in a MIDI file, all tracks
+    midi_events: int = 40_000  # messages in a MIDI file, all tracks (about 20,000 notes)
     musicxml_measures: int = 2000  # in the whole score
     musicxml_notes: int = 20_000  # in the whole score
     # the backstop for parsing one input (musicui.sandbox)

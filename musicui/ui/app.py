@@ -14,10 +14,12 @@ import time
 from typing import Any
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
 from musicui.ui import compose as C
+from musicui.ui.guard import BodyLimit, cancelled_when_gone, missing_values_error, speaks
 from musicui.ui.stream import streams
 from musicui.ui import handlers as H
 from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
@@ -53,10 +55,18 @@ class Studio(gr.Blocks):
         kwargs.setdefault("max_file_size", MAX_FILE_SIZE)
         kwargs.setdefault("ssr_mode", False)
         kwargs.setdefault("footer_links", ["api", "gradio"])
+        kwargs.setdefault("app_kwargs", {})
+        kwargs["app_kwargs"].setdefault("middleware", []).append(Middleware(BodyLimit))
         _serving_threads()
         if os.environ.get("MUSICUI_WARM_UP", "1") != "0":
             threading.Thread(target=self._warm_up_when_serving, name="musicui-warm-up", daemon=True).start()
         return super().launch(*args, **kwargs)
+
+    def validate_inputs(self, block_fn, inputs: list[Any]) -> None:  # type: ignore[override]
+        """Too few values from an API caller: a sentence naming what is wanted."""
+        if len(inputs) < len(block_fn.inputs):
+            names = [getattr(block, "label", None) or type(block).__name__ for block in block_fn.inputs]
+            raise missing_values_error(names, len(inputs))
 
     def _warm_up_when_serving(self) -> None:
         """Load the model once the page is served (not before: the start stays quick)."""
@@ -176,11 +186,12 @@ def build_app() -> Studio:
         seed_outputs = [state, abc_box, abc_echo, roll, sheet_view, status, tempo, play_note, *downloads]
 
         # Typing, pasting or dropping text all change the box (Gradio's `input` event only follows keys).
-        def on_abc_change(text: str, echo: str, current: Any):
+        @speaks("reading the ABC")
+        def on_abc_change(text: str, echo: str, current: Any, request: gr.Request):
             if text == echo:
                 return {status: gr.skip()}
             try:
-                sheet = H.load_abc(text)
+                sheet = H.load_abc(text, cancelled_when_gone(demo, request))
             except SeedError as error:
                 return {status: H.status_error(error, text if isinstance(text, str) else None)}
             return seed_update(H.Loaded(sheet, text), current, set_abc=False)
@@ -189,6 +200,7 @@ def build_app() -> Studio:
                       show_progress="hidden", api_visibility="private", concurrency_id="preview",
                       concurrency_limit=PREVIEW_CONCURRENCY)
 
+        @speaks("applying the piano-roll edit")
         def on_roll_input(payload: Any, current: Any):
             try:
                 sheet, edits = H.edit_from_roll(payload, current)
@@ -213,11 +225,12 @@ def build_app() -> Studio:
                    concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
 
         # The file box empties after each upload (the status line names the file), ready for the next.
-        def on_upload(path: Any, current: Any):
+        @speaks("opening the file")
+        def on_upload(path: Any, current: Any, request: gr.Request):
             if not path:
                 return {status: gr.skip()}
             try:
-                loaded = H.load_file(path)
+                loaded = H.load_file(path, cancelled_when_gone(demo, request))
             except SeedError as error:
                 return {status: H.status_error(error, None, "Cannot open this file"), upload: None}
             return {**seed_update(loaded, current, set_abc=True), upload: None}
@@ -226,6 +239,7 @@ def build_app() -> Studio:
                       concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
 
         for button, (_, filename) in zip(example_buttons, H.EXAMPLES):
+            @speaks("opening the example")
             def on_example(current: Any, filename: str = filename):
                 return seed_update(H.load_example(filename), current, set_abc=True)
 
@@ -233,6 +247,7 @@ def build_app() -> Studio:
                          concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
 
         # --- playback -------------------------------------------------------------------------------------
+        @speaks("playing the seed")
         def on_play(current: Any, bpm: Any, shift: Any, melody: Any, chord: Any, chords: Any):
             sheet = H.sheet_of(current)
             if not sheet.notes:
@@ -257,6 +272,7 @@ def build_app() -> Studio:
                 dl_midi: _download(paths[".mid"]),
             }
 
+        @speaks("writing the downloads")
         def on_play_downloads(current: Any, bpm: Any, shift: Any, melody: Any, chord: Any, chords: Any):
             """The studio-quality WAV and the MusicXML, written while the preview is already playing."""
             try:
@@ -277,7 +293,8 @@ def build_app() -> Studio:
         history = gr.BrowserState([], storage_key="musicui-history", secret=C.STORAGE_SECRET)
         undo_stack = gr.BrowserState([], storage_key="musicui-seed-undo", secret=C.STORAGE_SECRET)
 
-        def on_compose(*values: Any, progress=gr.Progress()):
+        @speaks("composing")
+        def on_compose(*values: Any, request: gr.Request, progress=gr.Progress()):
             *inputs, current, stored = values
             try:
                 params = C.params_from_ui(*inputs)
@@ -287,7 +304,7 @@ def build_app() -> Studio:
             if streams(params):  # a long piece: the first idea plays while the model writes the rest
                 result = yield from C.compose_with_stream(params, seed_sheet, compose_tab.stream)
             else:
-                result = C.run_compose(params, seed_sheet, progress)
+                result = C.run_compose(params, seed_sheet, progress, cancelled_when_gone(demo, request))
             heard = f"**I heard:** {result.heard} · {result.seconds:.1f} s"
             heard += "".join(f"  \n⚠ {notice}" for notice in result.notices)
             entries = C.history_with(stored, result)
@@ -305,6 +322,7 @@ def build_app() -> Studio:
             show_progress_on=[compose_tab.heard])
         compose_tab.stop.click(None, cancels=[composing])
 
+        @speaks("picking bars")
         def on_bars_picked(current: Any, evt: gr.SelectData):
             """Bars picked in the piano roll become the span that "Rewrite bars of the seed" rewrites."""
             try:
@@ -326,6 +344,7 @@ def build_app() -> Studio:
             return {**update, undo_stack: [previous] + kept, tabs: gr.Tabs(selected="seed")}
 
         for index, card in enumerate(compose_tab.cards):
+            @speaks("making the take the seed")
             def on_use(takes: Any, text: Any, current: Any, stack: Any, index: int = index):
                 if not takes or index >= len(takes):
                     raise gr.Error("That take is gone: compose again.")
@@ -334,6 +353,7 @@ def build_app() -> Studio:
             card.use.click(on_use, [compose_tab.takes, abc_box, state, undo_stack], [*seed_outputs, undo_stack, tabs],
                            api_visibility="private", concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
 
+        @speaks("bringing back an earlier take")
         def on_history_use(choice: Any, stored: Any, text: Any, current: Any, stack: Any):
             entries = C.history_entries(stored)
             if not isinstance(choice, int) or not 0 <= choice < len(entries):
@@ -347,6 +367,7 @@ def build_app() -> Studio:
         compose_tab.history_use.click(on_history_use, [compose_tab.history_pick, history, abc_box, state, undo_stack],
                                       [*seed_outputs, undo_stack, tabs], api_visibility="private")
 
+        @speaks("undoing")
         def on_undo(current: Any, stack: Any):
             kept = [abc for abc in (stack if isinstance(stack, list) else []) if isinstance(abc, str)]
             if not kept:
@@ -421,20 +442,22 @@ def build_app() -> Studio:
                 message += ". " + " ".join(result.problems)
             return paths[".wav"], paths[".mid"], paths[".musicxml"], result.svg or "", message
 
+        @speaks("rendering the ABC")
         def render_abc(abc: str, tempo: float, transpose: int, melody_instrument: str, chord_instrument: str,
-                       chords_on: bool):
+                       chords_on: bool, request: gr.Request):
             """ABC text and playback settings -> WAV, MIDI and MusicXML files, sheet-music SVG, a message."""
             try:
-                sheet = H.load_abc(abc)
+                sheet = H.load_abc(abc, cancelled_when_gone(demo, request))
             except SeedError as error:
                 raise gr.Error(f"Cannot read this ABC: {error}") from None
             return _render_api(sheet, tempo, transpose, melody_instrument, chord_instrument, chords_on)
 
+        @speaks("playing the ABC")
         def play_abc(abc: str, tempo: float, transpose: int, melody_instrument: str, chord_instrument: str,
-                     chords_on: bool):
+                     chords_on: bool, request: gr.Request):
             """ABC text and playback settings -> the WAV only (the studio's Play button)."""
             try:
-                sheet = H.load_abc(abc)
+                sheet = H.load_abc(abc, cancelled_when_gone(demo, request))
                 settings = H.playback_settings(tempo, transpose, melody_instrument, chord_instrument, chords_on)
                 result, paths = H.render_all(sheet, settings, want=("audio",))
             except (H.InputError, SeedError, ValueError) as error:
@@ -449,12 +472,13 @@ def build_app() -> Studio:
         api_render_abc.click(render_abc, [api_abc, *params], [api_wav, api_midi, api_musicxml, api_svg, api_message],
                              api_name="render_abc", concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY)
 
+        @speaks("rendering the file")
         def render_file(seed_file: Any, tempo: float, transpose: int, melody_instrument: str, chord_instrument: str,
-                        chords_on: bool):
+                        chords_on: bool, request: gr.Request):
             """A seed file (MIDI, ABC, MusicXML; up to 5 MB) and playback settings -> its ABC, WAV, MIDI,
             MusicXML, sheet-music SVG and a message."""
             try:
-                loaded = H.load_file(seed_file)
+                loaded = H.load_file(seed_file, cancelled_when_gone(demo, request))
             except SeedError as error:
                 raise gr.Error(f"Cannot open this file: {error}") from None
             wav, midi, musicxml, svg, message = _render_api(loaded.sheet, tempo, transpose, melody_instrument,
@@ -467,10 +491,11 @@ def build_app() -> Studio:
                               [api_abc_out, api_wav, api_midi, api_musicxml, api_svg, api_message],
                               api_name="render_file", concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY)
 
-        def preview(abc: str):
+        @speaks("drawing the ABC")
+        def preview(abc: str, request: gr.Request):
             """ABC text -> sheet-music SVG and a one-line description (no audio)."""
             try:
-                sheet = H.load_abc(abc)
+                sheet = H.load_abc(abc, cancelled_when_gone(demo, request))
             except SeedError as error:
                 raise gr.Error(f"Cannot read this ABC: {error}") from None
             result = H.render_views(sheet, None, want=("svg",))
@@ -482,7 +507,16 @@ def build_app() -> Studio:
         api_preview.click(preview, [api_abc], [api_svg, api_message], api_name="preview",
                           concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
 
-        api_compose.click(C.compose_endpoint,
+        @speaks("composing")
+        def compose(text: str, lyrics: str, abc: str, mode: str, bars: float, key: str, tempo: float, meter: str,
+                    style: str, candidates: float, seed: float, variation: str, span_first: float, span_last: float,
+                    styles: str, request: gr.Request):
+            """Compose from words and/or lyrics, or continue, vary, harmonize, infill or restyle a seed (ABC).
+            Returns what was heard, the takes as JSON (ABC, style, seed each) and each take's WAV and MIDI."""
+            return C.compose_endpoint(text, lyrics, abc, mode, bars, key, tempo, meter, style, candidates, seed,
+                                      variation, span_first, span_last, styles, cancelled_when_gone(demo, request))
+
+        api_compose.click(compose,
                           [api_text, api_lyrics, api_abc, api_mode, api_bars, api_key, api_tempo, api_meter, api_style,
                            api_candidates, api_seed, api_variation, api_span_first, api_span_last, api_styles],
                           [api_heard, api_takes, api_wavs, api_midis], api_name="compose", concurrency_id="compose",

@@ -68,11 +68,17 @@ def render_take(take: Take, want: tuple[str, ...] = ("audio", "midi", "svg", "pn
     return TakeFiles(paths, result.svg or "", problems)
 
 
-def run_compose(params: ComposeParams, seed_sheet: LeadSheet | None, progress=None):
-    """compose() with the user's words kept in every error message's reach."""
+def run_compose(params: ComposeParams, seed_sheet: LeadSheet | None, progress=None, cancelled=None):
+    """compose() with the user's words kept in every error message's reach; the model stops when
+    ``cancelled()`` turns true (the caller has gone)."""
+    def on_progress(fraction: float):
+        if cancelled is not None and cancelled():
+            return True
+        return progress(fraction, desc="writing") if progress else None
+
     try:
         return compose(seed_sheet=seed_sheet, params=params,
-                       on_progress=(lambda fraction: progress(fraction, desc="writing")) if progress else None)
+                       on_progress=on_progress if progress or cancelled else None)
     except (ComposeError, SeedError, ValueError) as error:
         raise gr.Error(str(error)) from None
 
@@ -96,17 +102,19 @@ def compose_with_stream(params: ComposeParams, seed_sheet: LeadSheet | None, pla
 
 def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, key: str, tempo: float,
                      meter: str, style: str, candidates: float, seed: float, variation: str, span_first: float,
-                     span_last: float, styles: str = ""):
+                     span_last: float, styles: str = "", cancelled=None):
     """Compose from words and/or lyrics, or continue, vary, harmonize, infill or restyle a seed (ABC).
 
     Returns what was heard, the takes as JSON (ABC, style, seed each) and each take's WAV and MIDI."""
     try:
         params = params_from_ui(text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation,
                                 span_first, span_last, styles=styles)
-        seed_sheet = H.load_abc(abc) if (abc or "").strip() else None
+        seed_sheet = H.load_abc(abc, cancelled) if isinstance(abc, str) and abc.strip() else None
+        if abc is not None and not isinstance(abc, str):
+            raise ComposeError("the seed (abc) must be ABC text")
     except (ComposeError, SeedError) as error:
         raise gr.Error(str(error)) from None
-    result = run_compose(params, seed_sheet)
+    result = run_compose(params, seed_sheet, cancelled=cancelled)
     files = render_takes(result.takes, ("audio", "midi"))
     takes = [{"abc": write_abc(t.sheet), "style": t.style, "seed": t.seed, "title": t.sheet.title,
               "key": str(t.sheet.key), "meter": str(t.sheet.meter), "tempo": round(t.sheet.tempo),

@@ -27,6 +27,7 @@ from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.arrangement import gm_instruments
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import LeadSheet
+from musicui.core.limits import quoted
 from musicui.ui.pianoroll import MAX_BARS, MAX_NOTES, RollError, notes_from_roll, roll_value
 
 EXAMPLES_DIR = Path(__file__).with_name("examples")
@@ -156,7 +157,7 @@ def status_info(message: str) -> str:
 # --- playback settings -------------------------------------------------------------------------------------
 def _program(value: Any, what: str) -> int:
     if isinstance(value, bool):
-        raise InputError(f"{what} must be a General MIDI instrument (name or number 0-127), not {value!r}")
+        raise InputError(f"{what} must be a General MIDI instrument (name or number 0-127), not {quoted(value)}")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
@@ -167,10 +168,10 @@ def _program(value: Any, what: str) -> int:
             label = re.sub(r"^\s*\d+\.\s*", "", text).lower()  # "  1. Acoustic Grand Piano" as the dropdown shows it
             if label in _GM_BY_NAME:
                 return _GM_BY_NAME[label]
-            raise InputError(f"{what}: {value[:60]!r} is not a General MIDI instrument name (e.g. 'Acoustic Grand Piano', "
+            raise InputError(f"{what}: {quoted(value)} is not a General MIDI instrument name (e.g. 'Acoustic Grand Piano', "
                              "'Flute') or a program number 0-127")
     if not isinstance(value, int) or not 0 <= value <= 127:
-        raise InputError(f"{what} must be a General MIDI program number 0-127 (or its name), not {value!r}")
+        raise InputError(f"{what} must be a General MIDI program number 0-127 (or its name), not {quoted(value)}")
     return value
 
 
@@ -178,14 +179,14 @@ def _finite(value: Any, what: str) -> float | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise InputError(f"{what} must be a number, not {value!r}")
+        raise InputError(f"{what} must be a number, not {quoted(value)}")
     if isinstance(value, str):
         try:
             value = float(value)
         except ValueError:
-            raise InputError(f"{what} must be a number, not {value[:40]!r}") from None
+            raise InputError(f"{what} must be a number, not {quoted(value)}") from None
     if not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"{what} must be a number, not {value!r}")
+        raise InputError(f"{what} must be a number, not {quoted(value)}")
     return float(value)
 
 
@@ -204,7 +205,7 @@ def playback_settings(tempo: Any = None, transpose: Any = 0, melody_instrument: 
     if chords_on is None:
         chords_on = True
     if not isinstance(chords_on, bool):
-        raise InputError(f"chords_on must be true or false, not {chords_on!r}")
+        raise InputError(f"chords_on must be true or false, not {quoted(chords_on)}")
     melody = _program(DEFAULT_MELODY_PROGRAM if melody_instrument in (None, "") else melody_instrument, "melody instrument")
     chord = _program(DEFAULT_CHORD_PROGRAM if chord_instrument in (None, "") else chord_instrument, "chord instrument")
     try:
@@ -294,19 +295,19 @@ class Loaded:
     note: str = ""
 
 
-def load_abc(text: Any) -> LeadSheet:
+def load_abc(text: Any, cancelled=None) -> LeadSheet:
     if not isinstance(text, str):
         raise SeedError("the ABC must be text")
     if len(text) > MAX_ABC_CHARS:
         raise SeedError(f"the ABC text is {len(text):,} characters; the limit is {MAX_ABC_CHARS:,}")
-    sheet = service.sheet_from_abc(text)
+    sheet = service.sheet_from_abc(text, cancelled=cancelled)
     check_size(sheet)
     return sheet
 
 
-def load_file(path: Any) -> Loaded:
+def load_file(path: Any, cancelled=None) -> Loaded:
     data, name = read_upload(path)
-    sheet = service.load_seed(data, name)
+    sheet = service.load_seed(data, name, cancelled=cancelled)
     sheet, note = fit_seed(sheet)
     return Loaded(sheet, write_abc(sheet), f"Opened {name}. {note}".strip())
 

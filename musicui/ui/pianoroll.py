@@ -24,10 +24,11 @@ from typing import Any
 import gradio as gr
 
 from musicui.core.leadsheet import GRID, LeadSheet, Note, snap
+from musicui.core.limits import LIMITS
 
 MIN_PITCH, MAX_PITCH = 21, 108  # A0..C8, the piano
-MAX_NOTES = 2000
-MAX_BARS = 64
+MAX_NOTES = LIMITS.notes
+MAX_BARS = LIMITS.bars
 MAX_LYRIC_CHARS = 40
 DEFAULT_VELOCITY = 90
 # Grid choices offered on the page, in quarter-note beats.

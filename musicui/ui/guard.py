@@ -1,0 +1,159 @@
+"""What stands between the open internet and the studio's handlers: every error a sentence for a
+person (the same in the page and the API), request bodies capped, and a way for long work to
+notice that its caller has gone.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+
+from musicui.core.limits import LIMITS
+from musicui.sandbox import Cancelled
+
+log = logging.getLogger("musicui")
+SERVER_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[\\/][\w.+~-]+){2,}[\\/]?")
+MESSAGE_CHARS = 400
+INTERNAL = "Something went wrong on the server while {what}; it has been logged. Your work is kept: try again."
+
+
+def sentence(error: BaseException | str) -> str:
+    """An error as the person sees it: no server paths, no long values, one line."""
+    text = error if isinstance(error, str) else (getattr(error, "message", None) and str(error)) or str(error)
+    text = " ".join(SERVER_PATH.sub("…", text).split())
+    if len(text) > MESSAGE_CHARS:
+        text = text[: MESSAGE_CHARS - 1] + "…"
+    return text or "The request could not be carried out."
+
+
+def user_error(error: BaseException, what: str) -> gr.Error:
+    """The gr.Error to raise for ``error``: ours say what is wrong; anything else is logged."""
+    from musicui.core.errors import SeedError
+    from musicui.studio import ComposeError
+    from musicui.ui.handlers import InputError
+
+    if isinstance(error, gr.Error):
+        return gr.Error(sentence(error.message))
+    if isinstance(error, (SeedError, ComposeError, InputError)):
+        return gr.Error(sentence(error))
+    if isinstance(error, MemoryError):
+        return gr.Error(f"The server ran short of memory while {what}; try a smaller piece.")
+    log.exception("unexpected error while %s", what)
+    return gr.Error(INTERNAL.format(what=what))
+
+
+def speaks(what: str) -> Callable:
+    """Decorate a handler: whatever it raises reaches the caller as one plain sentence; a caller
+    that has gone (Cancelled) gets nothing. Works for functions and generators alike."""
+
+    def decorate(function: Callable) -> Callable:
+        if inspect.isgeneratorfunction(function):
+            @functools.wraps(function)
+            def generator(*args: Any, **kwargs: Any):
+                try:
+                    return (yield from function(*args, **kwargs))
+                except Cancelled:
+                    return None
+                except Exception as error:  # noqa: BLE001 - turned into a sentence
+                    raise user_error(error, what) from None
+
+            return generator
+
+        @functools.wraps(function)
+        def plain(*args: Any, **kwargs: Any):
+            try:
+                return function(*args, **kwargs)
+            except Cancelled:
+                raise gr.Error("Stopped.") from None
+            except Exception as error:  # noqa: BLE001 - turned into a sentence
+                raise user_error(error, what) from None
+
+        return plain
+
+    return decorate
+
+
+def missing_values_error(names: list[str], received: int) -> gr.Error:
+    """Too few values for an endpoint: say which are wanted."""
+    return gr.Error(f"This call needs {len(names)} values ({', '.join(names)}); {received} arrived.")
+
+
+class BodyLimit:
+    """ASGI middleware: a JSON request body over ``limit`` bytes is refused before it is read
+    (uploads are multipart and have their own limit, Gradio's max_file_size)."""
+
+    def __init__(self, app, limit: int = LIMITS.json_body_bytes) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or _is_multipart(scope):
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            return await self._refuse(send)
+        seen = 0
+        refused = False
+
+        async def counted():
+            nonlocal seen, refused
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    refused = True
+                    raise _TooLarge()
+            return message
+
+        try:
+            return await self.app(scope, counted, send)
+        except _TooLarge:
+            if refused:
+                return await self._refuse(send)
+            raise
+
+    async def _refuse(self, send) -> None:
+        body = json.dumps({"error": f"The request is larger than {self.limit // 2**20} MB; the studio accepts "
+                                    "requests up to that size (files go through the upload, up to "
+                                    f"{LIMITS.file_bytes // 2**20} MB)."}).encode()
+        await send({"type": "http.response.start", "status": 413,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _is_multipart(scope) -> bool:
+    content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+    return content_type.startswith(b"multipart/")
+
+
+def caller_present(blocks: gr.Blocks, request: gr.Request | None) -> Callable[[], bool]:
+    """A check that long work calls now and then: False once the caller's session has no live
+    event of this kind any more (the page was closed, the client dropped, Stop was pressed)."""
+    session = getattr(request, "session_hash", None) if request is not None else None
+    if not session:
+        return lambda: True
+
+    def present() -> bool:
+        queue = getattr(blocks, "_queue", None)
+        jobs = getattr(queue, "active_jobs", None)
+        if jobs is None:
+            return True
+        return any(getattr(event, "alive", True) for job in list(jobs) if job for event in job
+                   if getattr(event, "session_hash", None) == session)
+
+    return present
+
+
+def cancelled_when_gone(blocks: gr.Blocks, request: gr.Request | None) -> Callable[[], bool]:
+    present = caller_present(blocks, request)
+    return lambda: not present()
