@@ -7,6 +7,7 @@ against the key signature and the bar, ties across bar lines, chords in quotes, 
 
 from __future__ import annotations
 
+import logging
 import re
 from fractions import Fraction
 
@@ -19,6 +20,7 @@ from musicui.core.m21 import from_music21
 from musicui.core.spelling import key_signature_alters, spell_pitch
 
 MAX_ABC_CHARS = LIMITS.abc_chars
+log = logging.getLogger(__name__)
 HEADER_RE = re.compile(r"^([A-Za-z]):(.*)$")
 # Every token that may appear in a tune body; anything else is reported with its position.
 BODY_TOKEN_RE = re.compile(
@@ -338,7 +340,9 @@ def parse_abc(text: str) -> LeadSheet:
     try:
         score = converter.parse(prepared, format="abc")
     except Exception as error:  # music21 raises many kinds; the user needs one sentence
-        raise SeedError(f"music21 could not read this ABC: {error}") from error
+        log.info("music21 did not read an ABC tune: %s", str(error)[:300])
+        raise SeedError("this ABC could not be read as music: check that every '[', '(' and '\"' is closed, and "
+                        "the note lengths") from None
     if any(syllables):
         _attach_lyrics(score, syllables)
     sheet = from_music21(score)

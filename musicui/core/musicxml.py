@@ -45,7 +45,8 @@ def read_musicxml(data: bytes | str, name: str = "", limits: Limits = LIMITS) ->
         score = converter.parse(text, format="musicxml", forceSource=True)
     except Exception as error:  # music21 raises many types for malformed scores
         log.info("MusicXML not parsed: %r", error)
-        raise SeedError(f"the MusicXML file could not be read: {_first_line(error)}") from None
+        raise SeedError("the MusicXML file could not be read: its notes or measures are not as MusicXML writes "
+                        "them (try exporting it again)") from None
     sheet = from_music21(score)
     if not sheet.title:  # music21 reads <movement-title> as movementName, not title
         best = (score.metadata.bestTitle if score.metadata else None) or ""

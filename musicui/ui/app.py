@@ -19,7 +19,7 @@ from starlette.middleware import Middleware
 from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
 from musicui.ui import compose as C
-from musicui.ui.guard import BodyLimit, cancelled_when_gone, missing_values_error, speaks
+from musicui.ui.guard import BodyLimit, cancelled_when_gone, missing_values_error, speaks, unreadable_value_error
 from musicui.ui.stream import streams
 from musicui.ui import handlers as H
 from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
@@ -67,6 +67,15 @@ class Studio(gr.Blocks):
         if len(inputs) < len(block_fn.inputs):
             names = [getattr(block, "label", None) or type(block).__name__ for block in block_fn.inputs]
             raise missing_values_error(names, len(inputs))
+
+    async def preprocess_data(self, block_fn, inputs: list[Any], state, explicit_call: bool = False):  # type: ignore[override]
+        """A value a component cannot take (text for a number, say): a sentence naming the value."""
+        try:
+            return await super().preprocess_data(block_fn, inputs, state, explicit_call)
+        except gr.Error:
+            raise
+        except Exception as error:  # noqa: BLE001 - Gradio's own text is for developers
+            raise unreadable_value_error(block_fn, inputs, error) from None
 
     def _warm_up_when_serving(self) -> None:
         """Load the model once the page is served (not before: the start stays quick)."""

@@ -119,7 +119,8 @@ def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, k
     takes = [{"abc": write_abc(t.sheet), "style": t.style, "seed": t.seed, "title": t.sheet.title,
               "key": str(t.sheet.key), "meter": str(t.sheet.meter), "tempo": round(t.sheet.tempo),
               "notes": len(t.sheet.notes), "bars": t.sheet.num_bars} for t in result.takes]
-    message = "I heard: " + result.heard + "".join(f". {n}" for n in result.notices)
+    problems = list(dict.fromkeys(problem for f in files for problem in f.problems))  # a broken part says so
+    message = "I heard: " + result.heard + "".join(f". {n}" for n in [*result.notices, *problems])
     return (message, {"takes": takes, "attributes": result.attributes, "seed": params.seed, "seconds": round(result.seconds, 3)},
             [f.paths[".wav"] for f in files if f.paths[".wav"]], [f.paths[".mid"] for f in files if f.paths[".mid"]])
 

@@ -85,6 +85,24 @@ def missing_values_error(names: list[str], received: int) -> gr.Error:
     return gr.Error(f"This call needs {len(names)} values ({', '.join(names)}); {received} arrived.")
 
 
+KINDS = {"float": "a number", "int": "a whole number", "str": "text", "bool": "true or false"}
+
+
+def unreadable_value_error(block_fn, inputs: list[Any], error: Exception) -> gr.Error:
+    """A value the endpoint's component could not take: which one, what came, what is wanted."""
+    from musicui.core.limits import quoted
+
+    found = re.search(r"at index (\d+)", str(error))
+    index = int(found.group(1)) if found else None
+    if index is None or index >= len(block_fn.inputs):
+        return gr.Error("One of the values sent could not be read; check their types against the API page.")
+    label = getattr(block_fn.inputs[index], "label", None) or f"value {index + 1}"
+    wanted = re.search(r"Expected a `([^`|]+)", str(error))
+    kind = KINDS.get(wanted.group(1).strip(), "another kind of value") if wanted else "another kind of value"
+    sent = inputs[index] if index < len(inputs) else None
+    return gr.Error(f"{label} must be {kind}, not {quoted(sent)}")
+
+
 class BodyLimit:
     """ASGI middleware: a JSON request body over ``limit`` bytes is refused before it is read
     (uploads are multipart and have their own limit, Gradio's max_file_size)."""
