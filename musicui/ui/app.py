@@ -29,6 +29,7 @@ MAX_FILE_SIZE = "5mb"
 RENDER_CONCURRENCY = 2  # audio renders at once (the machine may have 2 cores)
 PREVIEW_CONCURRENCY = 2
 QUEUE_SIZE = 64
+CACHE_CLEANING = (300, 1800)  # every 5 minutes, drop renders and uploads older than 30 (Gradio's cache)
 DEFAULT_EXAMPLE = H.EXAMPLES[0][1]
 PLAY_HINT = "Press **Play** (or Ctrl+Enter) to hear the seed with the settings above."
 PLAY_HINT_CHANGED = "The seed has changed: press **Play** (or Ctrl+Enter) to hear it."
@@ -108,7 +109,7 @@ def build_app() -> Studio:
     first = H.load_example(DEFAULT_EXAMPLE)
     first_sheet = first.sheet
 
-    with Studio(title="musicui · seed melody studio", delete_cache=(1800, 3600), analytics_enabled=False) as demo:
+    with Studio(title="musicui · seed melody studio", delete_cache=CACHE_CLEANING, analytics_enabled=False) as demo:
         state = gr.State(first_sheet.to_dict())
         # The ABC text Python itself last put in the box: its change event is an echo, not an edit.
         abc_echo = gr.State(first.abc)
@@ -303,7 +304,7 @@ def build_app() -> Studio:
         undo_stack = gr.BrowserState([], storage_key="musicui-seed-undo", secret=C.STORAGE_SECRET)
 
         @speaks("composing")
-        def on_compose(*values: Any, request: gr.Request, progress=gr.Progress()):
+        def on_compose(request: gr.Request, *values: Any, progress=gr.Progress()):
             *inputs, current, stored = values
             try:
                 params = C.params_from_ui(*inputs)

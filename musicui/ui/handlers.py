@@ -44,7 +44,9 @@ TEMPO_RANGE = (20.0, 400.0)
 TRANSPOSE_RANGE = (-24, 24)
 DEFAULT_MELODY_PROGRAM = 0
 DEFAULT_CHORD_PROGRAM = 48
-FILES_MAX_AGE_S = 3600
+# Our copy of a render lives only until Gradio has copied it into its cache (moments after the handler
+# returns): Gradio's copy is the one the page fetches, so each render is kept once.
+FILES_MAX_AGE_S = 120
 
 GM_CHOICES: list[tuple[str, int]] = [(label, program) for label, program in gm_instruments()]
 _GM_BY_NAME = {label.lower(): program for label, program in gm_instruments()}
