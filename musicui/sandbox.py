@@ -8,6 +8,7 @@ so a replacement is ready in well under a second and the web server's memory is 
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -91,7 +92,7 @@ class WorkerPool:
         self.started = False
         self.context = multiprocessing.get_context("forkserver")
 
-    def _start(self) -> None:
+    def start(self) -> None:
         with self.lock:
             if self.started:
                 return
@@ -112,7 +113,7 @@ class WorkerPool:
              cancelled: Callable[[], bool] | None = None) -> Any:
         """``function(*args)`` in a worker; SeedError when it fails or runs past the limits,
         Cancelled when ``cancelled()`` turns true while it runs."""
-        self._start()
+        self.start()
         limit = self.seconds if seconds is None else seconds
         worker = self.idle.get()
         with self.lock:
@@ -165,17 +166,10 @@ class WorkerPool:
             self.idle.get().kill()
 
 
-_POOL: WorkerPool | None = None
-_POOL_LOCK = threading.Lock()
-
-
+@functools.cache
 def readers() -> WorkerPool:
-    """The process-wide pool of reader workers (started on first use)."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            _POOL = WorkerPool()
-        return _POOL
+    """The process-wide pool of reader workers (its processes start on first use)."""
+    return WorkerPool()
 
 
 def bounded(function: Callable, *args: Any, cancelled: Callable[[], bool] | None = None) -> Any:

@@ -364,12 +364,31 @@ def bench_generation(repeats: int) -> None:
     row("transformers generate with the same grammar, 4 x 8 bars (warm)", warm, "the loop above must be faster")
 
 
+def bench_hostile() -> None:
+    """The slowest answer to the hostile inputs of the tests (each must be a sentence within 2 s),
+    and the server process's growth over all of them."""
+    import psutil
+
+    sys.path.insert(0, str(REPO))
+    from tests.hostile import HOSTILE_ABC, hostile_files, timed as timed_call
+
+    me = psutil.Process(os.getpid())
+    service.sheet_from_abc("X:1\nK:C\nCDEF|")  # the reader processes start
+    before = me.memory_info().rss
+    abc = max(timed_call(service.sheet_from_abc, text)[1] for text in HOSTILE_ABC.values())
+    files = max(timed_call(service.load_seed, data, name)[1] for name, data in hostile_files().values())
+    row(f"hostile ABC ({len(HOSTILE_ABC)} kinds): slowest answer", abc, "target <= 2000 ms")
+    row(f"hostile files ({len(hostile_files())} kinds): slowest answer", files, "target <= 2000 ms")
+    row("server growth over all hostile inputs", f"{(me.memory_info().rss - before) / 2**20:.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="warm repetitions per row")
     parser.add_argument("--skip-app", action="store_true", help="only the in-process rows")
     args = parser.parse_args()
     print(f"musicui benchmark on {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
+    bench_hostile()
     bench_rendering(args.repeats)
     bench_generation(args.repeats)
     bench_studio(args.repeats)

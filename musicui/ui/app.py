@@ -80,12 +80,14 @@ class Studio(gr.Blocks):
 
     def _warm_up_when_serving(self) -> None:
         """Load the model once the page is served (not before: the start stays quick)."""
+        from musicui.sandbox import readers
         from musicui.studio import warm_up
 
         for _ in range(600):
             if getattr(self, "is_running", False):
                 break
             time.sleep(0.1)
+        readers().start()  # the reader processes, so that the first seed opens at once
         warm_up()
 
 
