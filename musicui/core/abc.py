@@ -199,7 +199,8 @@ class _TuneSize:
         body = token.lstrip("^_=").lstrip("ABCDEFGabcdefgzZxX").lstrip(",'").rstrip("<>")
         numerator, slashes, denominator = LENGTH_RE.fullmatch(body).groups()
         if len(numerator) > 6 or len(denominator) > 6:
-            self.fail(f"the length '{token[:20]}' is far too long or too short", line, column)
+            self.fail(f"the note '{token[:20]}' has a length no tune uses; a note or rest can last at most "
+                      f"{self.limits.note_beats:g} beats", line, column)
         if denominator and int(denominator) == 0:
             self.fail(f"the length '{token}' divides by 0", line, column)
         scale = 2 ** max(0, len(slashes) - 1) * int(denominator) if denominator else 2 ** len(slashes)
