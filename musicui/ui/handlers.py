@@ -23,7 +23,7 @@ from typing import Any
 
 
 from musicui import service
-from musicui.core.abc import MAX_ABC_CHARS, write_abc
+from musicui.core.abc import write_abc
 from musicui.core.arrangement import gm_instruments
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import LeadSheet
@@ -72,13 +72,6 @@ def sheet_of(state: Any) -> LeadSheet:
         except (ValueError, TypeError, KeyError):
             pass
     return LeadSheet()
-
-
-def check_size(sheet: LeadSheet) -> None:
-    if len(sheet.notes) > MAX_NOTES:
-        raise SeedError(f"the seed has {len(sheet.notes):,} notes; the editor takes up to {MAX_NOTES:,}")
-    if sheet.num_bars > MAX_BARS + (1 if sheet.pickup else 0):
-        raise SeedError(f"the seed is {sheet.num_bars} bars long; the editor takes up to {MAX_BARS} bars")
 
 
 def fit_seed(sheet: LeadSheet) -> tuple[LeadSheet, str]:
@@ -300,11 +293,7 @@ class Loaded:
 def load_abc(text: Any, cancelled=None) -> LeadSheet:
     if not isinstance(text, str):
         raise SeedError("the ABC must be text")
-    if len(text) > MAX_ABC_CHARS:
-        raise SeedError(f"the ABC text is {len(text):,} characters; the limit is {MAX_ABC_CHARS:,}")
-    sheet = service.sheet_from_abc(text, cancelled=cancelled)
-    check_size(sheet)
-    return sheet
+    return service.sheet_from_abc(text, cancelled=cancelled)  # checked against the limits as it is read
 
 
 def load_file(path: Any, cancelled=None) -> Loaded:
