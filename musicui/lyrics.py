@@ -12,9 +12,11 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from musicui.core.limits import LIMITS
+
 MAX_LINES = 16
 MAX_LINE_SYLLABLES = 24  # a longer line is split into two phrases
-MAX_CHARACTERS = 2000
+MAX_CHARACTERS = LIMITS.lyrics_chars
 # Short English words that are sung unstressed unless the line is all of them.
 FUNCTION_WORDS = frozenset(
     "a an the and or but of to in on at by for from with as is are was were be been am it its i you he she we "

@@ -21,11 +21,11 @@ from musicui.arranger import STYLES as ARRANGEMENT_STYLES
 from musicui.arranger import ArrangeSettings, arrange, style_named, with_chords
 from musicui.core.arrangement import Arrangement
 from musicui.core.leadsheet import Key, LeadSheet, Meter, Note
-from musicui.core.limits import quoted
+from musicui.core.limits import LIMITS, quoted
 
 MODES = ("compose", "continue", "vary", "harmonize", "infill", "restyle")
 VARIATIONS = ("rhythm", "contour", "free")
-MAX_TEXT = 500
+MAX_TEXT = LIMITS.text_chars
 MAX_BARS = 32  # bars one request writes
 MAX_PIECE_BARS = 64  # a whole piece (a continued seed): the editor's limit
 FREE_VARY_AT_ONCE_BARS = 12  # a free variation of a longer seed is written a part at a time

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from musicui.core.errors import SeedError
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -31,15 +33,14 @@ class Limits:
     unzipped_bytes: int = 20 * 2**20  # a .mxl's score, after decompression
     midi_bytes: int = 512 * 2**10  # a MIDI file (POP909's songs are under 32 KB)
     midi_events: int = 40_000  # messages in a MIDI file, all tracks (about 20,000 notes)
-    musicxml_measures: int = 2000  # in the whole score
-    musicxml_notes: int = 20_000  # in the whole score
+    musicxml_measures: int = 2000  # a timewise score (a partwise one is cut to its first bars instead)
     # the backstop for parsing one input (musicui.sandbox)
     parse_seconds: float = 8.0
     parse_memory_bytes: int = 3 * 2**30
     # requests
     json_body_bytes: int = 2 * 2**20
-    text_chars: int = 500  # a prompt
-    lyrics_chars: int = 5000
+    text_chars: int = 500  # a prompt (a longer one is cut, with a notice)
+    lyrics_chars: int = 2000  # lyrics (likewise)
     echo_chars: int = 60  # a bad value is quoted back at most this long
 
 
@@ -55,8 +56,6 @@ def quoted(value: object, limit: int = LIMITS.echo_chars) -> str:
 def check_sheet(sheet, limits: Limits = LIMITS, cut: bool = False) -> None:
     """A read lead sheet within the limits every view can afford: tempo, note lengths, and (unless
     ``cut``: a file the editor will cut to its first bars) notes and bars."""
-    from musicui.core.errors import SeedError
-
     low, high = limits.tempo_bpm
     if not low <= sheet.tempo <= high:
         raise SeedError(f"the tempo is {sheet.tempo:.4g} quarter notes a minute; it must be {low:g}-{high:g}")
@@ -64,8 +63,7 @@ def check_sheet(sheet, limits: Limits = LIMITS, cut: bool = False) -> None:
         if note.duration > limits.note_beats:
             full_bars = int(max(0.0, note.onset - sheet.pickup) // sheet.bar_beats)
             bar = full_bars + 1 + (1 if sheet.pickup and note.onset >= sheet.pickup else 0)
-            where = f"bar {bar}: "
-            raise SeedError(f"{where}a note lasts {note.duration:g} beats; a note can last at most {limits.note_beats:g}")
+            raise SeedError(f"bar {bar}: a note lasts {note.duration:g} beats; a note can last at most {limits.note_beats:g}")
     if cut:
         return
     if len(sheet.notes) > limits.notes:

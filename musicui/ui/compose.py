@@ -109,9 +109,9 @@ def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, k
     try:
         params = params_from_ui(text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation,
                                 span_first, span_last, styles=styles)
-        seed_sheet = H.load_abc(abc, cancelled) if isinstance(abc, str) and abc.strip() else None
         if abc is not None and not isinstance(abc, str):
             raise ComposeError("the seed (abc) must be ABC text")
+        seed_sheet = H.load_abc(abc, cancelled) if abc and abc.strip() else None
     except (ComposeError, SeedError) as error:
         raise gr.Error(str(error)) from None
     result = run_compose(params, seed_sheet, cancelled=cancelled)

@@ -154,24 +154,18 @@ def _is_multipart(scope) -> bool:
     return content_type.startswith(b"multipart/")
 
 
-def caller_present(blocks: gr.Blocks, request: gr.Request | None) -> Callable[[], bool]:
-    """A check that long work calls now and then: False once the caller's session has no live
-    event of this kind any more (the page was closed, the client dropped, Stop was pressed)."""
+def cancelled_when_gone(blocks: gr.Blocks, request: gr.Request | None) -> Callable[[], bool]:
+    """A check that long work calls now and then: True once the caller's session has no live event
+    in the queue any more (the page was closed, the client dropped, Stop was pressed)."""
     session = getattr(request, "session_hash", None) if request is not None else None
     if not session:
-        return lambda: True
+        return lambda: False
 
-    def present() -> bool:
-        queue = getattr(blocks, "_queue", None)
-        jobs = getattr(queue, "active_jobs", None)
+    def gone() -> bool:
+        jobs = getattr(getattr(blocks, "_queue", None), "active_jobs", None)
         if jobs is None:
-            return True
-        return any(getattr(event, "alive", True) for job in list(jobs) if job for event in job
-                   if getattr(event, "session_hash", None) == session)
+            return False
+        return not any(getattr(event, "alive", True) for job in list(jobs) if job for event in job
+                       if getattr(event, "session_hash", None) == session)
 
-    return present
-
-
-def cancelled_when_gone(blocks: gr.Blocks, request: gr.Request | None) -> Callable[[], bool]:
-    present = caller_present(blocks, request)
-    return lambda: not present()
+    return gone
