@@ -172,7 +172,10 @@ def render(sheet: LeadSheet, settings: PlaybackSettings | None = None, want: tup
     if "audio" in want:
         available, message = audio.audio_status()
         if available:
-            result.wav = audio.render_wav(arrangement, config=synth_config)
+            try:
+                result.wav = audio.render_wav(arrangement, config=synth_config)
+            except audio.AudioUnavailable as error:  # the SoundFont failed on first use: say so, keep the rest
+                available, message = False, str(error)
         result.audio_message = "" if available else message
         lap("audio")
     if "svg" in want:

@@ -10,6 +10,7 @@ Every parameter is checked here (API callers skip the page), with a message that
 
 from __future__ import annotations
 
+import logging
 import os
 import random
 import time
@@ -34,6 +35,10 @@ TIME_LIMIT_S = float(os.environ.get("MUSICUI_TIME_LIMIT_S", "30"))
 TUNE_TYPE_STYLE = {"waltz": "waltz", "march": "march", "chorale": "chorale", "pop song": "pop ballad",
                    "minuet": "waltz", "mazurka": "waltz"}
 STYLE_METER = {"waltz": "3/4"}
+MODEL_UNAVAILABLE = ("the model could not be loaded (its checkpoint is missing or damaged), so no new music can be "
+                     "written now; the seed editor, playback, harmonize (with the corpus harmonizer) and restyle "
+                     "still work")
+log = logging.getLogger(__name__)
 
 
 def on_gpu_when_lent(function: Callable) -> Callable:
@@ -251,11 +256,11 @@ def _model_text(text: str) -> str:
 def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress,
               on_bars: Callable[[Take], None] | None = None) -> tuple[list[Take], str, dict]:
     from musicui.lyrics import parse_lyrics, phrase_bars
-    from musicui.model.composer import ComposeRequest, Composer
+    from musicui.model.composer import ComposeRequest
     from musicui.model.grammar import Phrase
     from musicui.model.sampler import SamplingParams
 
-    composer = Composer.shared()
+    composer = shared_composer(params)
     lyrics = parse_lyrics(params.lyrics) if params.lyrics else None
     if lyrics is not None:
         params.notices.extend(lyrics.notices)
@@ -303,6 +308,36 @@ def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress,
             sheet = attach_lyrics(sheet, lyrics_lines, request.phrases)
         takes.append(Take(sheet, arrange(sheet, style, _settings(params)), style, params.seed + index))
     return takes, result.plan.summary(), _attributes(result.plan)
+
+
+_model_process = None  # a RemoteComposer once a server asks for one (serve_model_apart)
+
+
+def serve_model_apart(threads: int) -> None:
+    """A server's composes go to the model in a process of its own (musicui.model.server), which
+    writes the composes waiting at one moment together; the CLI and the Python API keep it here."""
+    global _model_process
+    from musicui.model.server import RemoteComposer
+
+    if _model_process is None:
+        _model_process = RemoteComposer(threads=threads, time_limit_s=TIME_LIMIT_S)
+
+
+def shared_composer(params: ComposeParams):
+    """The loaded model; a missing or damaged checkpoint is one plain sentence (ComposeError), and
+    a missing attribute head a notice on the take, since the words then steer less."""
+    from musicui.model.composer import Composer
+
+    try:
+        composer = _model_process if _model_process is not None else Composer.shared()
+        if _model_process is not None:
+            _model_process.start()
+    except Exception as error:  # noqa: BLE001 - any damage: the user hears one sentence
+        log.warning("the model was not loaded: %s", error)
+        raise ComposeError(MODEL_UNAVAILABLE) from None
+    if composer.head_problem and params.text.strip() and composer.head_problem not in params.notices:
+        params.notices.append(composer.head_problem)
+    return composer
 
 
 PART_BARS = 8  # a piece longer than the model writes at once is continued this many bars at a time
@@ -413,9 +448,17 @@ STEPS_PER_BAR = 40  # about the sampler's steps for one bar of four candidates: 
 
 def _run_model(composer, request, params: ComposeParams, on_progress, bars: int):
     """The model writes under the watch (progress, Stop, time limit); returns its result and the style."""
+    from musicui.model.server import ModelTimeout, ModelUnavailable
+
     watch = _Watch(on_progress, STEPS_PER_BAR * max(1, bars))
     request.on_step = watch.step
-    result = composer.compose(request)
+    try:
+        result = composer.compose(request)
+    except ModelTimeout:
+        watch.timed_out = True
+    except ModelUnavailable as error:
+        log.warning("the model process failed: %s", error)
+        raise ComposeError(MODEL_UNAVAILABLE) from None
     watch.check()
     return result, _arrangement_style(params, result.plan)
 
@@ -471,10 +514,13 @@ def _middle_span(sheet: LeadSheet) -> tuple[int, int]:
 @on_gpu_when_lent
 def _harmonize(params: ComposeParams, seed_sheet: LeadSheet, on_progress) -> tuple[list[Take], str, dict]:
     """New chords under the fixed melody: the model's, or the corpus harmonizer's when it has none."""
-    from musicui.model.composer import ComposeRequest, Composer
+    from musicui.model.composer import ComposeRequest
     from musicui.model.sampler import SamplingParams
 
-    composer = Composer.shared()
+    try:
+        composer = shared_composer(params)
+    except ComposeError as error:  # no model: the corpus harmonizer alone
+        return _harmonize_without_model(params, seed_sheet, str(error))
     request = ComposeRequest(text=_model_text(params.text), candidates=params.candidates,
                              overrides=_overrides(params),
                              sampling=SamplingParams(temperature=params.temperature, guidance=params.guidance,
@@ -490,6 +536,16 @@ def _harmonize(params: ComposeParams, seed_sheet: LeadSheet, on_progress) -> tup
         sheet = sheet.copy(notes=list(seed_sheet.notes), title=seed_sheet.title)
         takes.append(Take(sheet, arrange(sheet, style, _settings(params)), style, params.seed + index))
     return takes, result.plan.summary(), _attributes(result.plan)
+
+
+def _harmonize_without_model(params: ComposeParams, seed_sheet: LeadSheet, why: str) -> tuple[list[Take], str, dict]:
+    style = params.style or "folk"
+    sheet = with_chords(seed_sheet.copy(chords=[]), style).copy(notes=list(seed_sheet.notes), title=seed_sheet.title)
+    params.notices.append(why[:1].upper() + why[1:] + ": the corpus harmonizer wrote the chords")
+    take = Take(sheet, arrange(sheet, style, _settings(params)), style, params.seed)
+    attributes = {"key": str(seed_sheet.key), "meter": str(seed_sheet.meter), "tempo": round(seed_sheet.tempo),
+                  "style": style, "source": {"key": "your seed", "meter": "your seed", "tempo": "your seed"}}
+    return [take], f"{seed_sheet.key} · {seed_sheet.meter} · {round(seed_sheet.tempo)} bpm · {style}", attributes
 
 
 def restyle_order(params: ComposeParams) -> list[str]:

@@ -135,6 +135,110 @@ def bench_app(repeats: int) -> None:
         process.wait(timeout=30)
 
 
+CROWD_PROMPTS = ("a hopeful spring morning", "a rainy night in the city", "a proud march", "a lullaby for a baby",
+                 "a jig for dancing", "a sad farewell", "a calm lake at dawn", "an old folk song",
+                 "a happy birthday party", "a stormy sea")
+
+
+def launch_app(environment: dict | None = None) -> tuple[subprocess.Popen, str]:
+    """The studio in its own process on a free port; returns (process, url) once the page is served."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)], cwd=REPO,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(environment or {})})
+    url = f"http://127.0.0.1:{port}/"
+    start = time.perf_counter()
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return process, url
+        except OSError:
+            if process.poll() is not None or time.perf_counter() - start > 120:
+                raise RuntimeError("the app did not start") from None
+            time.sleep(0.1)
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20 if folder.is_dir() else 0.0
+
+
+def bench_crowd(clients: int = 20, composes: int = 10) -> None:
+    """Many users at once against a fresh studio: each of ``clients`` gradio_client users composes
+    ``composes`` times (4 ideas x 8 bars, audio and MIDI back), one after another; then 20 clients
+    connect at the same moment. Also the server's memory and disk before and after."""
+    import threading
+
+    import psutil
+    from gradio_client import Client
+
+    cache = Path(tempfile.mkdtemp(prefix="musicui-bench-cache-"))
+    process, url = launch_app({"GRADIO_TEMP_DIR": str(cache)})
+    try:
+        warm = Client(url, verbose=False)
+        values = dict(lyrics="", abc="", mode="compose", bars=8, key="auto", tempo=0, meter="auto", style="auto",
+                      candidates=4, variation="free", span_first=0, span_last=0, styles="")
+        warm.predict(text="a warm morning", seed=1, **values, api_name="/compose")
+        server = psutil.Process(process.pid)
+        rss_before, disk_before = server.memory_info().rss / 2**20, folder_mb(cache)
+        latencies: list[float] = []
+        failures: list[str] = []
+        lock = threading.Lock()
+
+        def user(number: int) -> None:
+            client = Client(url, verbose=False)
+            for k in range(composes):
+                begin = time.perf_counter()
+                try:
+                    client.predict(text=CROWD_PROMPTS[(number + k) % len(CROWD_PROMPTS)], seed=1 + number * 100 + k,
+                                   **values, api_name="/compose")
+                    with lock:
+                        latencies.append(time.perf_counter() - begin)
+                except Exception as error:  # noqa: BLE001 - counted and shown
+                    with lock:
+                        failures.append(str(error)[:120])
+
+        begin = time.perf_counter()
+        threads = [threading.Thread(target=user, args=(n,)) for n in range(clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - begin
+        ordered = sorted(latencies)
+        p50 = ordered[len(ordered) // 2] if ordered else float("nan")
+        p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))] if ordered else float("nan")
+        name = f"crowd: {clients} clients x {composes} composes"
+        row(f"{name}: p50", p50)
+        row(f"{name}: p95", p95, "target <= 30000 ms")
+        row(f"{name}: failures", f"{len(failures)} of {clients * composes}", "target 0")
+        row(f"{name}: composes a minute", f"{len(latencies) / elapsed * 60:.1f}")
+        if failures:
+            print("    first failure:", failures[0])
+        row("server memory before / after the crowd", f"{rss_before:.0f} / {server.memory_info().rss / 2**20:.0f} MB")
+        row("server disk (Gradio cache) before / after the crowd", f"{disk_before:.0f} / {folder_mb(cache):.0f} MB")
+
+        connected, storm_failures = [], []
+
+        def connect() -> None:
+            started = time.perf_counter()
+            try:
+                Client(url, verbose=False)
+                connected.append(time.perf_counter() - started)
+            except Exception as error:  # noqa: BLE001 - counted
+                storm_failures.append(str(error)[:120])
+
+        storm = [threading.Thread(target=connect) for _ in range(20)]
+        for thread in storm:
+            thread.start()
+        for thread in storm:
+            thread.join()
+        row("connection storm: 20 clients connect at once", f"{len(connected)} of 20 connected", "target 20 of 20")
+        if connected:
+            row("connection storm: slowest connection", max(connected))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def bench_compose_endpoint(client, repeats: int) -> None:
     """Click -> all four candidates back with their audio and MIDI, for compose and each seed mode."""
     seed_abc = (EXAMPLES_DIR / "folk_auld_lang_syne.abc").read_text()
@@ -386,14 +490,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="warm repetitions per row")
     parser.add_argument("--skip-app", action="store_true", help="only the in-process rows")
+    parser.add_argument("--crowd", type=int, nargs=2, metavar=("CLIENTS", "COMPOSES"), default=(20, 10),
+                        help="the crowd row's size (default 20 clients x 10 composes)")
+    parser.add_argument("--only-crowd", action="store_true", help="only the crowd, storm, memory and disk rows")
     args = parser.parse_args()
     print(f"musicui benchmark on {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
+    if args.only_crowd:
+        bench_crowd(*args.crowd)
+        print_table()
+        return
     bench_hostile()
     bench_rendering(args.repeats)
     bench_generation(args.repeats)
     bench_studio(args.repeats)
     if not args.skip_app:
         bench_app(args.repeats)
+        bench_crowd(*args.crowd)
+    print_table()
+
+
+def print_table() -> None:
     print("\n| measurement | value | target |\n| --- | --- | --- |")
     for name, value, target in ROWS:
         print(f"| {name} | {value.strip()} | {target} |")

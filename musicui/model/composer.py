@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +29,14 @@ from musicui.seed_windows import TOKENS_PER_NEW_BAR
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CHECKPOINT = REPO / "checkpoints" / "musicui-small"
+CHECKPOINT_VAR = "MUSICUI_CHECKPOINT"  # another model folder (tests use it to break the model on purpose)
+HEAD_PROBLEM = ("the mood reader (the attribute head) is {what}, so only the words the studio reads exactly "
+                "(keys, meters, tempos, style names) steer the music")
+log = logging.getLogger(__name__)
+
+
+def checkpoint_folder() -> Path:
+    return Path(os.environ.get(CHECKPOINT_VAR) or DEFAULT_CHECKPOINT)
 MAX_BARS = 32
 MINOR_MODES = ("minor", "dorian", "phrygian", "locrian")
 
@@ -73,18 +83,29 @@ class Composer:
         self.model = LeadSheetDecoder(DecoderConfig.load(folder / "config.json"))
         load_weights(self.model, folder / "model.safetensors")
         self.model.eval()
-        head_file = folder / "attribute_head.safetensors"
-        self.head = AttributeHead.load(folder) if head_file.exists() else None
+        self.head, self.head_problem = self._attribute_head(folder)
         self.families = TokenFamilies(self.vocab)
         self.lock = threading.Lock()
+
+    @staticmethod
+    def _attribute_head(folder: Path) -> tuple[AttributeHead | None, str]:
+        """The head, or None and a sentence saying why the words now steer less."""
+        if not (folder / "attribute_head.safetensors").exists():
+            return None, HEAD_PROBLEM.format(what="missing")
+        try:
+            return AttributeHead.load(folder), ""
+        except Exception as error:  # noqa: BLE001 - a damaged file: compose without it, and say so
+            log.warning("attribute head not loaded: %s", error)
+            return None, HEAD_PROBLEM.format(what="damaged")
 
     _shared: Composer | None = None
     _shared_lock = threading.Lock()
 
     @classmethod
-    def shared(cls, folder: Path = DEFAULT_CHECKPOINT) -> Composer:
+    def shared(cls, folder: Path | None = None) -> Composer:
+        folder = Path(folder) if folder is not None else checkpoint_folder()
         with cls._shared_lock:
-            if cls._shared is None or cls._shared.folder != Path(folder):
+            if cls._shared is None or cls._shared.folder != folder:
                 cls._shared = cls(folder)
             return cls._shared
 
@@ -128,6 +149,10 @@ class Composer:
         return [len(bar) for bar in bars]
 
     # --- composing ---------------------------------------------------------------------------
+    def compose_many(self, requests: list[ComposeRequest]) -> list[ComposeResult]:
+        """Several requests (several users' composes), each with its own seeds and answer."""
+        return [self.compose(request) for request in requests]
+
     def compose(self, request: ComposeRequest) -> ComposeResult:
         if not 1 <= request.bars <= MAX_BARS:
             raise ValueError(f"bars must be 1-{MAX_BARS}, not {request.bars}")

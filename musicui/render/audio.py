@@ -161,7 +161,9 @@ class SynthPool:
         self.loads += 1
         if sfid < 0:
             synth.delete()
-            raise AudioUnavailable(f"Audio is off: FluidSynth could not read the SoundFont {self.soundfont.path}.")
+            raise AudioUnavailable(f"Audio is off: FluidSynth could not read the SoundFont {self.soundfont.label} "
+                                   "(the file is damaged or not a SoundFont). Sheet music, piano roll and MIDI "
+                                   "still work.")
         if c.reverb:
             synth.set_reverb(roomsize=0.4, damping=0.3, width=0.8, level=0.35)
         return PooledSynth(synth, sfid)

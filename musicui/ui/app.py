@@ -28,8 +28,12 @@ from musicui.ui.theme import CSS, HEAD, THEME
 MAX_FILE_SIZE = "5mb"
 RENDER_CONCURRENCY = 2  # audio renders at once (the machine may have 2 cores)
 PREVIEW_CONCURRENCY = 2
+# Composes at once: the model itself runs one at a time (Composer.lock), so a second compose arranges
+# and renders its takes while the first one's model writes (on 2 cores: more composes a minute).
+COMPOSE_CONCURRENCY = 2
 QUEUE_SIZE = 64
 CACHE_CLEANING = (300, 1800)  # every 5 minutes, drop renders and uploads older than 30 (Gradio's cache)
+CACHE_TRIM_EVERY_S = 30  # ... and every 30 s, the oldest past the size limit
 DEFAULT_EXAMPLE = H.EXAMPLES[0][1]
 PLAY_HINT = "Press **Play** (or Ctrl+Enter) to hear the seed with the settings above."
 PLAY_HINT_CHANGED = "The seed has changed: press **Play** (or Ctrl+Enter) to hear it."
@@ -59,6 +63,7 @@ class Studio(gr.Blocks):
         kwargs.setdefault("app_kwargs", {})
         kwargs["app_kwargs"].setdefault("middleware", []).append(Middleware(BodyLimit))
         _serving_threads()
+        threading.Thread(target=self._keep_cache_trimmed, name="musicui-cache", daemon=True).start()
         if os.environ.get("MUSICUI_WARM_UP", "1") != "0":
             threading.Thread(target=self._warm_up_when_serving, name="musicui-warm-up", daemon=True).start()
         return super().launch(*args, **kwargs)
@@ -77,6 +82,12 @@ class Studio(gr.Blocks):
             raise
         except Exception as error:  # noqa: BLE001 - Gradio's own text is for developers
             raise unreadable_value_error(block_fn, inputs, error) from None
+
+    def _keep_cache_trimmed(self) -> None:
+        """Gradio cleans its cache by age; this bounds it by size too (LIMITS.cache_bytes)."""
+        while True:
+            time.sleep(CACHE_TRIM_EVERY_S)
+            H.trim_cache(self.GRADIO_CACHE)
 
     def _warm_up_when_serving(self) -> None:
         """Load the model once the page is served (not before: the start stays quick)."""
@@ -99,7 +110,19 @@ def _serving_threads() -> None:
     import torch
 
     threads = os.environ.get("MUSICUI_TORCH_THREADS", "")
-    torch.set_num_threads(int(threads) if threads.isdigit() and int(threads) > 0 else max(1, (os.cpu_count() or 2) // 2))
+    count = int(threads) if threads.isdigit() and int(threads) > 0 else max(1, (os.cpu_count() or 2) // 2)
+    torch.set_num_threads(count)
+    if os.environ.get("MUSICUI_MODEL_PROCESS", "1") != "0" and not _on_zero_gpu():
+        from musicui.studio import serve_model_apart
+
+        serve_model_apart(count)  # the model on a core of its own, composes batched (musicui.model.server)
+
+
+def _on_zero_gpu() -> bool:
+    """A ZeroGPU Space attaches its GPU to this process's functions: keep the model here."""
+    import importlib.util
+
+    return importlib.util.find_spec("spaces") is not None
 
 
 def _download(path: str | None = None) -> dict:
@@ -330,7 +353,7 @@ def build_app() -> Studio:
         composing = compose_tab.button.click(
             on_compose, [*compose_tab.inputs, state, history],
             [compose_tab.heard, compose_tab.takes, history, compose_tab.history_pick, compose_tab.stream, *card_outputs],
-            api_visibility="private", concurrency_id="compose", concurrency_limit=1, show_progress="minimal",
+            api_visibility="private", concurrency_id="compose", concurrency_limit=COMPOSE_CONCURRENCY, show_progress="minimal",
             show_progress_on=[compose_tab.heard])
         compose_tab.stop.click(None, cancels=[composing])
 
@@ -532,7 +555,7 @@ def build_app() -> Studio:
                           [api_text, api_lyrics, api_abc, api_mode, api_bars, api_key, api_tempo, api_meter, api_style,
                            api_candidates, api_seed, api_variation, api_span_first, api_span_last, api_styles],
                           [api_heard, api_takes, api_wavs, api_midis], api_name="compose", concurrency_id="compose",
-                          concurrency_limit=1)
+                          concurrency_limit=COMPOSE_CONCURRENCY)
 
     demo.queue(default_concurrency_limit=RENDER_CONCURRENCY, max_size=QUEUE_SIZE)
     return demo

@@ -27,7 +27,7 @@ from musicui.core.abc import write_abc
 from musicui.core.arrangement import gm_instruments
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import LeadSheet
-from musicui.core.limits import quoted
+from musicui.core.limits import LIMITS, quoted
 from musicui.ui.pianoroll import MAX_BARS, MAX_NOTES, RollError, notes_from_roll, roll_value
 
 EXAMPLES_DIR = Path(__file__).with_name("examples")
@@ -229,6 +229,34 @@ def _prune(root: Path) -> None:
                 shutil.rmtree(child, ignore_errors=True)
         except OSError:
             pass
+
+
+def trim_cache(folder: str | Path, most: int = LIMITS.cache_bytes, spare_s: float = 120.0) -> int:
+    """Delete the oldest files under ``folder`` (Gradio's cache) until it holds at most 80 % of
+    ``most`` bytes; files younger than ``spare_s`` (answers on their way) are kept. Returns bytes freed."""
+    files = []
+    for path in Path(folder).rglob("*"):
+        try:
+            if path.is_file():
+                stat = path.stat()
+                files.append((stat.st_mtime, stat.st_size, path))
+        except OSError:
+            continue
+    total = sum(size for _, size, _ in files)
+    if total <= most:
+        return 0
+    freed, cutoff = 0, time.time() - spare_s
+    for mtime, size, path in sorted(files):
+        if total - freed <= 0.8 * most or mtime > cutoff:
+            break
+        try:
+            path.unlink()
+            freed += size
+            if not any(path.parent.iterdir()):
+                path.parent.rmdir()
+        except OSError:
+            continue
+    return freed
 
 
 def slug(title: str) -> str:
