@@ -261,3 +261,28 @@ def test_shipped_checkpoint_harmonizes_varies_and_remakes_one_take():
     both = composer.compose(ComposeRequest(text="a jig", bars=4, candidates=2, sampling=SamplingParams(seed=11)))
     alone = composer.compose(ComposeRequest(text="a jig", bars=4, candidates=1, sampling=SamplingParams(seed=12)))
     assert alone.sheets[0].notes == both.sheets[1].notes, "take k is remade alone with seed + k"
+
+
+def test_composes_batched_together_get_the_takes_they_would_get_alone():
+    """Several users' composes in one model pass (the server batches them): prompts, seeds, lengths,
+    guidance, temperature and a continued seed (a longer prefix, padded) all differ; each request's
+    takes are exactly those it gets alone."""
+    from musicui.core.abc import write_abc
+    from musicui.model.composer import ComposeRequest, Composer
+    from musicui.model.sampler import SamplingParams
+
+    composer = Composer.shared()
+    seed_sheet = parse_abc(SEED_ABC)
+
+    def requests() -> list:
+        return [ComposeRequest(text="a hopeful spring morning", bars=4, candidates=2, sampling=SamplingParams(seed=1)),
+                ComposeRequest(text="a very sad slow farewell in the rain", bars=2, candidates=1,
+                               sampling=SamplingParams(seed=7, guidance=1.0)),
+                ComposeRequest(bars=2, candidates=2, prefix=seed_sheet, sampling=SamplingParams(seed=3)),
+                ComposeRequest(text="a jig", bars=4, candidates=1, sampling=SamplingParams(seed=9, temperature=1.2))]
+
+    alone = [composer.compose(request) for request in requests()]
+    together = composer.compose_many(requests())
+    for one, batched in zip(alone, together):
+        assert [write_abc(s) for s in one.sheets] == [write_abc(s) for s in batched.sheets]
+        assert one.plan == batched.plan

@@ -23,8 +23,8 @@ from musicui.model.checkpoint import load_weights, refuse_pickles
 from musicui.model.dataset import MIDDLE, SUFFIX_END, INFILL, ModelVocab, split_bars
 from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
 from musicui.model.grammar import Constraints, GrammarState, Phrase, TokenFamilies, TonalPrior
-from musicui.model.sampler import SamplingParams, sample
-from musicui.model.text_encoder import shared_encoder
+from musicui.model.sampler import SampleJob, SamplingParams, sample_many
+from musicui.model.text_encoder import EMBEDDING_DIM, shared_encoder
 from musicui.seed_windows import TOKENS_PER_NEW_BAR
 
 REPO = Path(__file__).resolve().parents[2]
@@ -149,11 +149,22 @@ class Composer:
         return [len(bar) for bar in bars]
 
     # --- composing ---------------------------------------------------------------------------
-    def compose_many(self, requests: list[ComposeRequest]) -> list[ComposeResult]:
-        """Several requests (several users' composes), each with its own seeds and answer."""
-        return [self.compose(request) for request in requests]
-
     def compose(self, request: ComposeRequest) -> ComposeResult:
+        return self.compose_many([request])[0]
+
+    def compose_many(self, requests: list[ComposeRequest]) -> list[ComposeResult]:
+        """Several requests (several users' composes) written in one batch: one model pass a step
+        for all their candidates, each request with its own seeds, settings and answer."""
+        prepared = [self._prepare(request) for request in requests]
+        with self.lock:
+            if torch.cuda.is_available() and next(self.model.parameters()).device.type != "cuda":
+                self.model.to("cuda")  # a GPU attached now (ZeroGPU) or from the start
+            outputs = sample_many(self.model, [job for job, _ in prepared])
+        return [self._finish(request, context, generated)
+                for request, (_, context), generated in zip(requests, prepared, outputs)]
+
+    def _prepare(self, request: ComposeRequest) -> tuple[SampleJob, dict]:
+        """The request as the sampler's job (prompt, fixed tokens, grammars) and what decoding needs."""
         if not 1 <= request.bars <= MAX_BARS:
             raise ValueError(f"bars must be 1-{MAX_BARS}, not {request.bars}")
         if not 1 <= request.candidates <= 8:
@@ -222,13 +233,15 @@ class Composer:
                              f"holds {room}): use a shorter seed, e.g. 8-16 bars")
         grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates)]
         encoded = shared_encoder().encode(request.text) if request.text.strip() else None
-        states = encoded.states if encoded is not None else torch.zeros(1, 384)
+        states = encoded.states if encoded is not None else torch.zeros(1, EMBEDDING_DIM)
         mask = encoded.mask if encoded is not None else torch.zeros(1, dtype=torch.bool)
-        with self.lock:
-            if torch.cuda.is_available() and next(self.model.parameters()).device.type != "cuda":
-                self.model.to("cuda")  # a GPU attached now (ZeroGPU) or from the start
-            progress = self._step_hook(request, grammars, prefix, chosen)
-            outputs = sample(self.model, prefix, states, mask, grammars, request.sampling, progress)
+        job = SampleJob(prefix, states, mask, grammars, request.sampling,
+                        self._step_hook(request, grammars, prefix, chosen))
+        return job, dict(prefix=prefix, suffix=suffix, chosen=chosen, seed_sheet=seed_sheet)
+
+    def _finish(self, request: ComposeRequest, context: dict, outputs: list[list[int]]) -> ComposeResult:
+        """The sampled tokens as lead sheets (an infill put back into its seed)."""
+        prefix, suffix, chosen, seed_sheet = context["prefix"], context["suffix"], context["chosen"], context["seed_sheet"]
         sheets = []
         for generated in outputs:
             body = [t for t in generated if t != self.vocab.id("EOS")]

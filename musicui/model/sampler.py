@@ -32,58 +32,100 @@ def _top_p_filter(logits: torch.Tensor, top_p: float) -> torch.Tensor:
     return torch.full_like(logits, float("-inf")).scatter(-1, order, sorted_logits)
 
 
-@torch.inference_mode()
-def sample(model: LeadSheetDecoder, prefix: list[int], text_states: torch.Tensor, text_mask: torch.Tensor,
-           grammars: list[GrammarState], params: SamplingParams,
-           on_step: Callable[[int, list[list[int]]], bool] | None = None) -> list[list[int]]:
-    """Continue ``prefix`` once per grammar state. ``on_step(step, outputs)`` may return True to stop.
+@dataclass
+class SampleJob:
+    """One request's share of a batch: its prompt, its candidates' grammars, its settings."""
+    prefix: list[int]
+    text_states: torch.Tensor  # (tokens, 384) for the prompt, shared by the job's candidates
+    text_mask: torch.Tensor
+    grammars: list[GrammarState]
+    params: SamplingParams
+    on_step: Callable[[int, list[list[int]]], bool] | None = None
 
-    text_states: (tokens, 384) for one prompt, shared by every candidate."""
-    batch = len(grammars)
+
+@torch.inference_mode()
+def sample_many(model: LeadSheetDecoder, jobs: list[SampleJob]) -> list[list[list[int]]]:
+    """Several jobs in one batch: one model pass a step for all their candidates (prefixes of other
+    lengths are padded on the left and masked). Each job keeps its own grammars, random generators,
+    guidance, temperature and stopping, so its candidates are those it would get alone."""
     device = next(model.parameters()).device
-    # candidate k draws from its own generator seeded seed + k, so one take can be remade on its own
-    generators = [torch.Generator(device="cpu").manual_seed(params.seed + row) for row in range(batch)]
-    guided = params.guidance != 1.0
-    states = text_states.unsqueeze(0).expand(batch, -1, -1)
-    mask = text_mask.unsqueeze(0).expand(batch, -1)
-    drop = torch.zeros(batch, dtype=torch.bool)
-    if guided:  # rows batch..2*batch see only the learned null text
-        states, mask = torch.cat([states, states]), torch.cat([mask, mask])
-        drop = torch.cat([drop, torch.ones(batch, dtype=torch.bool)])
+    conditional = [(j, k) for j, job in enumerate(jobs) for k in range(len(job.grammars))]
+    unconditional = [(j, k) for j, job in enumerate(jobs) if job.params.guidance != 1.0
+                     for k in range(len(job.grammars))]  # these rows see only the learned null text
+    rows = conditional + unconditional
+    row_of = {pair: r for r, pair in enumerate(conditional)}
+    null_row_of = {pair: len(conditional) + r for r, pair in enumerate(unconditional)}
+    # candidate k of a job draws from its own generator seeded seed + k, so one take can be remade on its own
+    generators = [[torch.Generator(device="cpu").manual_seed(job.params.seed + k) for k in range(len(job.grammars))]
+                  for job in jobs]
+    width = max(job.text_states.shape[0] for job in jobs)
+    states = torch.zeros(len(rows), width, jobs[0].text_states.shape[-1], dtype=jobs[0].text_states.dtype)
+    mask = torch.zeros(len(rows), width, dtype=torch.bool)
+    for r, (j, _) in enumerate(rows):
+        length = jobs[j].text_states.shape[0]
+        states[r, :length], mask[r, :length] = jobs[j].text_states, jobs[j].text_mask
+    drop = torch.tensor([r >= len(conditional) for r in range(len(rows))])
     memory, memory_mask = model.project_text(states.to(device), mask.to(device), drop.to(device))
-    rows = 2 * batch if guided else batch
-    input_ids = torch.tensor([prefix] * rows, device=device)
-    outputs: list[list[int]] = [[] for _ in range(batch)]
+    longest = max(len(job.prefix) for job in jobs)
+    padded = any(len(job.prefix) != longest for job in jobs)
+    input_ids = torch.tensor([[0] * (longest - len(jobs[j].prefix)) + jobs[j].prefix for j, _ in rows], device=device)
+    attention = (torch.arange(longest).unsqueeze(0) >= torch.tensor([[longest - len(jobs[j].prefix)] for j, _ in rows]))
+    attention = attention.long().to(device)
+    positions = (attention.cumsum(-1) - 1).clamp(min=0)
+    outputs: list[list[list[int]]] = [[[] for _ in job.grammars] for job in jobs]
+    # a job ends when its grammars finish, its caller stops it, or it reaches the model's last position
+    limits = [min(job.params.max_new_tokens, model.gpt.config.n_positions - len(job.prefix)) for job in jobs]
+    done = [limit <= 0 for limit in limits]
     past = None
-    room = model.gpt.config.n_positions - len(prefix)  # never run past the model's positions
-    for step in range(min(params.max_new_tokens, room)):
+    step = 0
+    while not all(done):
+        extra = dict(attention_mask=attention, position_ids=positions) if padded else {}
         result = model.gpt(input_ids=input_ids, past_key_values=past, encoder_hidden_states=memory,
-                           encoder_attention_mask=memory_mask, use_cache=True)
+                           encoder_attention_mask=memory_mask, use_cache=True, **extra)
         past = result.past_key_values
         logits = result.logits[:, -1, :].float().cpu()
-        if guided:
-            logits = logits[batch:] + params.guidance * (logits[:batch] - logits[batch:])
-        bias = bias_for(grammars, logits.shape[-1])
-        if bias is not None:
-            logits = logits + bias
-        allowed = mask_for(grammars, logits.shape[-1])
-        empty = ~allowed.any(dim=-1)
-        if empty.any():  # a dead end the grammar did not foresee: end that candidate cleanly
-            allowed[empty, grammars[0].f.eos] = True
-        logits = logits.masked_fill(~allowed, float("-inf")) / max(params.temperature, 1e-4)
-        logits = _top_p_filter(logits, params.top_p)
-        probs = torch.softmax(logits, dim=-1)
-        chosen = torch.cat([torch.multinomial(probs[row], 1, generator=generators[row]) for row in range(batch)])
-        finished = True
-        for row, token in enumerate(chosen.tolist()):
-            if grammars[row].finished:
+        next_ids = torch.zeros(len(rows), dtype=torch.long)
+        for j, job in enumerate(jobs):
+            if done[j]:
                 continue
-            outputs[row].append(token)
-            grammars[row].advance(token)
-            finished &= grammars[row].finished
-        if finished or (on_step is not None and on_step(step, outputs)):
-            break
-        next_ids = chosen.unsqueeze(1)
-        input_ids = torch.cat([next_ids, next_ids]) if guided else next_ids
-        input_ids = input_ids.to(device)
+            chosen = _choose(job, logits, [row_of[(j, k)] for k in range(len(job.grammars))],
+                             [null_row_of.get((j, k)) for k in range(len(job.grammars))], generators[j])
+            finished = True
+            for k, token in enumerate(chosen):
+                next_ids[row_of[(j, k)]] = token
+                if (j, k) in null_row_of:
+                    next_ids[null_row_of[(j, k)]] = token
+                if job.grammars[k].finished:
+                    continue
+                outputs[j][k].append(token)
+                job.grammars[k].advance(token)
+                finished &= job.grammars[k].finished
+            stopped = not finished and job.on_step is not None and job.on_step(step, outputs[j])
+            done[j] = finished or stopped or step + 1 >= limits[j]
+        step += 1
+        input_ids = next_ids.unsqueeze(1).to(device)
+        if padded:
+            attention = torch.cat([attention, torch.ones(len(rows), 1, dtype=attention.dtype, device=device)], dim=1)
+            positions = positions[:, -1:] + 1
     return outputs
+
+
+def _choose(job: SampleJob, logits: torch.Tensor, rows: list[int], null_rows: list[int | None],
+            generators: list[torch.Generator]) -> list[int]:
+    """One token for each of the job's candidates: guidance, grammar, temperature, top-p."""
+    params, grammars = job.params, job.grammars
+    job_logits = logits[rows]
+    if params.guidance != 1.0:
+        unconditional = logits[null_rows]
+        job_logits = unconditional + params.guidance * (job_logits - unconditional)
+    bias = bias_for(grammars, job_logits.shape[-1])
+    if bias is not None:
+        job_logits = job_logits + bias
+    allowed = mask_for(grammars, job_logits.shape[-1])
+    empty = ~allowed.any(dim=-1)
+    if empty.any():  # a dead end the grammar did not foresee: end that candidate cleanly
+        allowed[empty, grammars[0].f.eos] = True
+    job_logits = job_logits.masked_fill(~allowed, float("-inf")) / max(params.temperature, 1e-4)
+    job_logits = _top_p_filter(job_logits, params.top_p)
+    probs = torch.softmax(job_logits, dim=-1)
+    return torch.cat([torch.multinomial(probs[k], 1, generator=generators[k]) for k in range(len(grammars))]).tolist()
