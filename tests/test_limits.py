@@ -146,3 +146,23 @@ def test_limits_are_one_table():
 
     assert pianoroll.MAX_NOTES == LIMITS.notes and pianoroll.MAX_BARS == LIMITS.bars
     assert handlers.MAX_UPLOAD_BYTES == LIMITS.file_bytes
+
+
+def test_the_cache_is_trimmed_oldest_first_past_its_size(tmp_path):
+    from musicui.ui.handlers import trim_cache
+
+    now = time.time()
+    for age in range(10):  # ten 1-MB renders, one a minute older each (and one just written)
+        folder = tmp_path / f"hash{age}"
+        folder.mkdir()
+        path = folder / "take.wav"
+        path.write_bytes(b"\0" * 2**20)
+        os.utime(path, (now - 60 * age - 30, now - 60 * age - 30))
+    fresh = tmp_path / "fresh.wav"
+    fresh.write_bytes(b"\0" * 2**20)
+    assert trim_cache(tmp_path, most=20 * 2**20) == 0  # under the limit: nothing goes
+    freed = trim_cache(tmp_path, most=5 * 2**20)
+    left = sorted(p.parent.name for p in tmp_path.rglob("take.wav"))
+    assert freed >= 6 * 2**20 and fresh.exists()
+    assert left == [f"hash{age}" for age in range(len(left))], "the oldest went first"
+    assert not (tmp_path / "hash9").exists(), "emptied folders are removed"
