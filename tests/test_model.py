@@ -286,3 +286,28 @@ def test_composes_batched_together_get_the_takes_they_would_get_alone():
     for one, batched in zip(alone, together):
         assert [write_abc(s) for s in one.sheets] == [write_abc(s) for s in batched.sheets]
         assert one.plan == batched.plan
+
+
+def test_the_model_process_answers_like_the_model_here_and_stops_when_asked():
+    """A server's RemoteComposer: the same takes as the Composer in this process, progress while it
+    writes, and Stop honoured (the caller's on_step returning True ends the request early)."""
+    from musicui.core.abc import write_abc
+    from musicui.model.composer import ComposeRequest, Composer
+    from musicui.model.sampler import SamplingParams
+    from musicui.model.server import RemoteComposer
+
+    remote = RemoteComposer(threads=1)
+    try:
+        request = ComposeRequest(text="a calm evening", bars=4, candidates=2, sampling=SamplingParams(seed=5))
+        steps: list[int] = []
+        far = remote.compose(ComposeRequest(**{**request.__dict__, "on_step": lambda step, _: steps.append(step)}))
+        here = Composer.shared().compose(request)
+        assert [write_abc(s) for s in far.sheets] == [write_abc(s) for s in here.sheets]
+        assert steps, "progress came back while it wrote"
+        stopped = remote.compose(ComposeRequest(text="a calm evening", bars=16, candidates=1,
+                                                on_step=lambda step, _: step >= 8))
+        assert max(stopped.token_counts) < max(here.token_counts), "Stop ended it early"
+        assert remote.bar_token_counts(parse_abc(SEED_ABC)) == Composer.shared().bar_token_counts(parse_abc(SEED_ABC))
+    finally:
+        if remote.process is not None:
+            remote.process.kill()
