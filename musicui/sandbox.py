@@ -65,7 +65,11 @@ class _Worker:
                                        name="musicui-reader")
         self.process.start()
         child.close()
-        if not self.connection.poll(60) or self.connection.recv()[0] != "ready":
+        try:
+            ready = self.connection.poll(60) and self.connection.recv()[0] == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self.kill()
             raise RuntimeError("a reader process did not start")
 
@@ -173,7 +177,18 @@ def readers() -> WorkerPool:
 
 
 def bounded(function: Callable, *args: Any, cancelled: Callable[[], bool] | None = None) -> Any:
-    """Run a reader on user input in a worker (``MUSICUI_SANDBOX=0`` runs it in this process)."""
-    if os.environ.get("MUSICUI_SANDBOX", "1") == "0":
+    """Run a reader on user input in a worker (``MUSICUI_SANDBOX=0`` runs it in this process, and so
+    does a program whose workers cannot start, e.g. one read from standard input: the limits the
+    readers check still hold there, only the backstop is missing)."""
+    if os.environ.get("MUSICUI_SANDBOX", "1") == "0" or _NO_WORKERS:
+        return function(*args)
+    try:
+        readers().start()
+    except RuntimeError as error:
+        _NO_WORKERS.append(str(error))
+        log.warning("reading in this process: %s", error)
         return function(*args)
     return readers().call(function, *args, cancelled=cancelled)
+
+
+_NO_WORKERS: list[str] = []  # why the workers could not start, once they could not

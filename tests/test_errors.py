@@ -148,3 +148,17 @@ def _file(path):
     from gradio_client import handle_file
 
     return handle_file(str(path))
+
+
+def test_twenty_clients_connecting_at_once_all_get_the_page_config(studio_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(_):
+        return httpx.get(f"{studio_url}config", timeout=10)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(20) as pool:
+        answers = list(pool.map(fetch, range(20)))
+    assert all(a.status_code == 200 for a in answers)
+    assert len({a.content for a in answers}) == 1 and b'"components"' in answers[0].content
+    assert time.perf_counter() - started < 5.0

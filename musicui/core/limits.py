@@ -38,7 +38,7 @@ class Limits:
     parse_seconds: float = 8.0
     parse_memory_bytes: int = 3 * 2**30
     # the server's disk: Gradio's cache of renders and uploads, trimmed oldest first past this
-    cache_bytes: int = 1 * 2**30
+    cache_bytes: int = 512 * 2**20
     # requests
     json_body_bytes: int = 2 * 2**20
     text_chars: int = 500  # a prompt (a longer one is cut, with a notice)

@@ -5,11 +5,13 @@ notice that its caller has gone.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import json
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -143,6 +145,44 @@ class BodyLimit:
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+class ConfigCache:
+    """ASGI middleware: the page's config (hundreds of KB that Gradio copies and rewrites for every
+    request, under the interpreter lock) is made once for everyone arriving within a few seconds, so
+    20 clients connecting at once are served in about the time of one."""
+
+    def __init__(self, app, seconds: float = 10.0) -> None:
+        self.app, self.seconds = app, seconds
+        self.answers: dict[tuple, tuple[float, list[dict]]] = {}
+        self.locks: dict[tuple, asyncio.Lock] = {}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("method") != "GET" or not scope.get("path", "").endswith("/config"):
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        key = (scope["path"], scope.get("query_string", b""), headers.get(b"host"), headers.get(b"cookie"),
+               headers.get(b"authorization"), headers.get(b"x-forwarded-host"), headers.get(b"x-forwarded-proto"))
+        if len(self.locks) > 1024:
+            self.locks.clear()
+        lock = self.locks.setdefault(key, asyncio.Lock())
+        async with lock:  # the first caller makes it; those arriving meanwhile wait for its answer
+            cached = self.answers.get(key)
+            if cached is None or time.monotonic() - cached[0] > self.seconds:
+                messages: list[dict] = []
+
+                async def keep(message: dict) -> None:
+                    messages.append(message)
+
+                await self.app(scope, receive, keep)
+                status = next((m.get("status") for m in messages if m["type"] == "http.response.start"), 0)
+                cached = (time.monotonic(), messages)
+                if status == 200:
+                    if len(self.answers) > 256:
+                        self.answers.clear()
+                    self.answers[key] = cached
+        for message in cached[1]:
+            await send(message)
 
 
 class _TooLarge(Exception):

@@ -231,7 +231,7 @@ def _prune(root: Path) -> None:
             pass
 
 
-def trim_cache(folder: str | Path, most: int = LIMITS.cache_bytes, spare_s: float = 120.0) -> int:
+def trim_cache(folder: str | Path, most: int = LIMITS.cache_bytes, spare_s: float = 60.0) -> int:
     """Delete the oldest files under ``folder`` (Gradio's cache) until it holds at most 80 % of
     ``most`` bytes; files younger than ``spare_s`` (answers on their way) are kept. Returns bytes freed."""
     files = []
