@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -308,6 +309,14 @@ def test_the_model_process_answers_like_the_model_here_and_stops_when_asked():
                                                 on_step=lambda step, _: step >= 8))
         assert max(stopped.token_counts) < max(here.token_counts), "Stop ended it early"
         assert remote.bar_token_counts(parse_abc(SEED_ABC)) == Composer.shared().bar_token_counts(parse_abc(SEED_ABC))
+        remote.process.kill()  # a model process that dies (say, out of memory) is started again by the next call
+        remote.process.join(timeout=10)
+        for _ in range(100):
+            if remote.connection is None:
+                break
+            time.sleep(0.05)
+        again = remote.compose(request)
+        assert [write_abc(s) for s in again.sheets] == [write_abc(s) for s in here.sheets]
     finally:
         if remote.process is not None:
             remote.process.kill()

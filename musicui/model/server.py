@@ -180,12 +180,11 @@ class RemoteComposer:
         while True:
             try:
                 kind, number, value = self.connection.recv()
-            except (EOFError, OSError):
-                self.failure = "the model process stopped"
+            except (EOFError, OSError):  # the process died (killed, out of memory): the next call starts another
                 with self.lock:
                     calls, self.calls, self.connection = list(self.calls.values()), {}, None
                 for call in calls:
-                    call.answer.put(("error", ModelUnavailable(self.failure)))
+                    call.answer.put(("error", ModelUnavailable("the model process stopped")))
                 return
             call = self.calls.get(number)
             if call is None:
@@ -204,7 +203,10 @@ class RemoteComposer:
         with self.lock:
             if self.connection is None:
                 raise ModelUnavailable(self.failure or "the model process is not running")
-            self.connection.send(message)
+            try:
+                self.connection.send(message)
+            except OSError as error:  # it died a moment ago; the dispatcher is about to notice
+                raise ModelUnavailable("the model process stopped") from error
 
     def _call(self, method: str, args: tuple, on_step=None, on_bars=None) -> Any:
         self.start()
