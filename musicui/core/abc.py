@@ -146,7 +146,8 @@ class _TuneSize:
         if name == "M" and isinstance(value, Meter):
             self.bar_beats = Fraction(value.numerator * 4, value.denominator)
             if not self.unit_set:  # ABC's default unit: 1/16 below 3/4, else 1/8
-                self.unit = Fraction(1, 16) if Fraction(value.numerator, value.denominator) < Fraction(3, 4) else Fraction(1, 8)
+                short = Fraction(value.numerator, value.denominator) < Fraction(3, 4)
+                self.unit = Fraction(1, 16) if short else Fraction(1, 8)
         elif name == "L" and isinstance(value, Fraction):
             self.unit, self.unit_set = value, True
         elif name == "V":

@@ -65,7 +65,8 @@ def check_sheet(sheet, limits: Limits = LIMITS, cut: bool = False) -> None:
         if note.duration > limits.note_beats:
             full_bars = int(max(0.0, note.onset - sheet.pickup) // sheet.bar_beats)
             bar = full_bars + 1 + (1 if sheet.pickup and note.onset >= sheet.pickup else 0)
-            raise SeedError(f"bar {bar}: a note lasts {note.duration:g} beats; a note can last at most {limits.note_beats:g}")
+            raise SeedError(f"bar {bar}: a note lasts {note.duration:g} beats; a note can last at most "
+                            f"{limits.note_beats:g}")
     if cut:
         return
     if len(sheet.notes) > limits.notes:

@@ -82,7 +82,8 @@ def _first_part(data: bytes, limits: Limits) -> str:
     if root.tag.rsplit("}", 1)[-1] == "score-timewise":
         measures = root.findall("measure")
         if len(measures) > limits.musicxml_measures:
-            raise SeedError(f"the score has {len(measures):,} measures; the studio reads up to {limits.musicxml_measures:,}")
+            raise SeedError(f"the score has {len(measures):,} measures; the studio reads up to "
+                            f"{limits.musicxml_measures:,}")
         return data.decode("utf-8", errors="replace")
     parts = root.findall("part")
     if not parts:

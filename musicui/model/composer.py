@@ -32,13 +32,14 @@ DEFAULT_CHECKPOINT = REPO / "checkpoints" / "musicui-small"
 CHECKPOINT_VAR = "MUSICUI_CHECKPOINT"  # another model folder (tests use it to break the model on purpose)
 HEAD_PROBLEM = ("the mood reader (the attribute head) is {what}, so only the words the studio reads exactly "
                 "(keys, meters, tempos, style names) steer the music")
+MAX_BARS = 32
+MINOR_MODES = ("minor", "dorian", "phrygian", "locrian")
 log = logging.getLogger(__name__)
 
 
 def checkpoint_folder() -> Path:
+    """The model folder: $MUSICUI_CHECKPOINT, else the shipped checkpoint."""
     return Path(os.environ.get(CHECKPOINT_VAR) or DEFAULT_CHECKPOINT)
-MAX_BARS = 32
-MINOR_MODES = ("minor", "dorian", "phrygian", "locrian")
 
 
 @dataclass
@@ -241,7 +242,8 @@ class Composer:
 
     def _finish(self, request: ComposeRequest, context: dict, outputs: list[list[int]]) -> ComposeResult:
         """The sampled tokens as lead sheets (an infill put back into its seed)."""
-        prefix, suffix, chosen, seed_sheet = context["prefix"], context["suffix"], context["chosen"], context["seed_sheet"]
+        prefix, suffix = context["prefix"], context["suffix"]
+        chosen, seed_sheet = context["chosen"], context["seed_sheet"]
         sheets = []
         for generated in outputs:
             body = [t for t in generated if t != self.vocab.id("EOS")]

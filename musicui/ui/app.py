@@ -19,7 +19,8 @@ from starlette.middleware import Middleware
 from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
 from musicui.ui import compose as C
-from musicui.ui.guard import BodyLimit, ConfigCache, cancelled_when_gone, missing_values_error, speaks, unreadable_value_error
+from musicui.ui.guard import (BodyLimit, ConfigCache, cancelled_when_gone, missing_values_error, speaks,
+                              unreadable_value_error)
 from musicui.ui.stream import streams
 from musicui.ui import handlers as H
 from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
@@ -75,7 +76,8 @@ class Studio(gr.Blocks):
             names = [getattr(block, "label", None) or type(block).__name__ for block in block_fn.inputs]
             raise missing_values_error(names, len(inputs))
 
-    async def preprocess_data(self, block_fn, inputs: list[Any], state, explicit_call: bool = False):  # type: ignore[override]
+    async def preprocess_data(self, block_fn, inputs: list[Any], state,  # type: ignore[override]
+                              explicit_call: bool = False):
         """A value a component cannot take (text for a number, say): a sentence naming the value."""
         try:
             return await super().preprocess_data(block_fn, inputs, state, explicit_call)
@@ -354,7 +356,8 @@ def build_app() -> Studio:
         composing = compose_tab.button.click(
             on_compose, [*compose_tab.inputs, state, history],
             [compose_tab.heard, compose_tab.takes, history, compose_tab.history_pick, compose_tab.stream, *card_outputs],
-            api_visibility="private", concurrency_id="compose", concurrency_limit=COMPOSE_CONCURRENCY, show_progress="minimal",
+            api_visibility="private", concurrency_id="compose", concurrency_limit=COMPOSE_CONCURRENCY,
+            show_progress="minimal",
             show_progress_on=[compose_tab.heard])
         compose_tab.stop.click(None, cancels=[composing])
 
