@@ -14,7 +14,8 @@ class TrainConfig:
     n_embd: int = 256
     n_positions: int = 384
     dropout: float = 0.1
-    batch_size: int = 32
+    batch_size: int = 32  # validation batches
+    batch_tokens: int = 4096  # a training batch: rows x its longest row (windows bucketed by length)
     learning_rate: float = 1e-3
     weight_decay: float = 0.05
     warmup_steps: int = 200
@@ -38,13 +39,14 @@ class TrainConfig:
 
 
 CONFIGS: dict[str, TrainConfig] = {
-    "tiny": TrainConfig(name="tiny", n_layer=2, n_head=2, n_embd=64, n_positions=256, batch_size=8, learning_rate=3e-3,
+    "tiny": TrainConfig(name="tiny", n_layer=2, n_head=2, n_embd=64, n_positions=256, batch_size=8, batch_tokens=768,
+                        learning_rate=3e-3,
                         warmup_steps=5, max_steps=60, eval_every=30, eval_batches=2, window_bars=(2, 4),
                         max_items=24, dropout=0.0),
     "small": TrainConfig(name="small", max_minutes=55, max_steps=6_000, eval_every=400, batch_size=24,
                          learning_rate=1.5e-3, window_bars=(4, 12)),
     "gpu": TrainConfig(name="gpu", n_layer=8, n_head=8, n_embd=384, n_positions=512, batch_size=128,
-                       learning_rate=8e-4, max_steps=30_000, eval_every=1_000, window_bars=(4, 16),
+                       batch_tokens=65536, learning_rate=8e-4, max_steps=30_000, eval_every=1_000, window_bars=(4, 16),
                        num_workers=8),
 }
 

@@ -4,6 +4,7 @@ random caption (or none, for classifier-free guidance), some in fill-in-the-midd
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,6 +125,35 @@ def collate(examples: list[Example], pad_id: int) -> dict:
         labels[row, example.loss_from: len(ids)] = ids[example.loss_from:]
     return {"input_ids": input_ids, "labels": labels, "attention_mask": attention,
             "captions": [e.caption for e in examples]}
+
+
+class BucketedBatches(torch.utils.data.IterableDataset):
+    """An endless stream of training batches with little padding: a pool of random windows is
+    sorted by length and cut into batches of at most ``batch_tokens`` (rows x longest row), which
+    are then shuffled. Each worker (and each process under accelerate) draws its own windows."""
+
+    POOL_BATCHES = 32  # windows drawn at once = POOL_BATCHES x the average batch
+
+    def __init__(self, windows: CorpusWindows, batch_tokens: int, pad_id: int, seed: int = 0) -> None:
+        self.windows, self.batch_tokens, self.pad_id, self.seed = windows, batch_tokens, pad_id, seed
+
+    def __iter__(self) -> Iterator[dict]:
+        worker = torch.utils.data.get_worker_info()
+        rng = random.Random(self.seed * 1009 + (worker.id if worker else 0) + random.randrange(1 << 30))
+        while True:
+            pool = [self.windows[rng.randrange(len(self.windows))]
+                    for _ in range(self.POOL_BATCHES * max(1, self.batch_tokens // 160))]
+            pool.sort(key=lambda e: len(e.ids))
+            batches, batch = [], []
+            for example in pool:
+                if batch and (len(batch) + 1) * len(example.ids) > self.batch_tokens:
+                    batches.append(batch)
+                    batch = []
+                batch.append(example)
+            batches.append(batch)
+            rng.shuffle(batches)
+            for batch in batches:
+                yield collate(batch, self.pad_id)
 
 
 def load_split(corpus: Path, split: str, max_items: int | None = None) -> list[dict]:

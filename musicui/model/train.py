@@ -24,7 +24,7 @@ from musicui.data.build import DEFAULT_CACHE
 from musicui.data.tokenizer import LeadSheetTokenizer
 from musicui.model.checkpoint import load_optimizer, load_weights, save_optimizer, save_weights
 from musicui.model.config import TrainConfig, get_config
-from musicui.model.dataset import CorpusWindows, ModelVocab, collate, load_split
+from musicui.model.dataset import BucketedBatches, CorpusWindows, ModelVocab, collate, load_split
 from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
 from musicui.model.text_cache import TextCache
 
@@ -76,20 +76,21 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay,
                                   betas=(0.9, 0.95))
     pad = partial(collate, pad_id=tokenizer.pad_id)
-    train_loader = torch.utils.data.DataLoader(CorpusWindows(train_records, vocab, config, train=True),
-                                               batch_size=config.batch_size, shuffle=True, collate_fn=pad,
-                                               num_workers=config.num_workers, drop_last=True)
+    train_stream = BucketedBatches(CorpusWindows(train_records, vocab, config, train=True), config.batch_tokens,
+                                   tokenizer.pad_id, config.seed)
+    train_loader = torch.utils.data.DataLoader(train_stream, batch_size=None, num_workers=config.num_workers)
     valid_loader = torch.utils.data.DataLoader(CorpusWindows(valid_records, vocab, config, train=False),
                                                batch_size=config.batch_size, collate_fn=pad)
     out.mkdir(parents=True, exist_ok=True)
     state_dir = out / "state"
-    step, best, history, earlier_minutes = 0, float("inf"), [], 0.0
+    step, best, history, earlier_minutes, earlier_tokens = 0, float("inf"), [], 0.0, 0
     if resume and (state_dir / "trainer.json").exists():
         saved = json.loads((state_dir / "trainer.json").read_text())
         load_weights(model, state_dir / "model.safetensors")
         load_optimizer(optimizer, state_dir)
         step, best, history = saved["step"], saved["best"], saved["history"]
         earlier_minutes = history[-1]["minutes"] if history else 0.0  # the clock goes on from the last save
+        earlier_tokens = history[-1].get("tokens", 0) if history else 0
         random.seed(config.seed + step)
         torch.manual_seed(config.seed + step)
         accelerator.print(f"resumed at step {step} (best validation loss {best:.4f})")
@@ -116,7 +117,7 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
             optimizer.step()
             optimizer.zero_grad(set_to_none=True)
             step += 1
-            tokens_seen += int(batch["attention_mask"].sum())
+            tokens_seen += int(batch["attention_mask"].sum())  # real tokens: padding is not counted
             bar.update(1)
             bar.set_postfix(loss=f"{out_.loss.item():.3f}", tok_s=f"{tokens_seen / (time.time() - started):.0f}")
             session_minutes = (time.time() - started) / 60
@@ -124,9 +125,12 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
             out_of_time = config.max_minutes is not None and session_minutes >= config.max_minutes
             if step % config.eval_every == 0 or step >= config.max_steps or out_of_time:
                 valid = evaluate_loss(model, valid_loader, accelerator, config.eval_batches, texts)
+                rate = tokens_seen / (time.time() - started)
                 history.append({"step": step, "train_loss": out_.loss.item(), "valid_loss": valid,
-                                "minutes": round(minutes, 2)})
-                accelerator.print(f"step {step}: train {out_.loss.item():.4f} valid {valid:.4f} ({minutes:.1f} min)")
+                                "minutes": round(minutes, 2), "tokens": earlier_tokens + tokens_seen,
+                                "tokens_per_s": round(rate)})
+                accelerator.print(f"step {step}: train {out_.loss.item():.4f} valid {valid:.4f} ({minutes:.1f} min, "
+                                  f"{(earlier_tokens + tokens_seen) / 1e6:.2f}M tokens, {rate:.0f} tokens/s)")
                 if accelerator.is_main_process:
                     unwrapped = accelerator.unwrap_model(model)
                     if valid < best:
@@ -142,7 +146,8 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
                 break
     bar.close()
     summary = {"config": config.to_dict(), "steps": step, "best_valid_loss": best, "history": history,
-               "minutes": round(earlier_minutes + (time.time() - started) / 60, 2), "tokens_seen": tokens_seen,
+               "minutes": round(earlier_minutes + (time.time() - started) / 60, 2),
+               "tokens_seen": earlier_tokens + tokens_seen, "session_tokens_per_s": round(tokens_seen / (time.time() - started)),
                "device": str(accelerator.device)}
     if accelerator.is_main_process:
         (out / "training.json").write_text(json.dumps(summary, indent=1))
