@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from musicui.arranger import STYLES as ARRANGEMENT_STYLES
-from musicui.arranger import ArrangeSettings, arrange, style_named, with_chords
+from musicui.arranger import ArrangeSettings, arrange, style_for, style_named, with_chords
 from musicui.core.arrangement import Arrangement
 from musicui.core.leadsheet import Key, LeadSheet, Meter, Note
 from musicui.core.limits import LIMITS, quoted
@@ -32,9 +32,6 @@ MAX_PIECE_BARS = 64  # a whole piece (a continued seed): the editor's limit
 FREE_VARY_AT_ONCE_BARS = 12  # a free variation of a longer seed is written a part at a time
 MAX_SEED = 2**31 - 1
 TIME_LIMIT_S = float(os.environ.get("MUSICUI_TIME_LIMIT_S", "30"))
-TUNE_TYPE_STYLE = {"waltz": "waltz", "march": "march", "chorale": "chorale", "pop song": "pop ballad",
-                   "minuet": "waltz", "mazurka": "waltz"}
-STYLE_METER = {"waltz": "3/4"}
 MODEL_UNAVAILABLE = ("the model could not be loaded (its checkpoint is missing or damaged), so no new music can be "
                      "written now; the seed editor, playback, harmonize (with the corpus harmonizer) and restyle "
                      "still work")
@@ -218,23 +215,20 @@ def _overrides(params: ComposeParams, valence: str | None = None) -> dict:
         overrides.update(tonic=key.tonic_pc, mode=key.mode)
     if params.tempo:
         overrides["tempo"] = params.tempo
-    if params.meter:
-        overrides["meter"] = params.meter
-    elif params.style in STYLE_METER:
-        overrides["meter"] = STYLE_METER[params.style]
-    if params.style:
-        overrides["style"] = ARRANGEMENT_STYLES[params.style].corpus_style
-        if params.style in ("waltz", "march", "chorale"):
-            overrides["tune_type"] = params.style
+    style = ARRANGEMENT_STYLES[params.style] if params.style else None
+    if params.meter or (style and style.meter):
+        overrides["meter"] = params.meter or style.meter
+    if style:
+        overrides["style"] = style.corpus_style
+        if style.model_tune_type:
+            overrides["tune_type"] = style.model_tune_type
     if valence:
         overrides["valence"] = valence
     return overrides
 
 
 def _arrangement_style(params: ComposeParams, plan) -> str:
-    if params.style:
-        return params.style
-    return TUNE_TYPE_STYLE.get(plan.tune_type) or {"pop": "pop ballad", "chorale": "chorale"}.get(plan.style, "folk")
+    return params.style or style_for(plan.tune_type, plan.style).name
 
 
 def _settings(params: ComposeParams, tempo: float | None = None) -> ArrangeSettings:
@@ -272,8 +266,7 @@ def _generate(params: ComposeParams, seed_sheet: LeadSheet | None, on_progress,
                              sampling=SamplingParams(temperature=params.temperature, guidance=params.guidance,
                                                      seed=params.seed))
     if params.mode == "compose" and lyrics is not None and lyrics.lines:
-        meter = Meter.parse(params.meter or STYLE_METER.get(params.style or "", "") or
-                            str(composer.plan(request.text, request.overrides).meter))
+        meter = Meter.parse(request.overrides.get("meter") or str(composer.plan(request.text, request.overrides).meter))
         request.overrides["meter"] = str(meter)
         phrases, bar = [], 0
         for line in lyrics.lines:

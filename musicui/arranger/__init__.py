@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from musicui.arranger.chorale import soprano_shift
+from musicui.arranger.drums import drum_part
 from musicui.arranger.grid import ChordTimeline
-from musicui.arranger.patterns import PATTERNS
-from musicui.arranger.styles import STYLES, Style, style_named
+from musicui.arranger.styles import DRUMS, STYLES, TEACHER_STYLES, Style, style_for, style_named
 from musicui.core.arrangement import (MELODY, Arrangement, Part, PartNote, check_program,
                                       check_tempo_and_transpose)
 
-__all__ = ["STYLES", "ArrangeSettings", "Style", "arrange", "style_named", "swung", "with_chords"]
-PART_ORDER = ("Melody", "Alto", "Tenor", "Guitar", "Piano", "Chords", "Bass", "Drums")
+__all__ = ["STYLES", "TEACHER_STYLES", "ArrangeSettings", "Style", "arrange", "style_for", "style_named", "swung",
+           "with_chords"]
 
 
 @dataclass(frozen=True)
@@ -54,20 +54,21 @@ def arrange(sheet, style: str | Style = "folk", settings: ArrangeSettings | None
     if settings.transpose:
         sheet = sheet.transpose(settings.transpose)
     sheet = with_chords(sheet, spec)
-    if spec.name == "chorale":
+    if spec.soprano_tune:
         shift = soprano_shift(sheet)
         sheet = sheet.transpose(shift) if shift else sheet
     velocity = round(sorted(n.velocity for n in sheet.notes)[len(sheet.notes) // 2]) if sheet.notes else 90
     chords = ChordTimeline(sheet)
-    accompaniment = PATTERNS[spec.name](sheet, chords, velocity)
-    if not (spec.drums and settings.drums):
-        accompaniment.pop("Drums", None)
+    accompaniment = spec.pattern(sheet, chords, velocity)
+    if spec.drums and settings.drums:
+        accompaniment[DRUMS] = drum_part(sheet, chords, velocity, spec.kit)
     programs = {**spec.programs, **settings.programs}
     melody = Part(MELODY, programs.get(MELODY, 0), [PartNote(n.pitch, n.onset, n.duration, n.velocity)
                                                     for n in sheet.notes])
+    order = spec.part_order
     parts = [melody] + [Part(name, programs.get(name, 0), sorted(notes, key=lambda n: (n.onset_beats, n.pitch)),
-                             is_drum=name == "Drums")
-                        for name, notes in sorted(accompaniment.items(), key=lambda kv: PART_ORDER.index(kv[0]))
+                             is_drum=name == DRUMS)
+                        for name, notes in sorted(accompaniment.items(), key=lambda kv: order.index(kv[0]))
                         if notes]
     arrangement = Arrangement(parts=parts, tempo=float(settings.tempo or sheet.tempo), meter=sheet.meter,
                               key=sheet.key, title=sheet.title,

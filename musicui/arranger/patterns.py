@@ -95,7 +95,6 @@ def pop_ballad(sheet: LeadSheet, chords: ChordTimeline, velocity: int) -> Notes:
                 span = chords.span_at(t)
                 hold = min(span[1], bar.start + bar.length) - t if span else eighth
                 out.add("Bass", in_register(bass_pc(chord), BASS_LOW), t, hold, round(velocity * 0.8))
-    out.notes["Drums"] += _drums(sheet, chords, velocity, "ballad")
     return out.notes
 
 
@@ -124,7 +123,6 @@ def march(sheet: LeadSheet, chords: ChordTimeline, velocity: int) -> Notes:
             out.add("Chords", triad, t if count > 1 else t + pulse / 2, pulse * 0.4, round(velocity * 0.6))
         elif count == 2:  # 2/4 and 6/8: the "pah" after each "oom"
             out.add("Chords", triad, t + pulse / 2, pulse * 0.4, round(velocity * 0.6))
-    out.notes["Drums"] += _drums(sheet, chords, velocity, "march")
     return out.notes
 
 
@@ -139,7 +137,6 @@ def swing(sheet: LeadSheet, chords: ChordTimeline, velocity: int) -> Notes:
             out.add("Piano", shell(chords.at(t + 0.5) or chord), t + 0.5, 0.5, round(velocity * 0.5))
         previous = walking_step(chords, t, previous)
         out.add("Bass", previous, t, 0.95, round(velocity * (0.85 if i % 2 == 0 else 0.75)))
-    out.notes["Drums"] += _drums(sheet, chords, velocity, "swing")
     return out.notes
 
 
@@ -181,53 +178,4 @@ def bossa_nova(sheet: LeadSheet, chords: ChordTimeline, velocity: int) -> Notes:
             pcs = chord.pitch_classes
             pc = pcs[2] if use_fifth and len(pcs) > 2 else bass_pc(chord)
             out.add("Bass", in_register(pc, BASS_LOW + 4), t, 1.5 if not use_fifth else 0.5, round(velocity * 0.8))
-    out.notes["Drums"] += _drums(sheet, chords, velocity, "bossa")
     return out.notes
-
-
-# GM percussion keys
-KICK, SIDE_STICK, SNARE, CLOSED_HAT, PEDAL_HAT, CRASH, RIDE = 36, 37, 38, 42, 44, 49, 51
-
-
-def _drums(sheet: LeadSheet, chords: ChordTimeline, velocity: int, feel: str) -> list[PartNote]:
-    """The kit for a style, only where chords sound (so a count-in pickup stays quiet)."""
-    out = Writer(sheet)
-    beat_offsets = pulses(sheet.meter)
-    count = len(beat_offsets)
-    soft, mid, loud = round(velocity * 0.35), round(velocity * 0.55), round(velocity * 0.75)
-    for bar in bars(sheet):
-        if chords.at(bar.start + bar.length - 1e-3) is None and chords.at(max(bar.start, 0)) is None:
-            continue
-        hits: list[tuple[float, int, int]] = []
-        for i, offset in enumerate(beat_offsets):
-            backbeat = count >= 2 and not strong(i, count)
-            if feel == "ballad":
-                hits += [(offset, KICK, mid)] if strong(i, count) else [(offset, SIDE_STICK, mid)]
-                hits += [(offset, CLOSED_HAT, soft), (offset + sheet.meter.pulse_beats / 2, CLOSED_HAT, soft)]
-            elif feel == "march":
-                hits += [(offset, KICK, loud)] if strong(i, count) else []
-                hits += [(offset, SNARE, mid if backbeat else soft)]
-                if i == count - 1:
-                    half = sheet.meter.pulse_beats / 2
-                    hits += [(offset + half, SNARE, soft), (offset + half * 1.5, SNARE, soft)]
-            elif feel == "swing":
-                hits += [(offset, RIDE, mid), (offset, KICK, max(1, soft // 2))]
-                if i % 2 == 1:
-                    hits += [(offset, PEDAL_HAT, mid), (offset + 0.5, RIDE, soft)]
-            elif feel == "bossa":
-                hits += [(offset, CLOSED_HAT, soft), (offset + 0.5, CLOSED_HAT, soft)]
-                hits += [(offset, KICK, mid)] if i % 2 == 0 else [(offset - 0.5, KICK, soft)]
-        if feel == "bossa":  # the cross-stick clave over two bars
-            hits += [(o, SIDE_STICK, mid) for o in ((0.0, 1.5, 3.0), (1.0, 2.5))[bar.number % 2]]
-        if feel == "march" and bar.number == (1 if sheet.pickup else 0):
-            hits.append((0.0, CRASH, mid))
-        for offset, key, vel in hits:
-            if 0 <= offset < bar.length:
-                out.add("Drums", key, bar.start + offset, 0.25, vel)
-    return out.notes["Drums"]
-
-
-PATTERNS: dict[str, Pattern] = {
-    "folk": folk, "pop ballad": pop_ballad, "waltz": waltz, "march": march, "swing": swing, "bossa nova": bossa_nova,
-    "chorale": chorale_parts,
-}

@@ -10,7 +10,7 @@ from typing import Any
 
 import gradio as gr
 
-from musicui.arranger import STYLES
+from musicui.arranger import STYLES, TEACHER_STYLES
 from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import MODES as KEY_MODES
@@ -27,7 +27,6 @@ MODE_LABELS = {"compose": "Compose from the words", "continue": "Continue the se
 KEY_CHOICES = ["Auto"] + [f"{tonic} {mode}" for mode in KEY_MODES[:2] for tonic in PITCH_NAMES_FLAT] + \
     [f"{tonic} {mode}" for mode in KEY_MODES[2:] for tonic in ("D", "E", "G", "A")]
 METER_CHOICES = ["Auto", "4/4", "3/4", "2/4", "6/8", "9/8", "12/8", "2/2"]
-TEACHER_STYLES = ("chorale", "waltz", "swing", "bossa nova")  # restyle's default: one melody, four worlds
 STYLE_CHOICES = [("Auto (from the words)", "Auto")] + [(style.label, name) for name, style in STYLES.items()]
 
 
