@@ -22,13 +22,13 @@ from musicui.arranger import STYLES as ARRANGEMENT_STYLES
 from musicui.arranger import ArrangeSettings, arrange, style_for, style_named, with_chords
 from musicui.core.arrangement import Arrangement
 from musicui.core.leadsheet import Key, LeadSheet, Meter, Note
-from musicui.core.limits import LIMITS, quoted
+from musicui.core.limits import LIMITS, number, quoted, whole
 
 MODES = ("compose", "continue", "vary", "harmonize", "infill", "restyle")
 VARIATIONS = ("rhythm", "contour", "free")
 MAX_TEXT = LIMITS.text_chars
-MAX_BARS = 32  # bars one request writes
-MAX_PIECE_BARS = 64  # a whole piece (a continued seed): the editor's limit
+MAX_BARS = LIMITS.compose_bars  # bars one request writes
+MAX_PIECE_BARS = LIMITS.bars  # a whole piece (a continued seed): the editor's limit
 FREE_VARY_AT_ONCE_BARS = 12  # a free variation of a longer seed is written a part at a time
 MAX_SEED = 2**31 - 1
 TIME_LIMIT_S = float(os.environ.get("MUSICUI_TIME_LIMIT_S", "30"))
@@ -81,11 +81,11 @@ class ComposeParams:
         self.lyrics = _text(self.lyrics, "lyrics")
         if self.mode not in MODES:
             raise ComposeError(f"mode must be one of {', '.join(MODES)}, not {quoted(self.mode)}")
-        self.bars = _whole(self.bars, "bars", 1, MAX_BARS)
-        self.candidates = _whole(self.candidates, "candidates", 1, 8)
+        self.bars = whole(self.bars, "bars", 1, MAX_BARS, ComposeError)
+        self.candidates = whole(self.candidates, "candidates", 1, LIMITS.candidates, ComposeError)
         if self.seed is None or self.seed == "":
             self.seed = random.randrange(MAX_SEED - 8)
-        self.seed = _whole(self.seed, "seed", 0, MAX_SEED - 8)
+        self.seed = whole(self.seed, "seed", 0, MAX_SEED - 8, ComposeError)
         self.key = _named(self.key, lambda v: str(Key.parse(v)), "is not a key; write e.g. 'D minor', 'Bb major', 'F#m'")
         self.meter = _named(self.meter, lambda v: str(Meter.parse(v)), "is not a meter; write a time signature, e.g. 4/4, 3/4, 6/8")
         self.style = _named(self.style, lambda v: style_named(v).name, f"is not a style; choose one of: "
@@ -100,7 +100,7 @@ class ComposeParams:
         if self.tempo in ("", 0):
             self.tempo = None
         if self.tempo is not None:
-            self.tempo = _number(self.tempo, "tempo", 30, 300)
+            self.tempo = number(self.tempo, "tempo", *LIMITS.tempo_bpm, error=ComposeError)
         if self.variation not in VARIATIONS:
             raise ComposeError(f"variation must be one of {', '.join(VARIATIONS)}, not {quoted(self.variation)}")
         if self.span is not None:
@@ -111,11 +111,11 @@ class ComposeParams:
             if not 1 <= first <= last:
                 raise ComposeError(f"the infill span {first}-{last} must run forward from bar 1 or later")
             self.span = (first, last)
-        self.temperature = _number(self.temperature, "temperature", 0.1, 2.0)
-        self.guidance = _number(self.guidance, "guidance", 1.0, 5.0)
+        self.temperature = number(self.temperature, "temperature", *LIMITS.temperature, error=ComposeError)
+        self.guidance = number(self.guidance, "guidance", *LIMITS.guidance, error=ComposeError)
         programs = {}
         for part, program in (self.instruments or {}).items():
-            programs[str(part)] = _whole(program, f"{part} instrument", 0, 127)
+            programs[str(part)] = whole(program, f"{part} instrument", 0, 127, ComposeError)
         self.instruments = programs
 
 
@@ -135,23 +135,6 @@ def _text(value, name: str) -> str:
     if not isinstance(value, str):
         raise ComposeError(f"the {name} must be text")
     return "".join(ch for ch in value if ch in "\n\t" or ch.isprintable()).strip()
-
-
-def _whole(value, name: str, low: int, high: int) -> int:
-    number = _number(value, name, low, high, "a whole number")
-    if number != int(number):
-        raise ComposeError(f"{name} must be a whole number from {low} to {high}, not {quoted(value)}")
-    return int(number)
-
-
-def _number(value, name: str, low: float, high: float, what: str = "a number") -> float:
-    try:
-        number = float(value) if not isinstance(value, bool) else float("nan")
-    except (TypeError, ValueError, OverflowError):
-        raise ComposeError(f"{name} must be {what}, not {quoted(value)}") from None
-    if not low <= number <= high:  # also refuses NaN and infinities
-        raise ComposeError(f"{name} must be {what} from {low:g} to {high:g}, not {quoted(value)}")
-    return number
 
 
 @dataclass

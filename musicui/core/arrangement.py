@@ -14,6 +14,7 @@ import pretty_midi
 
 from musicui.core.chords import chord_pitches
 from musicui.core.leadsheet import ChordSymbol, Key, LeadSheet, Meter, Timed, bar_starts
+from musicui.core.limits import LIMITS, program
 
 MELODY = "Melody"
 CHORDS = "Chords"
@@ -69,21 +70,22 @@ class Arrangement(Timed):
 
 
 def check_program(value, what: str) -> None:
-    if not isinstance(value, int) or not 0 <= value <= 127:
-        raise ValueError(f"{what} must be a GM program number 0-127, not {value!r}")
+    program(value, what)
 
 
 def check_tempo_and_transpose(tempo: float | None, transpose: int) -> None:
-    if tempo is not None and not 20 <= tempo <= 400:
-        raise ValueError(f"tempo {tempo} bpm is outside 20-400")
-    if not isinstance(transpose, int) or not -24 <= transpose <= 24:
-        raise ValueError(f"transpose must be a whole number of semitones in -24..24, not {transpose!r}")
+    low, high = LIMITS.tempo_bpm
+    if tempo is not None and not low <= tempo <= high:
+        raise ValueError(f"tempo {tempo} bpm is outside {low:g}-{high:g}")
+    if not isinstance(transpose, int) or not -LIMITS.transpose <= transpose <= LIMITS.transpose:
+        raise ValueError(f"transpose must be a whole number of semitones in -{LIMITS.transpose}..{LIMITS.transpose}, "
+                         f"not {transpose!r}")
 
 
 @dataclass(frozen=True)
 class PlaybackSettings:
-    melody_program: int = 0  # Acoustic Grand Piano: clear attacks for the tune
-    chord_program: int = 24  # Acoustic Guitar (nylon): warm, apart from the piano, and half the synth cost of strings
+    melody_program: int = LIMITS.melody_program
+    chord_program: int = LIMITS.chord_program
     chords_on: bool = True
     tempo: float | None = None  # quarter-note bpm; None plays at the lead sheet's tempo
     transpose: int = 0  # semitones

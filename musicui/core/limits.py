@@ -7,6 +7,7 @@ what slips through). Every refusal names the limit.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from musicui.core.errors import SeedError
@@ -39,6 +40,14 @@ class Limits:
     parse_memory_bytes: int = 3 * 2**30
     # the server's disk: Gradio's cache of renders and uploads, trimmed oldest first past this
     cache_bytes: int = 512 * 2**20
+    # settings: the page's controls, the API, the CLI and the Python API share these
+    transpose: int = 24  # semitones either way
+    compose_bars: int = 32  # bars one compose request writes
+    candidates: int = 8  # ideas one request writes
+    temperature: tuple[float, float] = (0.1, 2.0)
+    guidance: tuple[float, float] = (1.0, 5.0)
+    melody_program: int = 0  # the default sounds (General MIDI): Acoustic Grand Piano for the tune,
+    chord_program: int = 24  # Acoustic Guitar (nylon) for the chords: warm, and a third of the synth cost of strings
     # requests
     json_body_bytes: int = 2 * 2**20
     text_chars: int = 500  # a prompt (a longer one is cut, with a notice)
@@ -73,3 +82,29 @@ def check_sheet(sheet, limits: Limits = LIMITS, cut: bool = False) -> None:
         raise SeedError(f"the seed has {len(sheet.notes):,} notes; the editor takes up to {limits.notes:,}")
     if sheet.num_bars > limits.bars + (1 if sheet.pickup else 0):
         raise SeedError(f"the seed is {sheet.num_bars} bars long; the editor takes up to {limits.bars} bars")
+
+
+def number(value: object, name: str, low: float = -math.inf, high: float = math.inf, *, whole: bool = False,
+           error: type[Exception] = ValueError) -> float:
+    """``value`` (a number, or text holding one) checked to lie in low..high: the one number check
+    behind every setting. ``error`` carries a sentence naming the setting and the range."""
+    what = "a whole number" if whole else "a number"
+    bounded = f" from {low:g} to {high:g}" if math.isfinite(low) and math.isfinite(high) else ""
+    try:
+        result = float(value.strip() if isinstance(value, str) else value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        result = math.nan
+    if not low <= result <= high or (whole and result != int(result)):  # also refuses NaN and infinities
+        raise error(f"{name} must be {what}{bounded}, not {quoted(value)}")
+    return result
+
+
+def whole(value: object, name: str, low: float, high: float, error: type[Exception] = ValueError) -> int:
+    return int(number(value, name, low, high, whole=True, error=error))
+
+
+def program(value: object, name: str, error: type[Exception] = ValueError) -> int:
+    """A General MIDI program number 0-127 (names are read by the page's handlers)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 127:
+        raise error(f"{name} must be a GM program number 0-127, not {quoted(value)}")
+    return value

@@ -17,6 +17,7 @@ from pathlib import Path
 import torch
 
 from musicui.core.leadsheet import GRID, ChordSymbol, LeadSheet
+from musicui.core.limits import LIMITS
 from musicui.data.tokenizer import LeadSheetTokenizer
 from musicui.model.attributes import AttributeHead, Plan, plan
 from musicui.model.checkpoint import load_weights, refuse_pickles
@@ -32,7 +33,7 @@ DEFAULT_CHECKPOINT = REPO / "checkpoints" / "musicui-small"
 CHECKPOINT_VAR = "MUSICUI_CHECKPOINT"  # another model folder (tests use it to break the model on purpose)
 HEAD_PROBLEM = ("the mood reader (the attribute head) is {what}, so only the words the studio reads exactly "
                 "(keys, meters, tempos, style names) steer the music")
-MAX_BARS = 32
+MAX_BARS = LIMITS.compose_bars
 MINOR_MODES = ("minor", "dorian", "phrygian", "locrian")
 log = logging.getLogger(__name__)
 
@@ -168,8 +169,8 @@ class Composer:
         """The request as the sampler's job (prompt, fixed tokens, grammars) and what decoding needs."""
         if not 1 <= request.bars <= MAX_BARS:
             raise ValueError(f"bars must be 1-{MAX_BARS}, not {request.bars}")
-        if not 1 <= request.candidates <= 8:
-            raise ValueError(f"candidates must be 1-8, not {request.candidates}")
+        if not 1 <= request.candidates <= LIMITS.candidates:
+            raise ValueError(f"candidates must be 1-{LIMITS.candidates}, not {request.candidates}")
         seed_sheet = (request.prefix or (request.infill[0] if request.infill else None) or request.rhythm_of
                       or request.melody_of)
         overrides = dict(request.overrides)

@@ -19,6 +19,7 @@ from musicui.model.config import TrainConfig
 INFILL, SUFFIX_END, MIDDLE = "Infill", "SuffixEnd", "Middle"
 MODEL_SPECIALS = (INFILL, SUFFIX_END, MIDDLE)
 IGNORE = -100
+PHRASE_BARS = 4
 
 
 class ModelVocab:
@@ -77,13 +78,26 @@ class CorpusWindows(torch.utils.data.Dataset):
             self._sheets[index] = LeadSheet.from_dict(self.records[index]["sheet"])
         return self._sheets[index]
 
+    def window_bars(self, sheet: LeadSheet, rng: random.Random) -> tuple[int, int]:
+        """(first bar, bar count) of a training window. Most windows are whole phrases: they start
+        where a 4-bar phrase starts and last 4, 8, 12 or 16 bars, so that the model sees phrase
+        openings, cadences and the restatements of a form; the rest start anywhere."""
+        low, high = self.config.window_bars
+        total = sheet.num_bars
+        if not self.train:
+            return 0, min(8, total)
+        phrase_start = 1 if sheet.pickup else 0
+        lengths = [n for n in range(PHRASE_BARS, high + 1, PHRASE_BARS) if low <= n <= total - phrase_start]
+        if lengths and rng.random() < self.config.phrase_windows:
+            bars = rng.choice(lengths)
+            return rng.choice(range(phrase_start, total - bars + 1, PHRASE_BARS)), bars
+        bars = min(rng.randint(low, high), total)
+        return rng.randint(0, total - bars), bars
+
     def __getitem__(self, index: int) -> Example:
         rng = random.Random() if self.train else random.Random(index)
         record, sheet = self.records[index], self.sheet(index)
-        low, high = self.config.window_bars
-        bars = rng.randint(low, high) if self.train else 8
-        bars = min(bars, sheet.num_bars)
-        first = rng.randint(0, sheet.num_bars - bars) if self.train else 0
+        first, bars = self.window_bars(sheet, rng)
         window = sheet.slice_bars(first, first + bars - 1) if (first, bars) != (0, sheet.num_bars) else sheet
         if self.train and self.config.transpose and window.notes:
             low_pitch, high_pitch = min(n.pitch for n in window.notes), max(n.pitch for n in window.notes)
@@ -91,10 +105,14 @@ class CorpusWindows(torch.utils.data.Dataset):
             window = window.transpose(rng.choice(shifts))
         tokenizer = self.vocab.tokenizer
         ids = tokenizer.encode(window, record.get("controls"))
+        ended = first + bars >= sheet.num_bars
+        if not ended and ids[-1] == self.vocab.id("EOS"):  # cut short: no EOS, so the model ends only as tunes end
+            ids = ids[:-1]
         caption = self._caption(record, rng)
         if self.config.unconditional:
             head, body = split_bars(ids, self.vocab)
-            ids = [self.vocab.id("BOS"), self.vocab.id("SEP")] + [t for b in body for t in b] + [self.vocab.id("EOS")]
+            ids = ([self.vocab.id("BOS"), self.vocab.id("SEP")] + [t for b in body for t in b]
+                   + [self.vocab.id("EOS")] * ended)
             caption = ""
         elif self.train and rng.random() < self.config.infill_rate:
             head, body = split_bars(ids, self.vocab)

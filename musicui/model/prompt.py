@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from musicui.core.leadsheet import Key, Meter
+from musicui.core.limits import LIMITS
 
 _NOTE = r"([A-Ga-g])(\s?(?:#|♯|b|♭|-?sharp|-?flat))?"
 _MODE_WORD = r"(major|minor|dorian|phrygian|lydian|mixolydian|locrian|aeolian|ionian)"
@@ -75,7 +76,7 @@ def parse_explicit(text: str) -> ExplicitAttributes:
         mode = {"aeolian": "minor", "ionian": "major"}.get(match.group(1).lower(), match.group(1).lower())
     if (match := TEMPO_RE.search(text)):
         value = float(next(g for g in match.groups() if g))
-        tempo = value if 30 <= value <= 300 else None
+        tempo = value if LIMITS.tempo_bpm[0] <= value <= LIMITS.tempo_bpm[1] else None
     else:
         words = [w for w in TEMPO_WORDS if re.search(rf"\b{w}\b", text, re.IGNORECASE)]
         tempo = float(TEMPO_WORDS[words[0]]) if words else None

@@ -170,9 +170,9 @@ def build_app() -> Studio:
                 with gr.Row(equal_height=True, elem_classes="mu-transport", elem_id="transport"):
                     play = gr.Button("▶  Play", variant="primary", size="lg", elem_id="play-button",
                                      scale=0, min_width=150)
-                    tempo = gr.Slider(20, 300, value=round(first_sheet.tempo), step=1, label="Tempo",
+                    tempo = gr.Slider(*H.TEMPO_RANGE, value=round(first_sheet.tempo), step=1, label="Tempo",
                                       elem_id="tempo", scale=3, min_width=210)
-                    transpose = gr.Slider(-12, 12, value=0, step=1, label="Transpose", elem_id="transpose",
+                    transpose = gr.Slider(*H.TRANSPOSE_RANGE, value=0, step=1, label="Transpose", elem_id="transpose",
                                           scale=3, min_width=190)
                     melody_inst = gr.Dropdown(H.GM_CHOICES, value=H.DEFAULT_MELODY_PROGRAM, label="Melody sound",
                                               elem_id="melody-instrument", scale=3, min_width=170)
@@ -218,7 +218,7 @@ def build_app() -> Studio:
             if set_abc:
                 out[abc_box] = out[abc_echo] = loaded.abc
             if round(sheet.tempo) != round(H.sheet_of(old_state).tempo) or set_abc:
-                out[tempo] = max(20, min(300, round(sheet.tempo)))
+                out[tempo] = max(H.TEMPO_RANGE[0], min(H.TEMPO_RANGE[1], round(sheet.tempo)))
             return out
 
         seed_outputs = [state, abc_box, abc_echo, roll, sheet_view, status, tempo, play_note, *downloads]
@@ -432,9 +432,9 @@ def build_app() -> Studio:
             api_file = gr.File(label="seed_file", file_types=H.SEED_FILE_TYPES, type="filepath")
             api_tempo = gr.Number(label="tempo", value=0, info="beats per minute; 0 = the seed's own tempo")
             api_transpose = gr.Number(label="transpose", value=0, precision=0, info="semitones, -24..24")
-            api_melody = gr.Textbox(label="melody_instrument", value="Acoustic Grand Piano",
+            api_melody = gr.Textbox(label="melody_instrument", value=H.GM_CHOICES[H.DEFAULT_MELODY_PROGRAM][0],
                                     info="General MIDI name or program number 0-127")
-            api_chord = gr.Textbox(label="chord_instrument", value="String Ensemble 1",
+            api_chord = gr.Textbox(label="chord_instrument", value=H.GM_CHOICES[H.DEFAULT_CHORD_PROGRAM][0],
                                    info="General MIDI name or program number 0-127")
             api_chords_on = gr.Checkbox(label="chords_on", value=True)
             api_wav = gr.File(label="wav")

@@ -15,12 +15,13 @@ from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import MODES as KEY_MODES
 from musicui.core.leadsheet import PITCH_NAMES_FLAT, LeadSheet
+from musicui.core.limits import LIMITS
 from musicui.lyrics import MAX_CHARACTERS as MAX_LYRICS_CHARS
 from musicui.studio import MAX_BARS, MAX_TEXT, MODES, VARIATIONS, ComposeError, ComposeParams, Take, compose
 from musicui.ui import handlers as H
 from musicui.ui.stream import StreamPlayer, compose_streaming
 
-MAX_CARDS = 8
+MAX_CARDS = LIMITS.candidates
 MODE_LABELS = {"compose": "Compose from the words", "continue": "Continue the seed", "vary": "Vary the seed",
                "harmonize": "Harmonize the seed", "infill": "Rewrite bars of the seed",
                "restyle": "Restyle the seed"}
@@ -202,7 +203,7 @@ def build_tab() -> ComposeTab:
     with gr.Row(equal_height=True):
         key = gr.Dropdown(KEY_CHOICES, value="Auto", label="Key", elem_id="compose-key", min_width=120)
         meter = gr.Dropdown(METER_CHOICES, value="Auto", label="Meter", elem_id="compose-meter", min_width=100)
-        tempo = gr.Number(label="Tempo (0 = auto)", value=0, minimum=0, maximum=300, elem_id="compose-tempo",
+        tempo = gr.Number(label="Tempo (0 = auto)", value=0, minimum=0, maximum=H.TEMPO_RANGE[1], elem_id="compose-tempo",
                           min_width=110)
         bars = gr.Slider(1, MAX_BARS, value=8, step=1, label="Bars", elem_id="compose-bars", min_width=150)
         style = gr.Dropdown(STYLE_CHOICES, value="Auto", label="Style", elem_id="compose-style", min_width=170)

@@ -9,7 +9,6 @@ the last good preview stay where they are.
 from __future__ import annotations
 
 import html
-import math
 import os
 import re
 import shutil
@@ -27,7 +26,7 @@ from musicui.core.abc import write_abc
 from musicui.core.arrangement import gm_instruments
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import LeadSheet
-from musicui.core.limits import LIMITS, quoted
+from musicui.core.limits import LIMITS, number, quoted
 from musicui.ui.pianoroll import MAX_BARS, MAX_NOTES, RollError, notes_from_roll, roll_value
 
 EXAMPLES_DIR = Path(__file__).with_name("examples")
@@ -40,10 +39,10 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
 )
 SEED_FILE_TYPES = [".abc", ".txt", ".mid", ".midi", ".xml", ".musicxml", ".mxl"]
 MAX_UPLOAD_BYTES = service.MAX_SEED_BYTES
-TEMPO_RANGE = (20.0, 400.0)
-TRANSPOSE_RANGE = (-24, 24)
-DEFAULT_MELODY_PROGRAM = 0
-DEFAULT_CHORD_PROGRAM = 48
+TEMPO_RANGE = LIMITS.tempo_bpm
+TRANSPOSE_RANGE = (-LIMITS.transpose, LIMITS.transpose)
+DEFAULT_MELODY_PROGRAM = LIMITS.melody_program
+DEFAULT_CHORD_PROGRAM = LIMITS.chord_program
 # Our copy of a render lives only until Gradio has copied it into its cache (moments after the handler
 # returns): Gradio's copy is the one the page fetches, so each render is kept once.
 FILES_MAX_AGE_S = 120
@@ -171,18 +170,7 @@ def _program(value: Any, what: str) -> int:
 
 
 def _finite(value: Any, what: str) -> float | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise InputError(f"{what} must be a number, not {quoted(value)}")
-    if isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            raise InputError(f"{what} must be a number, not {quoted(value)}") from None
-    if not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InputError(f"{what} must be a number, not {quoted(value)}")
-    return float(value)
+    return None if value is None or value == "" else number(value, what, error=InputError)
 
 
 def playback_settings(tempo: Any = None, transpose: Any = 0, melody_instrument: Any = DEFAULT_MELODY_PROGRAM,

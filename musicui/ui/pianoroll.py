@@ -17,7 +17,6 @@ counter so a reply to an older edit never overwrites a newer one on screen.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ import gradio as gr
 
 from musicui.core.leadsheet import GRID, LeadSheet, Note, snap
 from musicui.core.limits import LIMITS
+from musicui.core.limits import number as check_number
 
 MIN_PITCH, MAX_PITCH = 21, 108  # A0..C8, the piano
 MAX_NOTES = LIMITS.notes
@@ -76,12 +76,6 @@ def roll_value(sheet: LeadSheet, *, origin: str = "server", edits: int = 0) -> d
     }
 
 
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise RollError(f"{what} must be a number, not {value!r:.40}")
-    return float(value)
-
-
 def notes_from_roll(payload: Any, base: LeadSheet) -> LeadSheet:
     """The lead sheet the piano roll describes, checked; RollError says what is wrong."""
     if not isinstance(payload, dict):
@@ -96,9 +90,9 @@ def notes_from_roll(payload: Any, base: LeadSheet) -> LeadSheet:
     for number, item in enumerate(notes, start=1):
         if not isinstance(item, (list, tuple)) or not 3 <= len(item) <= 5:
             raise RollError(f"note {number} is not [pitch, onset, duration]")
-        pitch = _number(item[0], f"note {number}'s pitch")
-        onset = _number(item[1], f"note {number}'s onset")
-        duration = _number(item[2], f"note {number}'s duration")
+        pitch = check_number(item[0], f"note {number}'s pitch", error=RollError)
+        onset = check_number(item[1], f"note {number}'s onset", error=RollError)
+        duration = check_number(item[2], f"note {number}'s duration", error=RollError)
         if pitch != int(pitch) or not MIN_PITCH <= pitch <= MAX_PITCH:
             raise RollError(f"note {number}: pitch {pitch:g} is outside the piano, MIDI {MIN_PITCH}-{MAX_PITCH} (A0-C8)")
         if onset < 0:
@@ -112,7 +106,7 @@ def notes_from_roll(payload: Any, base: LeadSheet) -> LeadSheet:
             raise RollError(f"note {number} ends at beat {end:g}, past the {MAX_BARS}-bar limit (beat {limit:g})")
         velocity = DEFAULT_VELOCITY
         if len(item) > 3 and item[3] is not None:
-            velocity = _number(item[3], f"note {number}'s velocity")
+            velocity = check_number(item[3], f"note {number}'s velocity", error=RollError)
             if velocity != int(velocity) or not 1 <= velocity <= 127:
                 raise RollError(f"note {number}: velocity {velocity:g} is outside 1-127")
         lyric = item[4] if len(item) > 4 else None
