@@ -10,10 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-OUTPUT_SUFFIXES = (".wav", ".mid", ".midi", ".musicxml", ".xml", ".svg", ".png", ".abc")
+from musicui.views import OUTPUT_SUFFIXES, VIEWS
+
 
 
 def _parser() -> argparse.ArgumentParser:
+    from musicui.arranger import STYLES
+    from musicui.modes import MODES
+
     parser = argparse.ArgumentParser(prog="python -m musicui", description="musicui: compose, render and play lead sheets.")
     commands = parser.add_subparsers(dest="command", required=True)
     render = commands.add_parser("render", help="render a seed melody to audio, MIDI, MusicXML, sheet music or a piano roll")
@@ -31,12 +35,13 @@ def _parser() -> argparse.ArgumentParser:
                          help=f"output file ({', '.join(OUTPUT_SUFFIXES)}); several candidates get numbered files")
     compose.add_argument("--lyrics", help="lyrics text, or a file holding them (one phrase per line)")
     compose.add_argument("--seed-file", type=Path, help="the seed melody: .abc, .mid or .musicxml")
-    compose.add_argument("--mode", default="compose", help="compose | continue | vary | harmonize | infill | restyle")
+    compose.add_argument("--mode", default="compose",
+                         help="; ".join(f"{name}: {mode.help}" for name, mode in MODES.items()))
     compose.add_argument("--bars", type=int, default=8, help="bars to write (continue: bars to add)")
     compose.add_argument("--key", help="e.g. 'D minor', 'Bb'; default: from the words")
     compose.add_argument("--tempo", type=float, help="quarter notes per minute")
     compose.add_argument("--meter", help="e.g. 3/4, 6/8")
-    compose.add_argument("--style", help="folk, pop ballad, waltz, march, chorale, swing or bossa nova")
+    compose.add_argument("--style", help=", ".join(STYLES))
     compose.add_argument("--candidates", type=int, default=1)
     compose.add_argument("--seed", type=int, help="random seed; the same seed and options give the same music")
     compose.add_argument("--variation", default="free", help="vary: rhythm | contour | free")
@@ -72,7 +77,7 @@ def _render(args: argparse.Namespace, service) -> int:
     data = result.file_bytes(view)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(data)
-    print(f"wrote {args.output} ({len(data):,} bytes)")
+    print(f"wrote {args.output} ({VIEWS[view].label}, {VIEWS[view].mime}, {len(data):,} bytes)")
     return 0
 
 

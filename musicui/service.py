@@ -8,20 +8,18 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from musicui.core.abc import parse_abc, write_abc
+from musicui.core.abc import parse_abc
 from musicui.core.arrangement import Arrangement, PlaybackSettings, basic_arrangement
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import LeadSheet
 from musicui.core.limits import LIMITS, check_sheet
-from musicui.core.midi import arrangement_midi_bytes, read_midi
-from musicui.core.musicxml import musicxml_string, read_musicxml
+from musicui.core.midi import read_midi
+from musicui.core.musicxml import read_musicxml
 from musicui.sandbox import bounded
+from musicui.views import SEED_FORMATS, SEED_SUFFIXES, VIEWS, view_for_suffix
 
 MAX_SEED_BYTES = LIMITS.file_bytes
-SEED_SUFFIXES = (".abc", ".txt", ".mid", ".midi", ".xml", ".musicxml", ".mxl")
-VIEWS = ("audio", "midi", "musicxml", "svg", "png", "abc")
-SUFFIX_VIEWS = {".wav": "audio", ".mid": "midi", ".midi": "midi", ".musicxml": "musicxml", ".xml": "musicxml",
-                ".svg": "svg", ".png": "png", ".abc": "abc"}
+ALL_VIEWS = tuple(VIEWS)
 
 
 def sheet_from_abc(text: str, cancelled: Callable[[], bool] | None = None) -> LeadSheet:
@@ -74,9 +72,10 @@ def _read_seed(data: bytes, filename: str) -> LeadSheet:
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix and suffix not in SEED_SUFFIXES:
         raise SeedError(f"cannot read '{suffix}' files; upload ABC (.abc), MIDI (.mid) or MusicXML (.xml, .musicxml, .mxl)")
-    if suffix in (".mid", ".midi") or data[:4] == b"MThd":
+    kind = SEED_FORMATS.get(suffix)
+    if kind == "midi" or data[:4] == b"MThd":
         return read_midi(data, filename)
-    if suffix in (".xml", ".musicxml", ".mxl") or data[:2] == b"PK" or data.lstrip()[:5] in (b"<?xml", b"<scor"):
+    if kind == "musicxml" or data[:2] == b"PK" or data.lstrip()[:5] in (b"<?xml", b"<scor"):
         return read_musicxml(data)
     try:
         text = data.decode("utf-8-sig")
@@ -117,76 +116,58 @@ class RenderResult:
     svg: str | None = None
     pianoroll_png: bytes | None = None
     abc: str | None = None
+    others: dict[str, bytes | str] = field(default_factory=dict)  # views without a field of their own
     timings: dict[str, float] = field(default_factory=dict)
 
     def file_bytes(self, view: str) -> bytes:
         """The bytes of one view, for saving to a file."""
-        value = {"audio": self.wav, "midi": self.midi, "musicxml": self.musicxml, "svg": self.svg,
-                 "png": self.pianoroll_png, "abc": self.abc}[view]
+        field_name = VIEWS[view].field
+        value = getattr(self, field_name) if field_name else self.others.get(view)
         if value is None:
             raise RuntimeError(self.audio_message if view == "audio" else f"no {view} was rendered")
         return value.encode("utf-8") if isinstance(value, str) else value
 
 
-def view_for_suffix(suffix: str) -> str:
-    try:
-        return SUFFIX_VIEWS[suffix.lower()]
-    except KeyError:
-        raise ValueError(f"cannot write '{suffix}'; choose one of {', '.join(SUFFIX_VIEWS)}") from None
+__all__ = ["RenderResult", "load_seed", "playback_settings", "render", "sheet_from_abc", "view_for_suffix"]
 
 
-def render(sheet: LeadSheet, settings: PlaybackSettings | None = None, want: tuple[str, ...] = VIEWS,
+def render(sheet: LeadSheet, settings: PlaybackSettings | None = None, want: tuple[str, ...] = ALL_VIEWS,
            arrangement: Arrangement | None = None, quality: str = "preview") -> RenderResult:
-    """Render the views asked for. Audio failure (no libfluidsynth) is reported, not raised.
+    """Render the views asked for (names from ``musicui.views.VIEWS``). Audio failure (no
+    libfluidsynth) is reported, not raised.
 
     ``arrangement`` (the arranger's, for a style) replaces the plain melody-and-chords playback;
     ``quality`` "preview" is fast (32 kHz, dry) and "studio" is for keeping (44.1 kHz, reverb)."""
     import time
 
-    from musicui.render import audio, pianoroll, sheet as sheet_view
+    from musicui.render import audio
 
-    synth_config = audio.SynthConfig.for_quality(quality)
     unknown = set(want) - set(VIEWS)
     if unknown:
         raise ValueError(f"unknown view(s) {sorted(unknown)}; choose from {', '.join(VIEWS)}")
     settings = settings or PlaybackSettings()
     sounding = apply_settings(sheet, settings)
     result = RenderResult(sheet=sounding)
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        result.timings[name] = now - clock
-        clock = now
-
     if arrangement is None:
         arrangement = basic_arrangement(sounding, replace(settings, transpose=0, tempo=None))
     if "audio" in want and arrangement.duration_seconds > LIMITS.audio_seconds:
         minutes = arrangement.duration_seconds / 60
         raise SeedError(f"at ♩ = {arrangement.tempo:g} this lasts {minutes:.1f} minutes; the studio plays up to "
                         f"{LIMITS.audio_seconds / 60:g} minutes: raise the tempo or shorten the piece")
-    if "midi" in want or "audio" in want:
-        result.midi = arrangement_midi_bytes(arrangement)
-        lap("midi")
-    if "audio" in want:
-        available, message = audio.audio_status()
-        if available:
-            try:
-                result.wav = audio.render_wav(arrangement, config=synth_config)
-            except audio.AudioUnavailable as error:  # the SoundFont failed on first use: say so, keep the rest
-                available, message = False, str(error)
-        result.audio_message = "" if available else message
-        lap("audio")
-    if "svg" in want:
-        result.svg = sheet_view.render_svg(sounding)
-        lap("svg")
-    if "png" in want:
-        result.pianoroll_png = pianoroll.render_png(arrangement, sounding)
-        lap("png")
-    if "musicxml" in want:
-        result.musicxml = musicxml_string(sounding)
-        lap("musicxml")
-    if "abc" in want:
-        result.abc = write_abc(sounding)
+    asked = [name for name in VIEWS if name in want or (name == "midi" and "audio" in want)]  # Play's MIDI too
+    for name in asked:
+        clock = time.perf_counter()
+        if name == "audio":
+            available, message = audio.audio_status()
+            if available:
+                try:
+                    result.wav = VIEWS[name].render(sounding, arrangement, quality)
+                except audio.AudioUnavailable as error:  # the SoundFont failed on first use: say so, keep the rest
+                    available, message = False, str(error)
+            result.audio_message = "" if available else message
+        elif VIEWS[name].field:
+            setattr(result, VIEWS[name].field, VIEWS[name].render(sounding, arrangement, quality))
+        else:
+            result.others[name] = VIEWS[name].render(sounding, arrangement, quality)
+        result.timings[name] = time.perf_counter() - clock
     return result

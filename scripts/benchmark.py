@@ -259,7 +259,7 @@ def bench_compose_endpoint(client, repeats: int) -> None:
 
 def browser_modes() -> list[tuple[str, str]]:
     """(mode, the radio label the page shows for it)."""
-    from musicui.ui.compose import MODE_LABELS
+    from musicui.ui.compose_tab import MODE_LABELS
 
     return list(MODE_LABELS.items())
 

@@ -38,7 +38,7 @@ def tunes() -> list[LeadSheet]:
 
 
 def test_chorale_has_no_parallel_fifths_or_octaves_and_voices_stay_in_range(tunes):
-    from musicui.data.harmonizer import harmonize
+    from musicui.core.harmonizer import harmonize
 
     checked = 0
     for sheet in tunes:

@@ -8,12 +8,13 @@ import pytest
 
 from musicui.core.leadsheet import ChordSymbol, Key, LeadSheet, Meter, Note
 from musicui.data import sources as S
-from musicui.data.analysis import analyse, krumhansl_schmuckler, resolve_signature_key
+from musicui.core.harmonizer import HMMHarmonizer, harmonize
+from musicui.core.theory import krumhansl_schmuckler
+from musicui.data.analysis import analyse, resolve_signature_key
 from musicui.data.captions import captions_for
-from musicui.data.harmonizer import (HMMHarmonizer, beat_accuracy, coverage_baseline, evaluate, harmonize,
-                                     tonic_baseline)
+from musicui.data.harmonizer_eval import beat_accuracy, coverage_baseline, evaluate, tonic_baseline
 from musicui.data.splits import assign_splits, find_duplicates, fingerprint
-from musicui.data.tokenizer import LeadSheetTokenizer, canonical, same_sheet, transpositions
+from musicui.model.tokenizer import LeadSheetTokenizer, canonical, same_sheet, transpositions
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 needs_shared = pytest.mark.skipif(not (SHARED / "nottingham").is_dir(), reason="../shared/data not present")
@@ -192,7 +193,7 @@ def test_harmonizer_beats_tonic_baseline_on_chorales(chorales):
 
 
 def test_packaged_harmonizer_fills_every_half_bar(folk_items):
-    from musicui.data.harmonizer import PACKAGED_MODEL
+    from musicui.core.harmonizer import PACKAGED_MODEL
 
     assert PACKAGED_MODEL.exists()
     tune = folk_items[0].sheet

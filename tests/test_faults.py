@@ -21,12 +21,12 @@ SEED = LeadSheet(notes=[Note(60 + step, beat, 1.0) for beat, step in enumerate((
 def checkpoint(tmp_path, monkeypatch):
     """A copy of the shipped checkpoint that the test may break, read in this process (not by a model
     process a studio launched earlier in the session started); the shared model is reloaded after."""
-    from musicui import studio
+    from musicui.modes import running
 
     folder = tmp_path / "model"
     shutil.copytree(DEFAULT_CHECKPOINT, folder)
     monkeypatch.setenv(composer_module.CHECKPOINT_VAR, str(folder))
-    monkeypatch.setattr(studio, "_model_process", None)
+    monkeypatch.setattr(running, "_model_process", None)
     yield folder
     Composer._shared = None
 

@@ -3,8 +3,6 @@ config trains and its loss falls; the shipped checkpoint writes a valid tune on 
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 import time
 from pathlib import Path
@@ -15,9 +13,10 @@ from hypothesis import strategies as st
 
 from musicui.core.abc import parse_abc, write_abc
 from musicui.core.leadsheet import GRID, Key, Meter
-from musicui.data.tokenizer import LeadSheetTokenizer
+from musicui.model.tokenizer import LeadSheetTokenizer
 from musicui.model.attributes import plan
-from musicui.model.dataset import ModelVocab
+from musicui.model.tasks import Continuation, FollowMelody, FollowRhythm
+from musicui.model.vocab import ModelVocab
 from musicui.model.grammar import Constraints, GrammarState, Phrase, TokenFamilies
 from musicui.model.prompt import parse_explicit
 
@@ -118,8 +117,8 @@ def mini_corpus(tmp_path_factory) -> Path:
     from musicui.data.analysis import analyse
     from musicui.data.build import write_jsonl_gz
     from musicui.data.captions import captions_for
-    from musicui.data.harmonizer import harmonize
-    from musicui.data.tokenizer import canonical
+    from musicui.core.harmonizer import harmonize
+    from musicui.model.tokenizer import canonical
     from tests.helpers import corpus_tunes
 
     folder = tmp_path_factory.mktemp("corpus")
@@ -250,12 +249,12 @@ def test_shipped_checkpoint_harmonizes_varies_and_remakes_one_take():
 
     composer = Composer.shared()
     seed_sheet = parse_abc(SEED_ABC)
-    harmonized = composer.compose(ComposeRequest(candidates=2, melody_of=seed_sheet, sampling=SamplingParams(seed=3)))
+    harmonized = composer.compose(ComposeRequest(candidates=2, task=FollowMelody(seed_sheet), sampling=SamplingParams(seed=3)))
     for sheet in harmonized.sheets:
         assert [(n.pitch, n.onset, n.duration) for n in sheet.notes] == \
             [(n.pitch, n.onset, n.duration) for n in seed_sheet.notes]
         assert sheet.chords, "the model wrote chords"
-    varied = composer.compose(ComposeRequest(candidates=2, rhythm_of=seed_sheet, contour_of=seed_sheet,
+    varied = composer.compose(ComposeRequest(candidates=2, task=FollowRhythm(seed_sheet, contour=True),
                                              sampling=SamplingParams(seed=3)))
     for sheet in varied.sheets:
         assert [(n.onset, n.duration) for n in sheet.notes] == [(n.onset, n.duration) for n in seed_sheet.notes]
@@ -279,7 +278,7 @@ def test_composes_batched_together_get_the_takes_they_would_get_alone():
         return [ComposeRequest(text="a hopeful spring morning", bars=4, candidates=2, sampling=SamplingParams(seed=1)),
                 ComposeRequest(text="a very sad slow farewell in the rain", bars=2, candidates=1,
                                sampling=SamplingParams(seed=7, guidance=1.0)),
-                ComposeRequest(bars=2, candidates=2, prefix=seed_sheet, sampling=SamplingParams(seed=3)),
+                ComposeRequest(bars=2, candidates=2, task=Continuation(seed_sheet), sampling=SamplingParams(seed=3)),
                 ComposeRequest(text="a jig", bars=4, candidates=1, sampling=SamplingParams(seed=9, temperature=1.2))]
 
     alone = [composer.compose(request) for request in requests()]

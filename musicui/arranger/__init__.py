@@ -39,7 +39,7 @@ class ArrangeSettings:
 def with_chords(sheet, style: str | Style = "folk"):
     """The sheet itself when it has chords, else harmonized in the style's chord rhythm (the corpus
     harmonizer: a chorale changes chords more often than a pop song)."""
-    from musicui.data.harmonizer import harmonize
+    from musicui.core.harmonizer import harmonize
 
     if sheet.chords or not sheet.notes:
         return sheet

@@ -17,7 +17,7 @@ import numpy as np
 from musicui.arranger.grid import ChordTimeline, bass_pc
 from musicui.core.arrangement import PartNote
 from musicui.core.chords import ParsedChord
-from musicui.core.leadsheet import LeadSheet
+from musicui.core.leadsheet import EPSILON, LeadSheet
 
 RANGES = {"Soprano": (60, 81), "Alto": (55, 74), "Tenor": (48, 67), "Bass": (40, 62)}  # C4-A5, G3-D5, C3-G4, E2-D4
 VOICES = ("Soprano", "Alto", "Tenor", "Bass")
@@ -52,13 +52,13 @@ def slices(sheet: LeadSheet, chords: ChordTimeline) -> list[Slice]:
     first = sheet.pickup % step  # beats stay aligned with the bar lines after a pickup
     times = {round(first + k * step, 6) for k in range(int((sheet.end_beats - first) / step) + 1)}
     times |= {round(onset, 6) for onset in chords.onsets}
-    times = sorted(t for t in times if 0 <= t < sheet.end_beats - 1e-9)
+    times = sorted(t for t in times if 0 <= t < sheet.end_beats - EPSILON)
     out = []
     for t, nxt in zip(times, times[1:] + [sheet.end_beats]):
         chord = chords.at(t)
         if chord is None:
             continue
-        sounding = [n.pitch for n in sheet.notes if n.onset - 1e-9 <= t < n.end - 1e-9]
+        sounding = [n.pitch for n in sheet.notes if n.onset - EPSILON <= t < n.end - EPSILON]
         out.append(Slice(t, nxt, chord, max(sounding) if sounding else None))
     return out
 
@@ -172,7 +172,7 @@ def chorale_parts(sheet: LeadSheet, chords: ChordTimeline, velocity: int) -> dic
         held: list[list] = []  # [pitch, onset, end]
         for cut, voicing in zip(cuts, chosen):
             pitch = voicing[slot]
-            if held and held[-1][0] == pitch and abs(held[-1][2] - cut.onset) < 1e-9:
+            if held and held[-1][0] == pitch and abs(held[-1][2] - cut.onset) < EPSILON:
                 held[-1][2] = cut.end
             else:
                 held.append([pitch, cut.onset, cut.end])

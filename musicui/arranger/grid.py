@@ -6,7 +6,7 @@ import bisect
 from dataclasses import dataclass
 
 from musicui.core.chords import QUALITIES, ParsedChord, parse_chord
-from musicui.core.leadsheet import LeadSheet, Meter
+from musicui.core.leadsheet import EPSILON, LeadSheet, Meter
 
 BASS_LOW = 36  # C2: the lowest root a bass part plays (E1-B1 muddy on small soundfonts)
 
@@ -34,7 +34,7 @@ def bars(sheet: LeadSheet) -> list[Bar]:
     length = sheet.bar_beats
     first = sheet.pickup - length if sheet.pickup else 0.0
     out, start, number = [], first, 0
-    while start < sheet.end_beats - 1e-9:
+    while start < sheet.end_beats - EPSILON:
         out.append(Bar(start, length, number))
         start += length
         number += 1
@@ -56,19 +56,19 @@ class ChordTimeline:
         self.onsets = [s[0] for s in self.spans]
 
     def at(self, t: float) -> ParsedChord | None:
-        i = bisect.bisect_right(self.onsets, t + 1e-9) - 1
-        if i < 0 or t >= self.spans[i][1] - 1e-9:
+        i = bisect.bisect_right(self.onsets, t + EPSILON) - 1
+        if i < 0 or t >= self.spans[i][1] - EPSILON:
             return None
         return self.spans[i][2]
 
     def span_at(self, t: float) -> tuple[float, float] | None:
-        i = bisect.bisect_right(self.onsets, t + 1e-9) - 1
-        return (self.spans[i][0], self.spans[i][1]) if i >= 0 and t < self.spans[i][1] - 1e-9 else None
+        i = bisect.bisect_right(self.onsets, t + EPSILON) - 1
+        return (self.spans[i][0], self.spans[i][1]) if i >= 0 and t < self.spans[i][1] - EPSILON else None
 
     def changes_at(self, t: float) -> bool:
         """A new chord starts at t."""
-        i = bisect.bisect_left(self.onsets, t - 1e-9)
-        return i < len(self.onsets) and abs(self.onsets[i] - t) < 1e-9
+        i = bisect.bisect_left(self.onsets, t - EPSILON)
+        return i < len(self.onsets) and abs(self.onsets[i] - t) < EPSILON
 
 
 def bass_pc(chord: ParsedChord) -> int:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable
 
-from musicui.arranger.chorale import chorale_parts
 from musicui.arranger.grid import (BASS_LOW, ChordTimeline, bars, bass_pc, in_register, nearest, pulses,
                                    shell, spread, strong)
 from musicui.core.arrangement import PartNote
-from musicui.core.leadsheet import LeadSheet
+from musicui.core.leadsheet import EPSILON, LeadSheet
 
 Notes = dict[str, list[PartNote]]
 Pattern = Callable[[LeadSheet, ChordTimeline, int], Notes]
@@ -29,7 +28,7 @@ class Writer:
     def add(self, part: str, pitches: list[int] | int, onset: float, duration: float, velocity: int,
             strum: float = 0.0) -> None:
         """Sound ``pitches`` at ``onset``; ``strum`` spreads them by that many beats (negative: upwards)."""
-        if onset < -1e-9 or onset >= self.end - 1e-9:
+        if onset < -EPSILON or onset >= self.end - EPSILON:
             return
         pitches = [pitches] if isinstance(pitches, int) else list(pitches)
         order = pitches if strum >= 0 else pitches[::-1]

@@ -14,7 +14,7 @@ from fractions import Fraction
 from music21 import converter
 
 from musicui.core.errors import SeedError
-from musicui.core.leadsheet import GRID, Key, LeadSheet, Meter, as_fraction
+from musicui.core.leadsheet import Key, LeadSheet, Meter, as_fraction
 from musicui.core.limits import LIMITS, Limits
 from musicui.core.m21 import from_music21
 from musicui.core.spelling import key_signature_alters, spell_pitch

@@ -139,14 +139,3 @@ def gm_instruments() -> tuple[tuple[str, int], ...]:
     return tuple((pretty_midi.program_to_instrument_name(p), p) for p in range(128))
 
 
-def instrument_name(program: int) -> str:
-    return pretty_midi.program_to_instrument_name(program)
-
-
-def program_for(name: str) -> int:
-    """GM program for an instrument name as ``gm_instruments`` spells it (case-insensitive)."""
-    wanted = name.strip().lower()
-    for label, program in gm_instruments():
-        if label.lower() == wanted:
-            return program
-    raise ValueError(f"unknown GM instrument {name!r}")

@@ -53,14 +53,6 @@ def parse_chord(symbol: str) -> ParsedChord:
     return ParsedChord(root, quality, pitch_class(bass[0].upper() + bass[1:]) if bass else None)
 
 
-def is_chord_symbol(text: str) -> bool:
-    try:
-        parse_chord(text)
-        return True
-    except ValueError:
-        return False
-
-
 def spell(parsed: ParsedChord, flats: bool = False) -> str:
     names = PITCH_NAMES_FLAT if flats else PITCH_NAMES_SHARP
     text = names[parsed.root] + parsed.quality

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 # Onsets and durations are snapped to 1/12 beat: sixteenths and triplet eighths both fit.
 GRID = 12
+EPSILON = 1e-9  # beats: times closer than this are the same instant
 PITCH_NAMES_SHARP = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 PITCH_NAMES_FLAT = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
 MODES = ("major", "minor", "dorian", "phrygian", "lydian", "mixolydian", "locrian")
@@ -24,7 +25,7 @@ def bar_starts(pickup: float, bar_beats: float, end: float) -> list[float]:
     every bar line from the pickup on. Shared by lead sheets and arrangements."""
     starts = [0.0] if pickup else []
     t = pickup
-    while t < end - 1e-9:
+    while t < end - EPSILON:
         starts.append(t)
         t += bar_beats
     return starts
@@ -270,9 +271,9 @@ class LeadSheet(Timed):
         """Bars first..last (0-based, inclusive) as a new lead sheet starting at beat 0."""
         start, stop = self.bar_range(first_bar, last_bar)
         notes = [replace(n, onset=snap(n.onset - start), duration=snap(min(n.end, stop) - n.onset))
-                 for n in self.notes if start - 1e-9 <= n.onset < stop - 1e-9]
-        chords = [replace(c, onset=snap(c.onset - start)) for c in self.chords if start - 1e-9 <= c.onset < stop - 1e-9]
-        sounding = [c for c in self.chords if c.onset < start - 1e-9]
+                 for n in self.notes if start - EPSILON <= n.onset < stop - EPSILON]
+        chords = [replace(c, onset=snap(c.onset - start)) for c in self.chords if start - EPSILON <= c.onset < stop - EPSILON]
+        sounding = [c for c in self.chords if c.onset < start - EPSILON]
         if sounding and (not chords or chords[0].onset > 0):
             chords.insert(0, ChordSymbol(0.0, sounding[-1].symbol))
         pickup = self.pickup if first_bar == 0 and self.pickup else 0.0
@@ -292,7 +293,7 @@ class LeadSheet(Timed):
         """This piece with bars start..stop-1 (0-based) taken from ``written`` (same beat positions):
         everything outside them stays exactly."""
         begin, end = self.bar_range(start, stop - 1)
-        inside = lambda t: begin - 1e-9 <= t < end - 1e-9  # noqa: E731
+        inside = lambda t: begin - EPSILON <= t < end - EPSILON  # noqa: E731
         notes = [n for n in self.notes if not inside(n.onset)] + [n for n in written.notes if inside(n.onset)]
         chords = [c for c in self.chords if not inside(c.onset)] + [c for c in written.chords if inside(c.onset)]
         return self.copy(notes=notes, chords=chords)  # copy() sorts them
@@ -302,17 +303,17 @@ class LeadSheet(Timed):
         notes: list[Note] = []
         for n in sorted(self.notes, key=lambda n: (snap(n.onset), -n.pitch)):
             onset, end = snap(n.onset), snap(n.end)
-            if end - onset < 1 / GRID - 1e-9:
+            if end - onset < 1 / GRID - EPSILON:
                 end = onset + 1 / GRID
-            if notes and abs(notes[-1].onset - onset) < 1e-9:
+            if notes and abs(notes[-1].onset - onset) < EPSILON:
                 continue  # same onset, lower pitch: drop it
-            if notes and notes[-1].end > onset + 1e-9:
+            if notes and notes[-1].end > onset + EPSILON:
                 notes[-1] = replace(notes[-1], duration=snap(onset - notes[-1].onset))
             notes.append(replace(n, onset=onset, duration=snap(end - onset)))
         chords: list[ChordSymbol] = []
         for c in self.chords:
             c = replace(c, onset=snap(c.onset))
-            if chords and abs(chords[-1].onset - c.onset) < 1e-9:
+            if chords and abs(chords[-1].onset - c.onset) < EPSILON:
                 chords[-1] = c
             elif not chords or chords[-1].symbol != c.symbol:
                 chords.append(c)

@@ -94,7 +94,7 @@ def number(value: object, name: str, low: float = -math.inf, high: float = math.
         result = float(value.strip() if isinstance(value, str) else value) if not isinstance(value, bool) else math.nan
     except (TypeError, ValueError, OverflowError):
         result = math.nan
-    if not low <= result <= high or (whole and result != int(result)):  # also refuses NaN and infinities
+    if not math.isfinite(result) or not low <= result <= high or (whole and result != int(result)):
         raise error(f"{name} must be {what}{bounded}, not {quoted(value)}")
     return result
 

@@ -6,11 +6,11 @@ import copy
 import logging
 from functools import lru_cache
 
-from music21 import expressions, harmony, key, meter, metadata, note, stream, tempo
+from music21 import harmony, key, meter, metadata, note, stream, tempo
 
 from musicui.core.chords import normalize_symbol
 from musicui.core.errors import SeedError
-from musicui.core.leadsheet import ChordSymbol, Key, LeadSheet, Meter, Note, pitch_class, snap
+from musicui.core.leadsheet import EPSILON, ChordSymbol, Key, LeadSheet, Meter, Note, snap
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def to_music21(sheet: LeadSheet) -> stream.Score:
     cursor = 0.0
     continues_word = False
     for n in sheet.notes:
-        if n.onset > cursor + 1e-9:
+        if n.onset > cursor + EPSILON:
             part.insert(cursor, note.Rest(quarterLength=n.onset - cursor))
         m21_note = note.Note(n.pitch, quarterLength=n.duration)
         m21_note.pitch.spellingIsInferred = True
@@ -154,7 +154,7 @@ def to_music21(sheet: LeadSheet) -> stream.Score:
         continues_word = bool(n.lyric and n.lyric.endswith("-")) or (continues_word and not n.lyric)
         part.insert(n.onset, m21_note)
         cursor = max(cursor, n.end)
-    if sheet.end_beats > cursor + 1e-9:
+    if sheet.end_beats > cursor + EPSILON:
         part.insert(cursor, note.Rest(quarterLength=sheet.end_beats - cursor))
     for c in sheet.chords:
         part.insert(c.onset, copy.deepcopy(_chord_symbol(c.symbol)))

@@ -9,7 +9,6 @@ go through melody-track selection, quantisation to a sixteenth or triplet grid a
 from __future__ import annotations
 
 import io
-import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -22,17 +21,14 @@ import pretty_midi
 from musicui.core.arrangement import Arrangement
 from musicui.core.chords import QUALITIES, ParsedChord, spell
 from musicui.core.errors import SeedError
-from musicui.core.leadsheet import GRID, ChordSymbol, Key, LeadSheet, Meter, Note, snap
+from musicui.core.leadsheet import EPSILON, GRID, ChordSymbol, Key, LeadSheet, Meter, Note, snap
 from musicui.core.limits import LIMITS, Limits
+from musicui.core.theory import key_from_histogram, mode_family
 
 RESOLUTION = 480  # ticks per quarter note; divisible by 12, so every grid time is a whole tick
 KEY_TEXT, CHORD_TEXT = "key: ", "chord: "
 MELODY_NAME = re.compile(r"melod|vocal|voice|vox|lead|sing|tune", re.IGNORECASE)
 CHORD_NAME = re.compile(r"chord", re.IGNORECASE)
-MAJOR_FAMILY = ("major", "lydian", "mixolydian")
-# Krumhansl-Kessler key profiles (as in music21.analysis.discrete.KrumhanslKessler).
-KK_MAJOR = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
-KK_MINOR = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
 
 
 @dataclass(frozen=True)
@@ -111,7 +107,7 @@ def _pickup_signature(pickup: float, meter: Meter) -> tuple[int, int] | None:
 def _key_number(k: Key) -> int:
     """pretty_midi key number with the right number of sharps/flats (modes map to their relative major/minor)."""
     relative_major = (7 * k.sharps) % 12
-    return relative_major if k.mode in MAJOR_FAMILY else 12 + (relative_major + 9) % 12
+    return relative_major if mode_family(k) == "major" else 12 + (relative_major + 9) % 12
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -271,7 +267,7 @@ def _placed(raw: list[_RawNote], place, step: float, legato_gap: float) -> list[
         onset, end = place(n.onset), place(n.end)
         if legato_gap and i + 1 < len(raw):
             following = place(raw[i + 1].onset)
-            if end < following <= end + legato_gap + 1e-9:
+            if end < following <= end + legato_gap + EPSILON:
                 end = following
         notes.append(Note(n.pitch, onset, min(max(end - onset, step), LIMITS.note_beats), int(n.velocity)))
     return notes
@@ -334,7 +330,7 @@ def _with_lyrics(notes: list[Note], lyrics: list[tuple[float, str]]) -> list[Not
     out = list(notes)
     for time, text in lyrics:
         index = int(np.searchsorted(onsets, time + 1e-6)) - 1
-        if index >= 0 and out[index].end > time + 1e-9 and out[index].lyric is None:
+        if index >= 0 and out[index].end > time + EPSILON and out[index].lyric is None:
             n = out[index]
             out[index] = Note(n.pitch, n.onset, n.duration, n.velocity, text)
     return out
@@ -345,7 +341,7 @@ def _trimmed(notes: list[Note], chords: list[ChordSymbol], meter: Meter, pickup:
     first = min([n.onset for n in notes] + [c.onset for c in chords])
     starts = ([0.0] if pickup else []) + [pickup + k * meter.bar_beats
                                            for k in range(int(max(0.0, first - pickup) // meter.bar_beats) + 1)]
-    shift = max(s for s in starts if s <= first + 1e-9)
+    shift = max(s for s in starts if s <= first + EPSILON)
     if shift <= 0:
         return notes, chords, pickup
     return ([Note(n.pitch, n.onset - shift, n.duration, n.velocity, n.lyric) for n in notes],
@@ -367,21 +363,15 @@ def _key(pm: pretty_midi.PrettyMIDI, texts: list[tuple[float, str]]) -> Key | No
 
 def _estimated_key(instruments: list[pretty_midi.Instrument]) -> Key:
     """Krumhansl-Kessler: the key whose profile best matches the duration-weighted pitch classes."""
-    histogram = np.zeros(12)
+    histogram = [0.0] * 12
     for instrument in instruments:
         for n in instrument.notes:
             histogram[n.pitch % 12] += n.end - n.start
-    best, best_score = Key(), -math.inf
-    for mode, profile in (("major", KK_MAJOR), ("minor", KK_MINOR)):
-        for tonic in range(12):
-            score = np.corrcoef(histogram, np.roll(profile, tonic))[0, 1]
-            if score > best_score:
-                best, best_score = Key("C", mode).transposed(tonic), score
-    return best
+    return key_from_histogram(histogram)[0]
 
 
 def _tempo(pm: pretty_midi.PrettyMIDI, at_seconds: float) -> float:
     """The tempo in effect when the melody starts (the file's first tempo for most files)."""
     times, tempi = pm.get_tempo_changes()
-    index = max(0, int(np.searchsorted(times, at_seconds + 1e-9)) - 1)
+    index = max(0, int(np.searchsorted(times, at_seconds + EPSILON)) - 1)
     return float(min(400.0, max(20.0, round(float(tempi[index]), 2))))

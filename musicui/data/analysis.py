@@ -12,11 +12,10 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from musicui.core.chords import parse_chord
-from musicui.core.leadsheet import Key, LeadSheet, PITCH_NAMES_FLAT, PITCH_NAMES_SHARP
+from musicui.core.leadsheet import EPSILON, PITCH_NAMES_FLAT, PITCH_NAMES_SHARP, Key, LeadSheet
+from musicui.core.theory import key_agreement, krumhansl_schmuckler, pitch_class_histogram
 
 # Krumhansl-Kessler key profiles.
-KK_MAJOR = (6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88)
-KK_MINOR = (6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17)
 
 # Quarter-note bpm for ABC tunes without Q:, per tune type (documented defaults: reels and
 # hornpipes fast, jigs lively, airs and chorales slower).
@@ -30,7 +29,6 @@ DEFAULT_TEMPO = {
 }
 TEMPO_WORDS = [(60, "very slow", "Largo"), (76, "slow", "Adagio"), (108, "moderate", "Andante"),
                (132, "moderately fast", "Moderato"), (168, "fast", "Allegro"), (1e9, "very fast", "Presto")]
-BINS3 = ("low", "mid", "high")
 
 # Mood words per (valence bin, arousal bin).
 MOOD_WORDS = {
@@ -96,49 +94,6 @@ class Attributes:
         return cls(**d)
 
 
-def pitch_class_histogram(sheet: LeadSheet) -> list[float]:
-    hist = [0.0] * 12
-    for n in sheet.notes:
-        hist[n.pitch % 12] += n.duration
-    return hist
-
-
-def _corr(a, b) -> float:
-    ma, mb = sum(a) / 12, sum(b) / 12
-    num = sum((x - ma) * (y - mb) for x, y in zip(a, b))
-    den = math.sqrt(sum((x - ma) ** 2 for x in a) * sum((y - mb) ** 2 for y in b))
-    return num / den if den else 0.0
-
-
-def krumhansl_schmuckler(sheet: LeadSheet) -> tuple[Key, float]:
-    """Best of the 24 major/minor keys by correlation with the duration-weighted pitch histogram."""
-    hist = pitch_class_histogram(sheet)
-    best, best_r = Key(), -2.0
-    for tonic in range(12):
-        for mode, profile in (("major", KK_MAJOR), ("minor", KK_MINOR)):
-            rotated = [profile[(pc - tonic) % 12] for pc in range(12)]
-            r = _corr(hist, rotated)
-            if r > best_r:
-                flats = Key(PITCH_NAMES_SHARP[tonic], mode).prefers_flats
-                best, best_r = Key((PITCH_NAMES_FLAT if flats else PITCH_NAMES_SHARP)[tonic], mode), r
-    return best, best_r
-
-
-def relative_major_pc(key: Key) -> int:
-    from musicui.core.leadsheet import MODE_OFFSETS
-    return (key.tonic_pc - MODE_OFFSETS[key.mode]) % 12
-
-
-def key_agreement(declared: Key, analysed: Key) -> str:
-    if declared.tonic_pc == analysed.tonic_pc and declared.mode == analysed.mode:
-        return "same"
-    if declared.tonic_pc == analysed.tonic_pc:
-        return "same tonic"
-    if relative_major_pc(declared) == relative_major_pc(analysed):
-        return "relative" if {declared.mode, analysed.mode} == {"major", "minor"} else "modal (same signature)"
-    return "differs"
-
-
 MODE_PRIORS = (("major", 0.02), ("minor", 0.02), ("mixolydian", 0.0), ("dorian", 0.0), ("phrygian", -0.01),
                ("lydian", -0.02))
 
@@ -146,7 +101,7 @@ MODE_PRIORS = (("major", 0.02), ("minor", 0.02), ("mixolydian", 0.0), ("dorian",
 def mode_from_pitches(sheet: LeadSheet, tonic_pc: int) -> str:
     """The mode on ``tonic_pc`` whose scale holds most of the melody (by duration); minor also
     admits the raised seventh. Ties (pentatonic tunes) go to major, then minor."""
-    hist = pitch_class_histogram(sheet)
+    hist = pitch_class_histogram(sheet.notes)
     total = sum(hist) or 1.0
     best, best_score = "major", -1e9
     for mode, prior in MODE_PRIORS:
@@ -154,7 +109,7 @@ def mode_from_pitches(sheet: LeadSheet, tonic_pc: int) -> str:
         if mode == "minor":
             scale.add((tonic_pc + 11) % 12)
         score = prior - sum(hist[pc] for pc in range(12) if pc not in scale) / total
-        if score > best_score + 1e-9:
+        if score > best_score + EPSILON:
             best, best_score = mode, score
     return best
 
@@ -203,9 +158,9 @@ def _syncopation(sheet: LeadSheet) -> float:
     count = 0
     for n in sheet.notes:
         rel = (n.onset - sheet.pickup) / pulse
-        frac = rel - math.floor(rel + 1e-9)
+        frac = rel - math.floor(rel + EPSILON)
         if frac > 1e-6:
-            next_pulse = (math.floor(rel + 1e-9) + 1) * pulse + sheet.pickup
+            next_pulse = (math.floor(rel + EPSILON) + 1) * pulse + sheet.pickup
             if n.end > next_pulse + 1e-6:
                 count += 1
     return count / max(1, len(sheet.notes))
@@ -220,7 +175,7 @@ def _phrase_bars(sheet: LeadSheet) -> float:
     median = durs[len(durs) // 2]
     ends = []
     for a, b in zip(notes, notes[1:]):
-        if b.onset - a.end > 1e-6 or a.duration >= 2 * median + 1e-9 and a.duration >= sheet.meter.pulse_beats:
+        if b.onset - a.end > 1e-6 or a.duration >= 2 * median + EPSILON and a.duration >= sheet.meter.pulse_beats:
             ends.append(a.end)
     ends.append(notes[-1].end)
     lengths = [(y - x) / sheet.bar_beats for x, y in zip([notes[0].onset] + ends, ends)]

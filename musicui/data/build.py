@@ -79,7 +79,7 @@ def prepare_items(records: list[dict]) -> list[dict]:
     none, and the canonical (tokenizer-exact) form of each sheet."""
     from musicui.core.leadsheet import LeadSheet
     from musicui.data.analysis import DEFAULT_TEMPO, final_key
-    from musicui.data.tokenizer import canonical
+    from musicui.model.tokenizer import canonical
 
     from musicui.data.sources import clean_title
 
@@ -116,8 +116,8 @@ def _process_worker(args):
     from musicui.core.leadsheet import LeadSheet
     from musicui.data.analysis import analyse
     from musicui.data.captions import captions_for
-    from musicui.data.harmonizer import HMMHarmonizer
-    from musicui.data.tokenizer import LeadSheetTokenizer, same_sheet, transpositions, canonical
+    from musicui.core.harmonizer import HMMHarmonizer
+    from musicui.model.tokenizer import LeadSheetTokenizer, canonical, same_sheet
 
     if model_path not in _MODEL_CACHE:
         _MODEL_CACHE[model_path] = HMMHarmonizer.load(Path(model_path))
@@ -166,10 +166,11 @@ def _digest(obj) -> str:
 def build(cache: Path = DEFAULT_CACHE, extra: Path | None = None, workers: int = 2, seed: int = 0,
           collections=None, skip_encoder: bool = False) -> dict:
     from musicui.core.leadsheet import LeadSheet
-    from musicui.data.harmonizer import HMMHarmonizer, evaluate
+    from musicui.core.harmonizer import HMMHarmonizer
+    from musicui.data.harmonizer_eval import evaluate
     from musicui.data.report import write_report
     from musicui.data.splits import assign_splits, leakage
-    from musicui.data.tokenizer import LeadSheetTokenizer
+    from musicui.model.tokenizer import LeadSheetTokenizer
 
     start = time.time()
     cache = Path(cache)

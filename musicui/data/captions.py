@@ -192,7 +192,7 @@ def long_caption(a: Attributes, r: random.Random) -> str:
                             f"Picture {r.choice(IMAGERY[(a.valence_bin, a.arousal_bin)])}.",
                             f"The overall mood is {mood[1]}.",
                             f"Phrases run about {int(a.phrase_bars)} bars." if a.phrase_bars <= 8 else
-                            f"The phrases are long and unbroken.",
+                            "The phrases are long and unbroken.",
                             f"Best heard on {instr}."]))
     extras = [e for e in extras if not (e.startswith("Best heard on") and instr in first)]
     r.shuffle(extras)
@@ -257,10 +257,6 @@ def chinese_caption(a: Attributes, r: random.Random) -> str:
         f"{mood}",
         f"一段{mood}的旋律，{key}，{a.meter}拍。",
     ])
-
-
-def chinese_twin(english_kind: str, a: Attributes, r: random.Random) -> str:
-    return chinese_caption(a, r)
 
 
 KINDS = (("long", long_caption, 0.35), ("short", short_prompt, 0.2), ("imagery", imagery_caption, 0.15),

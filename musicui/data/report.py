@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from musicui.core.chords import parse_chord
+from musicui.core.leadsheet import EPSILON
 
 
 def _pct(values: list[int], q: float) -> int:
@@ -82,17 +83,10 @@ def encoder_measurement(attrs_list: list, seed: int = 0, n: int = 120) -> dict:
     return result
 
 
-def write_report(cache: Path, items: list[dict], parse_failures: list[str], token_failures: list[str], dedup: dict,
-                 harm_table: dict, timings: dict, tok, seed: int, skip_encoder: bool = False,
-                 extra: str | None = None) -> dict:
-    from musicui.data.analysis import Attributes
-
-    by = lambda f: dict(Counter(f(r) for r in items).most_common())  # noqa: E731
-    with_chords = [r for r in items if r["sheet"]["chords"] and r.get("captions")]
-    lengths = [len(r["tokens"]) for r in items]
-    eight = [r["tokens_8bars"] for r in items if "tokens_8bars" in r]
-    chord_counter, quality_counter = Counter(), Counter()
-    chord_src = Counter()
+def _chord_statistics(items: list[dict]) -> tuple[dict, Counter]:
+    """The chord vocabulary (distinct symbols, how many cover 90 %, qualities, beats covered) and
+    where the chords came from."""
+    chord_counter, quality_counter, chord_src = Counter(), Counter(), Counter()
     beats_total = beats_covered = 0
     for r in items:
         chords = r["sheet"]["chords"]
@@ -106,19 +100,19 @@ def write_report(cache: Path, items: list[dict], parse_failures: list[str], toke
             beats_covered += max(0.0, end - chords[0][0])
     top = chord_counter.most_common()
     total_chords = sum(chord_counter.values())
-    cum, cover50 = 0, 0
+    cum, cover90 = 0, 0
     for i, (_, c) in enumerate(top):
         cum += c
         if cum >= 0.9 * total_chords:
-            cover50 = i + 1
+            cover90 = i + 1
             break
-    failures_by = defaultdict(list)
-    for f in parse_failures:
-        failures_by[f.split("/")[0]].append(f)
-    key_agree = defaultdict(Counter)
-    for r in items:
-        key_agree[r["collection"]][r["attributes"]["key_agreement"]] += 1
+    return {"distinct_symbols": len(chord_counter), "symbols_covering_90pct": cover90, "top_symbols": dict(top[:30]),
+            "qualities": dict(quality_counter.most_common()),
+            "beat_coverage": round(beats_covered / max(EPSILON, beats_total), 4)}, chord_src
 
+
+def _caption_examples(items: list[dict], seed: int) -> dict:
+    """Two tunes' captions for each style (and folk region), for the report."""
     examples = {}
     rng = random.Random(seed)
     groups = defaultdict(list)
@@ -132,6 +126,27 @@ def write_report(cache: Path, items: list[dict], parse_failures: list[str], toke
         examples[label] = [{"id": r["id"], "title": r["title"], "key": r["attributes"]["key"],
                             "tempo": r["attributes"]["tempo"], "tune_type": r["attributes"]["tune_type"],
                             "captions": [c["text"] for c in r["captions"]]} for r in picks]
+    return examples
+
+
+def write_report(cache: Path, items: list[dict], parse_failures: list[str], token_failures: list[str], dedup: dict,
+                 harm_table: dict, timings: dict, tok, seed: int, skip_encoder: bool = False,
+                 extra: str | None = None) -> dict:
+    from musicui.data.analysis import Attributes
+
+    by = lambda f: dict(Counter(f(r) for r in items).most_common())  # noqa: E731
+    with_chords = [r for r in items if r["sheet"]["chords"] and r.get("captions")]
+    lengths = [len(r["tokens"]) for r in items]
+    eight = [r["tokens_8bars"] for r in items if "tokens_8bars" in r]
+    chord_stats, chord_src = _chord_statistics(items)
+    failures_by = defaultdict(list)
+    for f in parse_failures:
+        failures_by[f.split("/")[0]].append(f)
+    key_agree = defaultdict(Counter)
+    for r in items:
+        key_agree[r["collection"]][r["attributes"]["key_agreement"]] += 1
+
+    examples = _caption_examples(items, seed)
     stats = {
         "extra_corpus": extra,
         "timings_s": timings,
@@ -162,9 +177,7 @@ def write_report(cache: Path, items: list[dict], parse_failures: list[str], toke
         "tokenizer_failure_examples": token_failures[:5],
         "transpositions": {"mean_keys_available": round(statistics.mean(r["n_transpositions"] for r in items), 2),
                            "all_12_keys_share": round(sum(1 for r in items if r["n_transpositions"] == 12) / len(items), 3)},
-        "chord_vocabulary": {"distinct_symbols": len(chord_counter), "symbols_covering_90pct": cover50,
-                             "top_symbols": dict(top[:30]), "qualities": dict(quality_counter.most_common()),
-                             "beat_coverage": round(beats_covered / max(1e-9, beats_total), 4)},
+        "chord_vocabulary": chord_stats,
         "duplicates": dedup,
         "harmonizer_accuracy": harm_table,
         "caption_examples": examples,

@@ -14,9 +14,9 @@ import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from musicui.core.chords import QUALITIES, normalize_symbol, parse_chord, spell, ParsedChord
+from musicui.core.chords import QUALITIES, ParsedChord, normalize_symbol, spell
 from musicui.core.errors import SeedError
-from musicui.core.leadsheet import ChordSymbol, Key, LeadSheet, Meter, Note, pitch_class, snap
+from musicui.core.leadsheet import EPSILON, ChordSymbol, Key, LeadSheet, Meter, Note, pitch_class, snap
 
 log = logging.getLogger(__name__)
 
@@ -355,7 +355,7 @@ def best_chord(weights: dict[int, float], bass: int | None) -> str | None:
                 score -= 0.2 * total
             if weights.get(root, 0) == 0:
                 score -= 0.3 * total
-            if score > best_score + 1e-9:
+            if score > best_score + EPSILON:
                 best, best_score = spell(ParsedChord(root, quality)), score
     return best
 
@@ -374,14 +374,14 @@ def chorale_chords(score, beat: float = 1.0) -> list[ChordSymbol]:
     end = max(e for _, e, _ in events)
     chords: list[ChordSymbol] = []
     t = 0.0
-    while t < end - 1e-9:
+    while t < end - EPSILON:
         weights: dict[int, float] = {}
         low = None
         for onset, stop, midi in events:
             overlap = min(stop, t + beat) - max(onset, t)
-            if overlap > 1e-9:
-                weights[midi % 12] = weights.get(midi % 12, 0.0) + overlap * (1.5 if onset <= t + 1e-9 else 1.0)
-                if onset <= t + 1e-9 and (low is None or midi < low):
+            if overlap > EPSILON:
+                weights[midi % 12] = weights.get(midi % 12, 0.0) + overlap * (1.5 if onset <= t + EPSILON else 1.0)
+                if onset <= t + EPSILON and (low is None or midi < low):
                     low = midi
         symbol = best_chord(weights, None if low is None else low % 12)
         if symbol and (not chords or chords[-1].symbol != symbol):

@@ -12,8 +12,7 @@ import torch
 from torch import nn
 
 from musicui.core.leadsheet import MODES, PITCH_NAMES_FLAT, PITCH_NAMES_SHARP, Key, Meter
-from musicui.data.analysis import BINS3
-from musicui.data.tokenizer import STYLES, TUNE_TYPES
+from musicui.model.tokenizer import LEVELS, STYLES, TUNE_TYPES
 from musicui.model.checkpoint import load_weights, save_weights
 from musicui.model.prompt import parse_explicit
 from musicui.model.text_encoder import EMBEDDING_DIM
@@ -22,7 +21,7 @@ METERS = ("4/4", "3/4", "2/4", "6/8", "9/8", "12/8", "2/2", "3/8", "3/2", "6/4")
 TEMPI = tuple(range(40, 241, 4))  # the tokenizer's tempo grid
 LABELS: dict[str, tuple] = {
     "tonic": tuple(range(12)), "mode": MODES, "meter": METERS, "tempo": TEMPI, "style": STYLES,
-    "tune_type": ("",) + TUNE_TYPES, "valence": BINS3, "arousal": BINS3,
+    "tune_type": ("",) + TUNE_TYPES, "valence": LEVELS, "arousal": LEVELS,
 }
 
 

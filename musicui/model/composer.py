@@ -18,15 +18,17 @@ import torch
 
 from musicui.core.leadsheet import GRID, ChordSymbol, LeadSheet
 from musicui.core.limits import LIMITS
-from musicui.data.tokenizer import LeadSheetTokenizer
+from musicui.core.theory import mode_family
 from musicui.model.attributes import AttributeHead, Plan, plan
 from musicui.model.checkpoint import load_weights, refuse_pickles
-from musicui.model.dataset import MIDDLE, SUFFIX_END, INFILL, ModelVocab, split_bars
 from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
 from musicui.model.grammar import Constraints, GrammarState, Phrase, TokenFamilies, TonalPrior
 from musicui.model.sampler import SampleJob, SamplingParams, sample_many
+from musicui.model.seed_windows import TokenBudget
+from musicui.model.tasks import NewPiece, Task
 from musicui.model.text_encoder import EMBEDDING_DIM, shared_encoder
-from musicui.seed_windows import TOKENS_PER_NEW_BAR
+from musicui.model.tokenizer import LeadSheetTokenizer
+from musicui.model.vocab import ModelVocab, split_bars
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_CHECKPOINT = REPO / "checkpoints" / "musicui-small"
@@ -34,7 +36,6 @@ CHECKPOINT_VAR = "MUSICUI_CHECKPOINT"  # another model folder (tests use it to b
 HEAD_PROBLEM = ("the mood reader (the attribute head) is {what}, so only the words the studio reads exactly "
                 "(keys, meters, tempos, style names) steer the music")
 MAX_BARS = LIMITS.compose_bars
-MINOR_MODES = ("minor", "dorian", "phrygian", "locrian")
 log = logging.getLogger(__name__)
 
 
@@ -46,19 +47,14 @@ def checkpoint_folder() -> Path:
 @dataclass
 class ComposeRequest:
     text: str = ""
-    bars: int = 8
+    bars: int = 8  # new bars to write (a new piece, a continuation); the other tasks take the seed's
     candidates: int = 4
-    seed: int = 0
     overrides: dict = field(default_factory=dict)  # tonic/mode/meter/tempo/style/tune_type/valence/arousal
     sampling: SamplingParams = field(default_factory=SamplingParams)
+    task: Task = field(default_factory=NewPiece)  # what to write: see musicui.model.tasks
     stay_in_key: bool = True
     tonal_prior: bool = True  # lean toward the key's tonal centre, chord tones on the beat, a home ending
     phrases: list[Phrase] = field(default_factory=list)  # lyrics: exact note counts
-    prefix: LeadSheet | None = None  # continue this seed
-    infill: tuple[LeadSheet, int, int] | None = None  # (seed, first bar, stop bar) to rewrite
-    rhythm_of: LeadSheet | None = None  # vary: keep this rhythm
-    contour_of: LeadSheet | None = None  # vary with rhythm_of: keep this melody's ups and downs too
-    melody_of: LeadSheet | None = None  # harmonize: keep this melody exactly, write new chords
     on_step: Callable[[int, list[GrammarState]], bool] | None = None  # progress; return True to stop
     on_bars: Callable[[LeadSheet, Plan], None] | None = None  # the first candidate's finished bars, as they come
 
@@ -145,10 +141,17 @@ class Composer:
         """Tokens the model holds at once (the prompt's controls, the fixed music and what it writes)."""
         return self.model.config.n_positions
 
+    @property
+    def budget(self) -> TokenBudget:
+        return TokenBudget(self.room)
+
+    def seed_bars(self, sheet: LeadSheet, controls: dict | None = None) -> list[list[int]]:
+        """A seed's tokens, bar by bar."""
+        return split_bars(self.tokenizer.encode(sheet, controls), self.vocab)[1]
+
     def bar_token_counts(self, sheet: LeadSheet) -> list[int]:
         """Tokens each bar of a seed takes, for cutting long seeds into windows the model can hold."""
-        _, bars = split_bars(self.tokenizer.encode(sheet), self.vocab)
-        return [len(bar) for bar in bars]
+        return [len(bar) for bar in self.seed_bars(sheet)]
 
     # --- composing ---------------------------------------------------------------------------
     def compose(self, request: ComposeRequest) -> ComposeResult:
@@ -171,94 +174,48 @@ class Composer:
             raise ValueError(f"bars must be 1-{MAX_BARS}, not {request.bars}")
         if not 1 <= request.candidates <= LIMITS.candidates:
             raise ValueError(f"candidates must be 1-{LIMITS.candidates}, not {request.candidates}")
-        seed_sheet = (request.prefix or (request.infill[0] if request.infill else None) or request.rhythm_of
-                      or request.melody_of)
+        task, seed_sheet = request.task, request.task.seed
         overrides = dict(request.overrides)
         if seed_sheet is not None:  # a seed fixes key, meter and tempo
             overrides.update(tonic=seed_sheet.key.tonic_pc, mode=seed_sheet.key.mode, meter=str(seed_sheet.meter),
                              tempo=seed_sheet.tempo)
         chosen = self.plan(request.text, overrides)
         pickup = seed_sheet.pickup if seed_sheet is not None else 0.0
-        total_bars = request.bars
-        head = self._head_ids(chosen, total_bars, pickup)
-        prefix, suffix, first_bar, template, melody, contour = head, [], 0, None, None, None
-        if request.prefix is not None:
-            seed_head, seed_bars = split_bars(self.tokenizer.encode(request.prefix, chosen.controls()), self.vocab)
-            total_bars = len(seed_bars) + request.bars
-            head = self._head_ids(chosen, total_bars, pickup)
-            prefix = head + [t for bar in seed_bars for t in bar]
-            first_bar = len(seed_bars)
-        elif request.infill is not None:
-            sheet, start, stop = request.infill
-            _, seed_bars = split_bars(self.tokenizer.encode(sheet, chosen.controls()), self.vocab)
-            if not 0 <= start < stop <= len(seed_bars):
-                raise ValueError(f"infill bars {start + 1}-{stop} are outside the seed's 1-{len(seed_bars)}")
-            total_bars = len(seed_bars)
-            head = self._head_ids(chosen, total_bars, pickup)
-            prefix = (head + [t for bar in seed_bars[:start] for t in bar] + [self.vocab.id(INFILL)]
-                      + [t for bar in seed_bars[stop:] for t in bar] + [self.vocab.id(SUFFIX_END), self.vocab.id(MIDDLE)])
-            suffix = [t for bar in seed_bars[stop:] for t in bar]
-            first_bar, total_bars = start, stop
-        elif request.rhythm_of is not None:
-            _, seed_bars = split_bars(self.tokenizer.encode(request.rhythm_of, chosen.controls()), self.vocab)
-            total_bars = len(seed_bars)
-            head = self._head_ids(chosen, total_bars, pickup)
-            prefix = head
-            template = self.vocab.tokenizer.ids_to_tokens([t for bar in seed_bars for t in bar]) + ["EOS"]
-            if request.contour_of is not None:
-                pitches = [n.pitch for n in request.contour_of.notes]
-                contour = [0] + [(b > a) - (b < a) for a, b in zip(pitches, pitches[1:])]
-        elif request.melody_of is not None:
-            _, seed_bars = split_bars(self.tokenizer.encode(request.melody_of, chosen.controls()), self.vocab)
-            total_bars = len(seed_bars)
-            prefix = head = self._head_ids(chosen, total_bars, pickup)
-            tokens = self.vocab.tokenizer.ids_to_tokens([t for bar in seed_bars for t in bar])
-            melody = [t for t in tokens if not t.startswith(("Root_", "Qual_", "Bass_", "Pos_"))] + ["EOS"]
-        bar_ticks = round(chosen.meter.bar_beats * GRID)
-        # a first note written without its length repeats the fixed part's last note: tell the grammar
-        fixed_part = prefix[: prefix.index(self.vocab.id(INFILL))] if request.infill is not None else prefix
-        before = self.tokenizer.decode([i for i in fixed_part if i < len(self.tokenizer.vocab)])
-        previous_ticks = round(before.notes[-1].duration * GRID) if before.notes else GRID // 2
-        constraints = Constraints(bars=total_bars, bar_ticks=bar_ticks, pulse_ticks=round(chosen.meter.pulse_beats * GRID),
-                                  pickup_ticks=round(pickup * GRID),
-                                  scale_pcs=chosen.key.scale_pcs if request.stay_in_key and melody is None else None,
-                                  phrases=list(request.phrases), rhythm_template=template, first_bar=first_bar,
-                                  contour=contour, melody_template=melody, previous_note_ticks=previous_ticks,
-                                  tonal=TonalPrior(chosen.key.tonic_pc, chosen.key.mode in MINOR_MODES)
-                                  if request.tonal_prior else None)
-        # what the model must hold at once: the prompt, the fixed tokens, ~16 tokens for each new bar
-        fixed = len(template or melody or []) + len(prefix)
-        needed = fixed + TOKENS_PER_NEW_BAR * (total_bars - first_bar if template is None and melody is None else 0) + 8
-        room = self.room
-        if needed > room:
+        layout = task.layout(request.bars, lambda bars: self._head_ids(chosen, bars, pickup),
+                             lambda sheet: self.seed_bars(sheet, chosen.controls()), self.vocab)
+        if not self.budget.fits(layout.fixed_tokens, layout.new_bars):
+            needed = layout.fixed_tokens + self.room - self.budget.for_context(layout.new_bars)
             raise ValueError(f"the seed is too long for the model to work on at once (about {needed} tokens; it "
-                             f"holds {room}): use a shorter seed, e.g. 8-16 bars")
+                             f"holds {self.room}): use a shorter seed, e.g. 8-16 bars")
+        # a first note written without its length repeats the fixed part's last note: tell the grammar
+        before = self.tokenizer.decode([i for i in task.fixed_part(layout, self.vocab) if i < len(self.tokenizer.vocab)])
+        previous_ticks = round(before.notes[-1].duration * GRID) if before.notes else GRID // 2
+        constraints = Constraints(bars=layout.total_bars, bar_ticks=round(chosen.meter.bar_beats * GRID),
+                                  pulse_ticks=round(chosen.meter.pulse_beats * GRID), pickup_ticks=round(pickup * GRID),
+                                  scale_pcs=chosen.key.scale_pcs if request.stay_in_key and task.keeps_key else None,
+                                  phrases=list(request.phrases), rhythm_template=layout.rhythm,
+                                  first_bar=layout.first_bar, contour=layout.contour, melody_template=layout.melody,
+                                  previous_note_ticks=previous_ticks,
+                                  tonal=TonalPrior(chosen.key.tonic_pc, mode_family(chosen.key) == "minor")
+                                  if request.tonal_prior else None)
         grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates)]
         encoded = shared_encoder().encode(request.text) if request.text.strip() else None
         states = encoded.states if encoded is not None else torch.zeros(1, EMBEDDING_DIM)
         mask = encoded.mask if encoded is not None else torch.zeros(1, dtype=torch.bool)
-        job = SampleJob(prefix, states, mask, grammars, request.sampling,
-                        self._step_hook(request, grammars, prefix, chosen))
-        return job, dict(prefix=prefix, suffix=suffix, chosen=chosen, seed_sheet=seed_sheet)
+        job = SampleJob(layout.prefix, states, mask, grammars, request.sampling,
+                        self._step_hook(request, grammars, layout.prefix, chosen))
+        return job, dict(layout=layout, chosen=chosen)
 
     def _finish(self, request: ComposeRequest, context: dict, outputs: list[list[int]]) -> ComposeResult:
-        """The sampled tokens as lead sheets (an infill put back into its seed)."""
-        prefix, suffix = context["prefix"], context["suffix"]
-        chosen, seed_sheet = context["chosen"], context["seed_sheet"]
+        """The sampled tokens as lead sheets, put back into the seed where the task has one."""
+        layout, chosen, task = context["layout"], context["chosen"], request.task
+        title = _title(request.text) if request.text.strip() else (task.seed.title if task.seed else "Untitled")
         sheets = []
         for generated in outputs:
-            body = [t for t in generated if t != self.vocab.id("EOS")]
-            if request.infill is not None:
-                ids = prefix[: prefix.index(self.vocab.id(INFILL))] + body + suffix + [self.vocab.id("EOS")]
-            else:
-                ids = prefix + body + [self.vocab.id("EOS")]
+            ids = task.assemble(layout, [t for t in generated if t != self.vocab.id("EOS")], self.vocab)
             sheet = self.tokenizer.decode([i for i in ids if i < len(self.tokenizer.vocab)], tempo=chosen.tempo)
-            if request.infill is not None:
-                sheet = request.infill[0].with_bars_from(sheet, request.infill[1], request.infill[2])
-            sheets.append(sheet.copy(title=_title(request.text) if request.text.strip() else
-                                     (seed_sheet.title if seed_sheet is not None else "Untitled"), key=chosen.key))
+            sheets.append(task.put_back(sheet).copy(title=title, key=chosen.key))
         return ComposeResult(sheets=sheets, plan=chosen, token_counts=[len(o) for o in outputs])
-
 
 
 def _title(text: str) -> str:

@@ -12,50 +12,11 @@ import torch
 
 from musicui.core.leadsheet import LeadSheet
 from musicui.data.build import read_jsonl_gz
-from musicui.data.tokenizer import LeadSheetTokenizer
 from musicui.model.config import TrainConfig
+from musicui.model.vocab import ModelVocab, infill_order, split_bars
 
-# Appended after the tokenizer's vocabulary: fill-in-the-middle markers.
-INFILL, SUFFIX_END, MIDDLE = "Infill", "SuffixEnd", "Middle"
-MODEL_SPECIALS = (INFILL, SUFFIX_END, MIDDLE)
 IGNORE = -100
 PHRASE_BARS = 4
-
-
-class ModelVocab:
-    """The tokenizer's vocabulary plus the model's own markers."""
-
-    def __init__(self, tokenizer: LeadSheetTokenizer) -> None:
-        self.tokenizer = tokenizer
-        self.tokens = list(tokenizer.vocab) + list(MODEL_SPECIALS)
-        self.index = {t: i for i, t in enumerate(self.tokens)}
-
-    def __len__(self) -> int:
-        return len(self.tokens)
-
-    def id(self, token: str) -> int:
-        return self.index[token]
-
-
-def split_bars(ids: list[int], vocab: ModelVocab) -> tuple[list[int], list[list[int]]]:
-    """[BOS controls SEP] and the body cut into bars (each starting with its Bar token)."""
-    sep = ids.index(vocab.id("SEP"))
-    body = [t for t in ids[sep + 1:] if t != vocab.id("EOS")]
-    bar = vocab.id("Bar")
-    bars: list[list[int]] = []
-    for token in body:
-        if token == bar or not bars:
-            bars.append([])
-        bars[-1].append(token)
-    return ids[: sep + 1], bars
-
-
-def infill_order(head: list[int], bars: list[list[int]], first: int, stop: int, vocab: ModelVocab) -> list[int]:
-    """Prefix bars, Infill, suffix bars, SuffixEnd, Middle... the middle bars, EOS: the model writes
-    bars first..stop-1 knowing what comes before and after."""
-    flat = lambda chunk: [t for b in chunk for t in b]  # noqa: E731
-    return (head + flat(bars[:first]) + [vocab.id(INFILL)] + flat(bars[stop:]) + [vocab.id(SUFFIX_END)]
-            + [vocab.id(MIDDLE)] + flat(bars[first:stop]) + [vocab.id("EOS")])
 
 
 @dataclass

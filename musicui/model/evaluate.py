@@ -23,13 +23,16 @@ import torch
 
 from musicui.core.abc import parse_abc, write_abc
 from musicui.core.chords import parse_chord
-from musicui.core.leadsheet import GRID, Key, LeadSheet
-from musicui.data.analysis import analyse, key_agreement, krumhansl_schmuckler
+from musicui.core.leadsheet import EPSILON, GRID, Key, LeadSheet
+from musicui.core.theory import key_agreement, krumhansl_schmuckler
+from musicui.data.analysis import analyse
 from musicui.data.build import DEFAULT_CACHE
 from musicui.model.composer import Composer, ComposeRequest
 from musicui.model.dataset import load_split
 from musicui.model.grammar import Phrase
 from musicui.model.prompt import parse_explicit
+from musicui.model.text_encoder import EMBEDDING_DIM
+from musicui.model.tasks import Continuation, Infill
 from musicui.model.sampler import SamplingParams
 
 SUITE = Path(__file__).with_name("prompt_suite.json")
@@ -140,14 +143,14 @@ def parses(sheet: LeadSheet) -> bool:
 def same_bars(a: LeadSheet, b: LeadSheet, bars: list[int]) -> bool:
     def notes(sheet: LeadSheet, bar: int):
         start, stop = sheet.bar_range(bar, bar)
-        return [(n.pitch, n.onset, n.duration) for n in sheet.notes if start - 1e-9 <= n.onset < stop - 1e-9]
+        return [(n.pitch, n.onset, n.duration) for n in sheet.notes if start - EPSILON <= n.onset < stop - EPSILON]
     return all(notes(a, bar) == notes(b, bar) for bar in bars)
 
 
 @torch.no_grad()
 def body_nll(folder: Path, records: list[dict], unconditional: bool) -> float:
     """Mean per-token negative log-likelihood of the first 8 bars' body tokens."""
-    from musicui.model.dataset import split_bars
+    from musicui.model.vocab import split_bars
 
     composer = Composer(folder)
     model, vocab = composer.model, composer.vocab
@@ -164,7 +167,7 @@ def body_nll(folder: Path, records: list[dict], unconditional: bool) -> float:
         sequence = torch.tensor([head + body])
         caption = "" if unconditional else record["captions"][0]["text"]
         encoded = shared_encoder().encode(caption) if caption else None
-        states = encoded.states[None] if encoded else torch.zeros(1, 1, 384)
+        states = encoded.states[None] if encoded else torch.zeros(1, 1, EMBEDDING_DIM)
         mask = encoded.mask[None] if encoded else torch.zeros(1, 1, dtype=torch.bool)
         labels = sequence.clone()
         labels[0, : len(head)] = -100
@@ -285,18 +288,18 @@ def constraints(composer: Composer, test: list[dict], seed: int) -> dict:
             continue
         seed_part = sheet.slice_bars(0, 3)
         sampling = SamplingParams(seed=seed + index)
-        for out in composer.compose(ComposeRequest(bars=4, candidates=2, prefix=seed_part, sampling=sampling)).sheets:
+        for out in composer.compose(ComposeRequest(bars=4, candidates=2, task=Continuation(seed_part), sampling=sampling)).sheets:
             kept["continuation keeps the seed"][0] += same_bars(out, seed_part, list(range(4)))
             kept["continuation keeps the seed"][1] += 1
         eight = sheet.slice_bars(0, 7)
-        for out in composer.compose(ComposeRequest(candidates=2, infill=(eight, 2, 4), sampling=sampling)).sheets:
+        for out in composer.compose(ComposeRequest(candidates=2, task=Infill(eight, 2, 4), sampling=sampling)).sheets:
             kept["infill keeps the outside bars"][0] += same_bars(out, eight, [0, 1, 4, 5, 6, 7])
             kept["infill keeps the outside bars"][1] += 1
         phrases = [Phrase(0, 2, 7 + index % 4), Phrase(2, 4, 5 + index % 3)]
         for out in composer.compose(ComposeRequest(text="a song", bars=4, candidates=2, phrases=phrases,
                                                    sampling=sampling)).sheets:
             bar = out.bar_beats  # no pickup here: bar k spans [k * bar, (k + 1) * bar)
-            ok = all(sum(p.first_bar * bar - 1e-9 <= n.onset < p.stop_bar * bar - 1e-9 for n in out.notes) == p.notes
+            ok = all(sum(p.first_bar * bar - EPSILON <= n.onset < p.stop_bar * bar - EPSILON for n in out.notes) == p.notes
                      for p in phrases)
             kept["lyric note counts"][0] += ok
             kept["lyric note counts"][1] += 1
@@ -333,7 +336,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--card", action="store_true", help="write the table into the checkpoint's MODEL_CARD.md")
     parser.add_argument("--no-tonal-prior", action="store_true",
                         help="the decoder alone: no key, chord-tone and home-ending pulls (an ablation)")
+    parser.add_argument("--musicality", action="store_true",
+                        help="only the musicality table: takes against held-out human tunes, Markov and shuffled bars")
     args = parser.parse_args(argv)
+    if args.musicality:
+        write_musicality(args.checkpoint, args.corpus, args.candidates, args.seed, not args.no_tonal_prior, args.card)
+        return
     report = evaluate(args.checkpoint, args.corpus, args.baseline, args.prompts, args.candidates, args.seed,
                       tonal_prior=not args.no_tonal_prior)
     name = "evaluation-no-tonal-prior.json" if args.no_tonal_prior else "evaluation.json"
@@ -343,11 +351,34 @@ def main(argv: list[str] | None = None) -> None:
     table = markdown(report, ablation)
     print(table)
     if args.card:
-        card = args.checkpoint / "MODEL_CARD.md"
-        text = card.read_text() if card.exists() else "# Model card\n\n<!-- evaluation -->\n<!-- /evaluation -->\n"
-        head, _, rest = text.partition("<!-- evaluation -->")
-        _, _, tail = rest.partition("<!-- /evaluation -->")
-        card.write_text(f"{head}<!-- evaluation -->\n{table}\n<!-- /evaluation -->{tail}")
+        write_card_section(args.checkpoint / "MODEL_CARD.md", "evaluation", table)
+
+
+def write_card_section(card: Path, name: str, text: str) -> None:
+    """Put ``text`` between the card's <!-- name --> markers (added at the end when missing)."""
+    old = card.read_text() if card.exists() else "# Model card\n"
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
+    if start not in old:
+        old = old.rstrip() + f"\n\n{start}\n{end}\n"
+    head, _, rest = old.partition(start)
+    _, _, tail = rest.partition(end)
+    card.write_text(f"{head}{start}\n{text}\n{end}{tail}")
+
+
+def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, tonal_prior: bool, card: bool) -> dict:
+    """The musicality evaluation (musicui.model.musicality_eval), as JSON, a table, and in the card."""
+    from musicui.model import musicality_eval as M
+
+    composer = Composer(folder)
+    report = M.evaluate_musicality(composer, load_split(corpus, "train"), load_split(corpus, "test"),
+                                   candidates=min(candidates, 3), seed=seed, tonal_prior=tonal_prior)
+    suffix = "" if tonal_prior else "-no-tonal-prior"
+    (folder / f"musicality{suffix}.json").write_text(json.dumps(report, indent=1))
+    table = M.markdown(report)
+    print(table)
+    if card:
+        write_card_section(folder / "MODEL_CARD.md", "musicality" + suffix, table)
+    return report
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ import torch
 
 from musicui.core.chords import QUALITIES
 from musicui.core.leadsheet import GRID
-from musicui.model.dataset import ModelVocab
+from musicui.core.theory import KK_MAJOR, KK_MINOR
+from musicui.model.vocab import ModelVocab
 
 SIXTEENTH = GRID // 4
 
@@ -70,8 +71,6 @@ class TonalPrior:
     bar_chord_weight: float = 2.0  # a chord at the start of each bar, so the harmony moves with the tune
 
     def pitch_class_bias(self) -> list[float]:
-        from musicui.data.analysis import KK_MAJOR, KK_MINOR
-
         profile = KK_MINOR if self.minor else KK_MAJOR
         mean = sum(profile) / 12
         third = (self.tonic_pc + 3) % 12 if self.minor else None

@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from musicui.core.leadsheet import LeadSheet
+from musicui.model.seed_windows import TokenBudget
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 4  # composes written together in one pass
@@ -233,6 +234,10 @@ class RemoteComposer:
 
     def plan(self, text: str, overrides: dict | None = None):
         return self._call("plan", (text, overrides))
+
+    @property
+    def budget(self) -> TokenBudget:
+        return TokenBudget(self.room)
 
     def bar_token_counts(self, sheet: LeadSheet) -> list[int]:
         return self._call("bar_token_counts", (sheet,))

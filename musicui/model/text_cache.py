@@ -12,7 +12,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
-from musicui.model.text_encoder import shared_encoder
+from musicui.model.text_encoder import EMBEDDING_DIM, shared_encoder
 
 SHARD = 4096
 
@@ -58,7 +58,7 @@ class TextCache:
         """(batch, tokens, 384) float states and a bool mask; empty captions get an empty mask."""
         rows = [self.states[text_id(c)] if c else None for c in captions]
         width = max([r.shape[0] for r in rows if r is not None] + [1])
-        states = torch.zeros(len(captions), width, 384)
+        states = torch.zeros(len(captions), width, EMBEDDING_DIM)
         mask = torch.zeros(len(captions), width, dtype=torch.bool)
         for i, row in enumerate(rows):
             if row is not None:

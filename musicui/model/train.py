@@ -21,12 +21,13 @@ from accelerate.utils import set_seed
 from tqdm import tqdm
 
 from musicui.data.build import DEFAULT_CACHE
-from musicui.data.tokenizer import LeadSheetTokenizer
+from musicui.model.tokenizer import LeadSheetTokenizer
 from musicui.model.checkpoint import load_optimizer, load_weights, save_optimizer, save_weights
 from musicui.model.config import TrainConfig, get_config
-from musicui.model.dataset import BucketedBatches, CorpusWindows, ModelVocab, collate, load_split
+from musicui.model.dataset import BucketedBatches, CorpusWindows, collate, load_split
 from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
 from musicui.model.text_cache import TextCache
+from musicui.model.vocab import ModelVocab
 
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,17 +84,9 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
                                                batch_size=config.batch_size, collate_fn=pad)
     out.mkdir(parents=True, exist_ok=True)
     state_dir = out / "state"
-    step, best, history, earlier_minutes, earlier_tokens = 0, float("inf"), [], 0.0, 0
-    if resume and (state_dir / "trainer.json").exists():
-        saved = json.loads((state_dir / "trainer.json").read_text())
-        load_weights(model, state_dir / "model.safetensors")
-        load_optimizer(optimizer, state_dir)
-        step, best, history = saved["step"], saved["best"], saved["history"]
-        earlier_minutes = history[-1]["minutes"] if history else 0.0  # the clock goes on from the last save
-        earlier_tokens = history[-1].get("tokens", 0) if history else 0
-        random.seed(config.seed + step)
-        torch.manual_seed(config.seed + step)
-        accelerator.print(f"resumed at step {step} (best validation loss {best:.4f})")
+    step, best, history = _resumed(state_dir, model, optimizer, config, accelerator) if resume else (0, float("inf"), [])
+    earlier_minutes = history[-1]["minutes"] if history else 0.0  # the clock goes on from the last save
+    earlier_tokens = history[-1].get("tokens", 0) if history else 0
     model, optimizer, train_loader, valid_loader = accelerator.prepare(model, optimizer, train_loader, valid_loader)
     accelerator.print(f"{config.name}: {accelerator.unwrap_model(model).num_parameters / 1e6:.2f}M parameters, "
                       f"{len(train_records)} train tunes, {len(valid_records)} validation tunes, vocab {len(vocab)}")
@@ -137,10 +130,7 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
                         best = valid
                         save_checkpoint(unwrapped, vocab, config, out, {"best_valid_loss": best, "step": step,
                                                                          "minutes": round(minutes, 2)})
-                    state_dir.mkdir(exist_ok=True)
-                    save_weights(unwrapped, state_dir / "model.safetensors")
-                    save_optimizer(optimizer.optimizer if hasattr(optimizer, "optimizer") else optimizer, state_dir)
-                    (state_dir / "trainer.json").write_text(json.dumps({"step": step, "best": best, "history": history}))
+                    _save_state(state_dir, unwrapped, optimizer, {"step": step, "best": best, "history": history})
             if step >= config.max_steps or out_of_time:
                 done = True
                 break
@@ -152,6 +142,28 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
     if accelerator.is_main_process:
         (out / "training.json").write_text(json.dumps(summary, indent=1))
     return summary
+
+
+def _resumed(state_dir: Path, model, optimizer, config: TrainConfig, accelerator: Accelerator) -> tuple:
+    """(step, best validation loss, history) from the output folder's last state, loaded into the
+    model and the optimizer; a fresh start when there is none."""
+    if not (state_dir / "trainer.json").exists():
+        return 0, float("inf"), []
+    saved = json.loads((state_dir / "trainer.json").read_text())
+    load_weights(model, state_dir / "model.safetensors")
+    load_optimizer(optimizer, state_dir)
+    random.seed(config.seed + saved["step"])
+    torch.manual_seed(config.seed + saved["step"])
+    accelerator.print(f"resumed at step {saved['step']} (best validation loss {saved['best']:.4f})")
+    return saved["step"], saved["best"], saved["history"]
+
+
+def _save_state(state_dir: Path, model, optimizer, trainer: dict) -> None:
+    """Everything a resumed run needs: weights, optimizer moments, the step and the loss history."""
+    state_dir.mkdir(exist_ok=True)
+    save_weights(model, state_dir / "model.safetensors")
+    save_optimizer(optimizer.optimizer if hasattr(optimizer, "optimizer") else optimizer, state_dir)
+    (state_dir / "trainer.json").write_text(json.dumps(trainer))
 
 
 def save_checkpoint(model: LeadSheetDecoder, vocab: ModelVocab, config: TrainConfig, out: Path, info: dict) -> None:

@@ -27,6 +27,7 @@ from musicui.core.arrangement import gm_instruments
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import LeadSheet
 from musicui.core.limits import LIMITS, number, quoted
+from musicui.views import SEED_SUFFIXES
 from musicui.ui.pianoroll import MAX_BARS, MAX_NOTES, RollError, notes_from_roll, roll_value
 
 EXAMPLES_DIR = Path(__file__).with_name("examples")
@@ -37,7 +38,7 @@ EXAMPLES: tuple[tuple[str, str], ...] = (
     ("Pop hook with chords", "pop_hook.abc"),
     ("Chinese folk song · Kangding", "chinese_kangding_qingge.abc"),
 )
-SEED_FILE_TYPES = [".abc", ".txt", ".mid", ".midi", ".xml", ".musicxml", ".mxl"]
+SEED_FILE_TYPES = list(SEED_SUFFIXES)
 MAX_UPLOAD_BYTES = service.MAX_SEED_BYTES
 TEMPO_RANGE = LIMITS.tempo_bpm
 TRANSPOSE_RANGE = (-LIMITS.transpose, LIMITS.transpose)

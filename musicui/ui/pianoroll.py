@@ -22,7 +22,7 @@ from typing import Any
 
 import gradio as gr
 
-from musicui.core.leadsheet import GRID, LeadSheet, Note, snap
+from musicui.core.leadsheet import EPSILON, GRID, LeadSheet, Note, snap
 from musicui.core.limits import LIMITS
 from musicui.core.limits import number as check_number
 
@@ -32,7 +32,6 @@ MAX_BARS = LIMITS.bars
 MAX_LYRIC_CHARS = 40
 DEFAULT_VELOCITY = 90
 # Grid choices offered on the page, in quarter-note beats.
-GRIDS = {"1/16": 0.25, "1/8 triplet": 1 / 3, "1/8": 0.5, "1/4": 1.0, "1/2": 2.0}
 
 _HERE = Path(__file__).parent
 
@@ -102,7 +101,7 @@ def notes_from_roll(payload: Any, base: LeadSheet) -> LeadSheet:
         onset, end = snap(onset), snap(onset + duration)
         if end - onset < 1 / GRID:
             end = onset + 1 / GRID
-        if end > limit + 1e-9:
+        if end > limit + EPSILON:
             raise RollError(f"note {number} ends at beat {end:g}, past the {MAX_BARS}-bar limit (beat {limit:g})")
         velocity = DEFAULT_VELOCITY
         if len(item) > 3 and item[3] is not None:

@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from musicui.core.chords import QUALITIES, ParsedChord, parse_chord, spell
-from musicui.core.leadsheet import GRID, MODES, ChordSymbol, Key, LeadSheet, Meter, Note, PITCH_NAMES_FLAT, \
-    PITCH_NAMES_SHARP, snap
+from musicui.core.leadsheet import GRID, MODES, PITCH_NAMES_FLAT, PITCH_NAMES_SHARP, ChordSymbol, Key, LeadSheet, \
+    Meter, Note
 
 STYLES = ("folk", "chorale", "pop")
 TUNE_TYPES = ("reel", "jig", "slip jig", "hornpipe", "air", "waltz", "march", "polka", "strathspey", "slide",

@@ -1,5 +1,5 @@
-"""The Compose tab and the ``/compose`` endpoint: both call ``musicui.studio.compose`` and render its
-takes; nothing here decides anything about the music."""
+"""The Compose tab (its layout and its handlers) and the ``/compose`` endpoint: both call
+``musicui.studio.compose`` and render its takes; nothing here decides anything about the music."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from musicui.core.limits import LIMITS
 from musicui.lyrics import MAX_CHARACTERS as MAX_LYRICS_CHARS
 from musicui.studio import MAX_BARS, MAX_TEXT, MODES, VARIATIONS, ComposeError, ComposeParams, Take, compose
 from musicui.ui import handlers as H
-from musicui.ui.stream import StreamPlayer, compose_streaming
+from musicui.ui.guard import cancelled_when_gone, speaks
+from musicui.ui.seed_tab import PREVIEW, SeedTab
+from musicui.ui.stream import StreamPlayer, compose_streaming, streams
 
 MAX_CARDS = LIMITS.candidates
-MODE_LABELS = {"compose": "Compose from the words", "continue": "Continue the seed", "vary": "Vary the seed",
-               "harmonize": "Harmonize the seed", "infill": "Rewrite bars of the seed",
-               "restyle": "Restyle the seed"}
+MODE_LABELS = {name: mode.label for name, mode in MODES.items()}  # the registry's, in its order
 KEY_CHOICES = ["Auto"] + [f"{tonic} {mode}" for mode in KEY_MODES[:2] for tonic in PITCH_NAMES_FLAT] + \
     [f"{tonic} {mode}" for mode in KEY_MODES[2:] for tonic in ("D", "E", "G", "A")]
 METER_CHOICES = ["Auto", "4/4", "3/4", "2/4", "6/8", "9/8", "12/8", "2/2"]
@@ -299,4 +299,112 @@ def card_updates(tab: ComposeTab, result, files: list[TakeFiles] | None = None) 
     return out
 
 
-__all__ = ["ComposeTab", "MODES", "build_tab", "card_updates", "compose_endpoint", "params_from_ui", "run_compose"]
+
+
+COMPOSE_CONCURRENCY = 4  # composes in flight at once: see musicui.ui.app
+COMPOSE = dict(concurrency_id="compose", concurrency_limit=COMPOSE_CONCURRENCY, api_visibility="private")
+
+
+def wire_compose_tab(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, tabs: gr.Tabs) -> None:
+    """The Compose button (the seed modes read the seed tab's state) and the ways a take becomes the seed."""
+    history = gr.BrowserState([], storage_key="musicui-history", secret=STORAGE_SECRET)
+    undo_stack = gr.BrowserState([], storage_key="musicui-seed-undo", secret=STORAGE_SECRET)
+    _wire_compose(demo, seed, tab, history)
+    _wire_takes_to_seed(seed, tab, tabs, history, undo_stack)
+    tab.history_clear.click(lambda: ([], history_choices([])), None, [history, tab.history_pick],
+                            api_visibility="private")
+    demo.load(lambda stored: history_choices(history_entries(stored)), [history], [tab.history_pick],
+              api_visibility="private")
+
+
+def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, history: gr.BrowserState) -> None:
+    @speaks("composing")
+    def on_compose(request: gr.Request, *values: Any, progress=gr.Progress()):
+        *inputs, current, stored = values
+        try:
+            params = params_from_ui(*inputs)
+        except ComposeError as error:
+            raise gr.Error(str(error)) from None
+        seed_sheet = H.sheet_of(current) if params.mode != "compose" else None
+        if streams(params):  # a long piece: the first idea plays while the model writes the rest
+            result = yield from compose_with_stream(params, seed_sheet, tab.stream)
+        else:
+            result = run_compose(params, seed_sheet, progress, cancelled_when_gone(demo, request))
+        heard = f"**I heard:** {result.heard} · {result.seconds:.1f} s"
+        heard += "".join(f"  \n⚠ {notice}" for notice in result.notices)
+        entries = history_with(stored, result)
+        # the sound first, so the ideas can be heard at once; then the sheets and rolls
+        yield {tab.heard: heard, history: entries, tab.history_pick: history_choices(entries),
+               **card_updates(tab, result)}
+        yield card_updates(tab, result, render_takes(result.takes, ("svg", "png")))
+
+    card_outputs = [o for card in tab.cards for o in card.outputs()]
+    composing = tab.button.click(
+        on_compose, [*tab.inputs, seed.state, history],
+        [tab.heard, tab.takes, history, tab.history_pick, tab.stream, *card_outputs],
+        show_progress="minimal", show_progress_on=[tab.heard], **COMPOSE)
+    tab.stop.click(None, cancels=[composing])
+
+    @speaks("picking bars")
+    def on_bars_picked(current: Any, evt: gr.SelectData):
+        """Bars picked in the piano roll become the span that "Rewrite bars of the seed" rewrites."""
+        try:
+            first, last = span_from_roll(evt.index, H.sheet_of(current))
+        except ComposeError as error:
+            raise gr.Error(str(error)) from None
+        bars = f"bar {first}" if first == last else f"bars {first}-{last}"
+        return {tab.span_first: first, tab.span_last: last, tab.mode: "infill",
+                seed.play_note: f"Picked {bars}: **Compose → Rewrite bars of the seed** rewrites them and keeps the rest."}
+
+    seed.roll.select(on_bars_picked, [seed.state], [tab.span_first, tab.span_last, tab.mode, seed.play_note],
+                     api_visibility="private", queue=False)
+
+
+def _wire_takes_to_seed(seed: SeedTab, tab: ComposeTab, tabs: gr.Tabs, history: gr.BrowserState,
+                        undo_stack: gr.BrowserState) -> None:
+    """A take (a card's or an earlier one) becomes the seed; the seed it replaced can come back."""
+    outputs = [*seed.outputs, undo_stack, tabs]
+
+    def replace_seed(sheet, text: Any, current: Any, stack: Any, note: str) -> dict:
+        """The new seed in every view; the user's ABC text as it was goes on the browser's undo stack."""
+        previous = text if isinstance(text, str) and text.strip() else write_abc(H.sheet_of(current))
+        kept = [abc for abc in (stack if isinstance(stack, list) else []) if isinstance(abc, str)][:19]
+        update = seed.update(H.Loaded(sheet, write_abc(sheet)), current, set_abc=True, note=note)
+        return {**update, undo_stack: [previous] + kept, tabs: gr.Tabs(selected="seed")}
+
+    for index, card in enumerate(tab.cards):
+        @speaks("making the take the seed")
+        def on_use(takes: Any, text: Any, current: Any, stack: Any, index: int = index):
+            if not takes or index >= len(takes):
+                raise gr.Error("That take is gone: compose again.")
+            return replace_seed(H.sheet_of(takes[index]), text, current, stack, f"take {index + 1} is the seed now")
+
+        card.use.click(on_use, [tab.takes, seed.abc_box, seed.state, undo_stack], outputs, **PREVIEW)
+
+    @speaks("bringing back an earlier take")
+    def on_history_use(choice: Any, stored: Any, text: Any, current: Any, stack: Any):
+        entries = history_entries(stored)
+        if not isinstance(choice, int) or not 0 <= choice < len(entries):
+            raise gr.Error("Pick an earlier take first.")
+        try:
+            sheet = H.load_abc(entries[choice]["abc"])
+        except SeedError as error:
+            raise gr.Error(f"That take cannot be read back: {error}") from None
+        return replace_seed(sheet, text, current, stack, "an earlier take is the seed now")
+
+    tab.history_use.click(on_history_use, [tab.history_pick, history, seed.abc_box, seed.state, undo_stack], outputs,
+                          api_visibility="private")
+
+    @speaks("undoing")
+    def on_undo(current: Any, stack: Any):
+        kept = [abc for abc in (stack if isinstance(stack, list) else []) if isinstance(abc, str)]
+        if not kept:
+            raise gr.Error("Nothing to undo: the seed has not been replaced by a take.")
+        try:
+            sheet = H.load_abc(kept[0])
+        except SeedError as error:
+            raise gr.Error(f"The earlier seed cannot be read back: {error}") from None
+        update = seed.update(H.Loaded(sheet, kept[0]), current, set_abc=True, note="the earlier seed is back")
+        return {**update, undo_stack: kept[1:], tabs: gr.Tabs(selected="seed")}  # the text exactly as written
+
+    tab.undo.click(on_undo, [seed.state, undo_stack], outputs, api_visibility="private")

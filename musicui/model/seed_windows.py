@@ -18,19 +18,35 @@ from dataclasses import dataclass
 
 from musicui.core.leadsheet import LeadSheet
 
-HEAD_TOKENS = 24  # the controls before the music, and a margin for the end
-TOKENS_PER_NEW_BAR = 16  # what the sampler keeps room for while it writes a bar
+@dataclass(frozen=True)
+class TokenBudget:
+    """How the composer spends what the decoder holds at once (``room`` tokens)."""
+    room: int
+    head: int = 24  # the controls before the music (about a dozen) and a margin for the end
+    per_new_bar: int = 16  # what the sampler keeps room for while it writes a bar
+
+    def for_context(self, new_bars: int) -> int:
+        """Tokens left for the seed's bars when ``new_bars`` are to be written."""
+        return self.room - self.head - self.per_new_bar * new_bars
+
+    @property
+    def bars_at_once(self) -> int:
+        """The most new bars one pass can write."""
+        return (self.room - self.head) // self.per_new_bar
+
+    def fits(self, fixed_tokens: int, new_bars: int) -> bool:
+        return fixed_tokens <= self.for_context(new_bars)
 
 
 class SeedTooLong(ValueError):
     """Not even the smallest window fits; ``str()`` says what to do."""
 
 
-def continue_start(counts: list[int], room: int, new_bars: int) -> int:
+def continue_start(counts: list[int], budget: TokenBudget, new_bars: int) -> int:
     """The first bar of the longest tail of the seed that fits with ``new_bars`` to write (0: all of it)."""
-    budget = room - HEAD_TOKENS - TOKENS_PER_NEW_BAR * new_bars
+    room = budget.for_context(new_bars)
     total, start = 0, len(counts)
-    while start > 0 and total + counts[start - 1] <= budget:
+    while start > 0 and total + counts[start - 1] <= room:
         start -= 1
         total += counts[start]
     if start == len(counts):
@@ -38,32 +54,32 @@ def continue_start(counts: list[int], room: int, new_bars: int) -> int:
     return start
 
 
-def infill_window(counts: list[int], room: int, start: int, stop: int) -> tuple[int, int]:
+def infill_window(counts: list[int], budget: TokenBudget, start: int, stop: int) -> tuple[int, int]:
     """Bars (first, stop) around the span start..stop-1 to hand the model: the span and as much
     context as fits, a bar at a time on each side in turn."""
-    budget = room - HEAD_TOKENS - TOKENS_PER_NEW_BAR * (stop - start)  # for the context: the span is rewritten
-    if budget < 0:
+    room = budget.for_context(stop - start)  # for the context: the span is rewritten
+    if room < 0:
         raise SeedTooLong(f"bars {start + 1}-{stop} are too many to rewrite at once; pick fewer bars")
     first, last, total = start, stop, 0
     grown = True
     while grown:
         grown = False
-        if first > 0 and total + counts[first - 1] <= budget:
+        if first > 0 and total + counts[first - 1] <= room:
             first, total, grown = first - 1, total + counts[first - 1], True
-        if last < len(counts) and total + counts[last] <= budget:
+        if last < len(counts) and total + counts[last] <= room:
             last, total, grown = last + 1, total + counts[last], True
     return first, last
 
 
-def chunks(counts: list[int], room: int) -> list[tuple[int, int]]:
+def chunks(counts: list[int], budget: TokenBudget) -> list[tuple[int, int]]:
     """Consecutive (first, stop) windows for modes that follow the whole melody: each chunk's
     melody and what the model writes over it (chords, a new rhythm) must fit together."""
-    budget = (room - HEAD_TOKENS) // 2
+    room = budget.for_context(0) // 2
     out, first, total = [], 0, 0
     for bar, count in enumerate(counts):
-        if count > budget:
+        if count > room:
             raise SeedTooLong(f"bar {bar + 1} holds too many notes for the model ({count} tokens)")
-        if total + count > budget:
+        if total + count > room:
             out.append((first, bar))
             first, total = bar, 0
         total += count

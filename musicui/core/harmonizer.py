@@ -6,14 +6,13 @@ family, backed off to all data) and emissions (melody pitch class relative to th
 weighted by duration and beat position, per quality) are counted from the corpora that have
 chords: Bach chorales, Nottingham and POP909.
 
-    from musicui.data.harmonizer import harmonize
+    from musicui.core.harmonizer import harmonize
     sheet_with_chords = harmonize(sheet, style="folk")
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -21,7 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from musicui.core.chords import ParsedChord, parse_chord, spell
-from musicui.core.leadsheet import ChordSymbol, Key, LeadSheet
+from musicui.core.leadsheet import EPSILON, ChordSymbol, LeadSheet
+from musicui.core.theory import mode_family
 
 QUALS = ("", "m", "7", "dim")  # state qualities
 FAMILY = {  # every chord quality -> state quality
@@ -31,14 +31,9 @@ FAMILY = {  # every chord quality -> state quality
     "dim": "dim", "dim7": "dim", "m7b5": "dim",
 }
 N_STATES = 12 * len(QUALS)
-MAJOR_FAMILY = ("major", "lydian", "mixolydian")
-PACKAGED_MODEL = Path(__file__).with_name("harmonizer_model.json")
-CACHE_MODEL = Path(__file__).resolve().parents[2] / "cache" / "corpus" / "harmonizer.json"
+PROBABILITY_FLOOR = EPSILON  # a transition never seen is unlikely, not impossible
+PACKAGED_MODEL = Path(__file__).with_name("harmonizer_model.json")  # fitted by the corpus build, then copied here
 STYLES = ("folk", "chorale", "pop")
-
-
-def mode_family(key: Key) -> str:
-    return "major" if key.mode in MAJOR_FAMILY else "minor"
 
 
 def state_of(symbol: str, tonic_pc: int) -> int | None:
@@ -69,33 +64,33 @@ def segment_length(sheet: LeadSheet, style: str | None) -> float:
 
 def segments(sheet: LeadSheet, length: float) -> list[tuple[float, float]]:
     starts = []
-    if sheet.pickup > 1e-9:
+    if sheet.pickup > EPSILON:
         starts.append(0.0)
     t = sheet.pickup
     end = sheet.end_beats
-    while t < end - 1e-9:
+    while t < end - EPSILON:
         starts.append(t)
         t += length
     bounds = starts + [end]
-    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b - a > 1e-9]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b - a > EPSILON]
 
 
 def segment_profile(sheet: LeadSheet, a: float, b: float) -> np.ndarray:
     """Duration-weighted pitch classes in [a, b), notes on the segment's start counted double."""
     w = np.zeros(12)
     for n in sheet.notes:
-        if n.onset >= b - 1e-9:
+        if n.onset >= b - EPSILON:
             break
         overlap = min(n.end, b) - max(n.onset, a)
-        if overlap > 1e-9:
-            w[n.pitch % 12] += overlap * (2.0 if abs(n.onset - a) < 1e-9 else 1.0)
+        if overlap > EPSILON:
+            w[n.pitch % 12] += overlap * (2.0 if abs(n.onset - a) < EPSILON else 1.0)
     return w
 
 
 def chord_at(sheet: LeadSheet, t: float) -> str | None:
     current = None
     for c in sheet.chords:
-        if c.onset <= t + 1e-9:
+        if c.onset <= t + EPSILON:
             current = c.symbol
         else:
             break
@@ -107,7 +102,7 @@ def chord_over(sheet: LeadSheet, a: float, b: float) -> str | None:
     best, best_len = None, 0.0
     for c, end in sheet.chord_spans():
         overlap = min(end, b) - max(c.onset, a)
-        if overlap > best_len + 1e-9:
+        if overlap > best_len + EPSILON:
             best, best_len = c.symbol, overlap
     return best if best is not None else chord_at(sheet, a)
 
@@ -116,8 +111,8 @@ class HMMHarmonizer:
     def __init__(self, model: dict):
         self.model = model
         self.emit = {q: np.log(np.array(v)) for q, v in model["emission"].items()}  # rel-to-root pc
-        self.trans = {k: np.log(np.maximum(np.array(v), 1e-9)) for k, v in model["transition"].items()}
-        self.init = {k: np.log(np.maximum(np.array(v), 1e-9)) for k, v in model["initial"].items()}
+        self.trans = {k: np.log(np.maximum(np.array(v), PROBABILITY_FLOOR)) for k, v in model["transition"].items()}
+        self.init = {k: np.log(np.maximum(np.array(v), PROBABILITY_FLOOR)) for k, v in model["initial"].items()}
         # emission matrix [state, pc relative to tonic] in log space
         self.emission_by_state = np.zeros((N_STATES, 12))
         for s in range(N_STATES):
@@ -224,92 +219,10 @@ class HMMHarmonizer:
 
 @lru_cache(maxsize=1)
 def default_harmonizer() -> HMMHarmonizer:
-    for path in (CACHE_MODEL, PACKAGED_MODEL):
-        if path.exists():
-            return HMMHarmonizer.load(path)
-    raise FileNotFoundError("no harmonizer model; run `python -m musicui.data build` first")
+    """The packaged model: the same chords on every machine, whatever corpus a developer has built."""
+    return HMMHarmonizer.load(PACKAGED_MODEL)
 
 
 def harmonize(sheet: LeadSheet, style: str | None = None, model: HMMHarmonizer | None = None) -> LeadSheet:
     """The lead sheet with its chords replaced by the HMM's (style: 'folk', 'chorale', 'pop' or None)."""
     return (model or default_harmonizer()).harmonize(sheet, style)
-
-
-# ---------------------------------------------------------------- baselines and evaluation
-def _triad_state(rel_root: int, quality: str) -> int:
-    return rel_root * len(QUALS) + QUALS.index(quality)
-
-
-def tonic_baseline(sheet: LeadSheet, style: str | None = None) -> LeadSheet:
-    q = "" if mode_family(sheet.key) == "major" else "m"
-    symbol = spell(ParsedChord(sheet.key.tonic_pc, q), sheet.key.prefers_flats)
-    return sheet.copy(chords=[ChordSymbol(0.0, symbol)])
-
-
-def diatonic_triads(key: Key) -> list[tuple[int, str]]:
-    scale = key.scale_pcs
-    out = []
-    for i, root in enumerate(scale):
-        third, fifth = scale[(i + 2) % 7], scale[(i + 4) % 7]
-        t, f = (third - root) % 12, (fifth - root) % 12
-        quality = {(4, 7): "", (3, 7): "m", (3, 6): "dim", (4, 8): "aug"}.get((t, f), "")
-        out.append((root, quality))
-    return out
-
-
-def coverage_baseline(sheet: LeadSheet, style: str | None = None) -> LeadSheet:
-    """Per segment, the diatonic triad covering the most melody (ties: the earlier scale degree)."""
-    triads = diatonic_triads(sheet.key)
-    chords: list[ChordSymbol] = []
-    for a, b in segments(sheet, segment_length(sheet, style)):
-        prof = segment_profile(sheet, a, b)
-        best = max(range(7), key=lambda i: (sum(prof[(triads[i][0] + x) % 12] for x in
-                                                 ((0, 4, 7) if triads[i][1] == "" else (0, 3, 7) if triads[i][1] == "m"
-                                                  else (0, 3, 6) if triads[i][1] == "dim" else (0, 4, 8))), -i))
-        symbol = spell(ParsedChord(triads[best][0], triads[best][1]), sheet.key.prefers_flats)
-        if not chords or chords[-1].symbol != symbol:
-            chords.append(ChordSymbol(a, symbol))
-    return sheet.copy(chords=chords)
-
-
-def beat_accuracy(reference: LeadSheet, predicted: LeadSheet) -> tuple[int, int, int]:
-    """(beats compared, root correct, root+quality-family correct), one comparison per quarter beat."""
-    n = root_ok = full_ok = 0
-    t = 0.0
-    end = reference.end_beats
-    while t < end - 1e-9:
-        ref, pred = chord_at(reference, t), chord_at(predicted, t)
-        if ref and pred:
-            try:
-                r, p = parse_chord(ref), parse_chord(pred)
-            except ValueError:
-                t += 1
-                continue
-            n += 1
-            if r.root == p.root:
-                root_ok += 1
-                if FAMILY.get(r.quality, "") == FAMILY.get(p.quality, ""):
-                    full_ok += 1
-        t += 1.0
-    return n, root_ok, full_ok
-
-
-def evaluate(model: HMMHarmonizer, tunes: list[tuple[LeadSheet, str]]) -> dict:
-    """Accuracy table per style and overall for the HMM and the two baselines."""
-    methods = {"hmm": lambda s, st: model.harmonize(s, st), "tonic triad": tonic_baseline,
-               "most-covering diatonic triad": coverage_baseline}
-    table: dict[str, dict[str, dict[str, float]]] = {}
-    groups = defaultdict(list)
-    for sheet, style in tunes:
-        groups[style].append((sheet, style))
-        groups["all"].append((sheet, style))
-    for group, items in groups.items():
-        table[group] = {}
-        for name, fn in methods.items():
-            n = r = f = 0
-            for sheet, style in items:
-                a, b, c = beat_accuracy(sheet, fn(sheet, style))
-                n, r, f = n + a, r + b, f + c
-            table[group][name] = {"tunes": len(items), "beats": n, "root": round(r / max(1, n), 4),
-                                  "root+quality": round(f / max(1, n), 4)}
-    return table

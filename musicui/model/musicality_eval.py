@@ -1,0 +1,178 @@
+"""The musicality evaluation: the model's 8-bar takes for a prompt suite of our own against held-out
+human tunes of the test split, per style (folk, chorale, pop), with two reference rows — a first-order
+Markov chain fitted on the training split, and human excerpts with their bars shuffled (a measure that
+cannot tell those from real tunes is not measuring form). Features: ``musicui.model.musicality``.
+
+    python -m musicui.evaluate CHECKPOINT --musicality
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from musicui.core.leadsheet import ChordSymbol, LeadSheet, Note
+from musicui.model.musicality import FEATURES, bars_of, features, mean_profile, overlap, two_sample_auc
+
+PROMPTS = Path(__file__).with_name("musicality_prompts.json")
+STYLES = ("folk", "chorale", "pop")
+EXCERPT_BARS = 8
+
+
+def excerpt(sheet: LeadSheet, bars: int = EXCERPT_BARS) -> LeadSheet | None:
+    """The first ``bars`` full bars of a tune (after a pickup), or None when it is shorter."""
+    first = 1 if sheet.pickup else 0
+    if sheet.num_bars < first + bars:
+        return None
+    return sheet.slice_bars(first, first + bars - 1)
+
+
+def human_excerpts(records: list[dict], style: str, count: int, seed: int) -> list[LeadSheet]:
+    chosen = [r for r in records if r.get("controls", {}).get("style") == style]
+    random.Random(seed).shuffle(chosen)
+    out = []
+    for record in chosen:
+        cut = excerpt(LeadSheet.from_dict(record["sheet"]))
+        if cut is not None and len(cut.notes) >= 8:
+            out.append(cut)
+        if len(out) >= count:
+            break
+    return out
+
+
+def shuffled_bars(sheet: LeadSheet, rng: random.Random) -> LeadSheet:
+    """The same bars in a random order (form destroyed, every bar still human)."""
+    bars = [sheet.slice_bars(i, i) for i in range(sheet.num_bars)]
+    rng.shuffle(bars)
+    out = bars[0]
+    for bar in bars[1:]:
+        out = out.concat(bar)
+    return out
+
+
+class MarkovBaseline:
+    """First order, fitted on the training split in the tonic's frame: the next (pitch above the tonic,
+    length) from the last, and the next chord (its root above the tonic and quality) from the last, a
+    chord each half bar with the corpus's probability of changing."""
+
+    def __init__(self, sheets: list[LeadSheet]) -> None:
+        self.notes: dict = defaultdict(Counter)
+        self.chords: dict = defaultdict(Counter)
+        changes = total = 0
+        for sheet in sheets:
+            tonic = sheet.key.tonic_pc
+            states = [(n.pitch - tonic - 60, n.duration) for n in sorted(sheet.notes, key=lambda n: n.onset)]
+            for a, b in zip([None] + states, states):
+                self.notes[a][b] += 1
+            chords = [c.symbol for c in sheet.chords]
+            for a, b in zip([None] + chords, chords):
+                self.chords[a][b] += 1
+            changes, total = changes + len(chords), total + max(1, 2 * len(bars_of(sheet)))
+        self.change = min(1.0, changes / max(1, total))
+
+    @staticmethod
+    def _draw(counter: Counter, rng: random.Random):
+        items, weights = zip(*counter.items())
+        return rng.choices(items, weights)[0]
+
+    def sample(self, like: LeadSheet, rng: random.Random, bars: int = EXCERPT_BARS) -> LeadSheet:
+        """A piece in ``like``'s key and meter (chords spelled as in the corpus, in C; moved to the key)."""
+        bar = like.bar_beats
+        notes, state, t = [], None, 0.0
+        while t < bars * bar - 1e-6:
+            state = self._draw(self.notes[state] or self.notes[None], rng)
+            length = min(state[1], bars * bar - t)
+            notes.append(Note(max(21, min(108, 60 + like.key.tonic_pc + state[0])), t, length))
+            t += length
+        chords, symbol = [], None
+        for half in range(2 * bars):
+            if symbol is None or rng.random() < self.change:
+                symbol = self._draw(self.chords[symbol] or self.chords[None], rng)
+                chords.append(ChordSymbol(half * bar / 2, symbol))
+        return LeadSheet(notes=notes, chords=chords, key=like.key, meter=like.meter, tempo=like.tempo)
+
+
+def table(groups: dict[str, list[LeadSheet]], reference: str = "human") -> dict:
+    """Mean features per group, each group's overlap with the reference, and the two-sample AUC."""
+    profile = mean_profile(groups[reference])
+    rows = {name: [features(s, profile) for s in sheets] for name, sheets in groups.items()}
+    out: dict = {}
+    for name, values in rows.items():
+        means = {f: _mean([v[f] for v in values]) for f in FEATURES}
+        overlaps = {f: overlap([v[f] for v in rows[reference]], [v[f] for v in values]) for f in FEATURES}
+        finite = [o for o in overlaps.values() if not math.isnan(o)]
+        out[name] = {"count": len(values), "means": means, "overlap": overlaps,
+                     "mean_overlap": sum(finite) / len(finite) if finite else math.nan,
+                     "auc": two_sample_auc(rows[reference], values) if name != reference else 0.5}
+    return out
+
+
+def _mean(values: list[float]) -> float:
+    finite = [v for v in values if not math.isnan(v)]
+    return sum(finite) / len(finite) if finite else math.nan
+
+
+def bar_pair_keys(sheet: LeadSheet) -> set:
+    """Two consecutive bars as rhythm and intervals (transposition-invariant), for the novelty check."""
+    bars = bars_of(sheet)
+    return {(a.shape, b.shape, (b.notes[0][2] - a.notes[0][2]) if a.notes and b.notes else None)
+            for a, b in zip(bars, bars[1:]) if len(a.notes) + len(b.notes) >= 4}
+
+
+def novelty(takes: list[LeadSheet], training: list[LeadSheet]) -> float:
+    """Share of takes that restate two or more consecutive bars of a training tune."""
+    known = set().union(*(bar_pair_keys(s) for s in training)) if training else set()
+    return sum(bool(bar_pair_keys(t) & known) for t in takes) / max(1, len(takes))
+
+
+def prompts() -> list[dict]:
+    return json.loads(PROMPTS.read_text())
+
+
+def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: bool = True) -> list[LeadSheet]:
+    """The model's 8-bar takes for the suite's prompts of one style."""
+    from musicui.model.composer import ComposeRequest
+    from musicui.model.sampler import SamplingParams
+
+    takes = []
+    for index, prompt in enumerate(p for p in prompts() if p["style"] == style):
+        request = ComposeRequest(text=prompt["text"], bars=EXCERPT_BARS, candidates=candidates,
+                                 overrides={"style": style}, tonal_prior=tonal_prior,
+                                 sampling=SamplingParams(seed=seed + 97 * index))
+        takes += [sheet for sheet in composer.compose(request).sheets if len(bars_of(sheet)) >= EXCERPT_BARS]
+    return takes
+
+
+def evaluate_musicality(composer, train: list[dict], test: list[dict], per_style: int = 48, candidates: int = 3,
+                        seed: int = 0, tonal_prior: bool = True) -> dict:
+    """Per style: the table of human, Markov, shuffled-bars and model rows; and the model's novelty."""
+    rng = random.Random(seed)
+    report: dict = {}
+    training = [LeadSheet.from_dict(r["sheet"]) for r in train]
+    for style in STYLES:
+        human = human_excerpts(test, style, per_style, seed)
+        fitted = MarkovBaseline([s for s, r in zip(training, train) if r.get("controls", {}).get("style") == style])
+        takes = model_takes(composer, style, candidates, seed, tonal_prior)
+        groups = {"human": human, "markov": [fitted.sample(rng.choice(human), rng) for _ in human],
+                  "shuffled": [shuffled_bars(s, rng) for s in human], "model": takes}
+        report[style] = table(groups)
+        report[style]["model"]["novelty"] = novelty(takes, training)
+    return report
+
+
+def markdown(report: dict) -> str:
+    """The card's musicality table: per style, each feature's mean for every row, then overlap and AUC."""
+    lines = []
+    for style, rows in report.items():
+        names = list(rows)
+        counts = ", ".join(f"{n} {rows[n]['count']}" for n in names)
+        lines += [f"**{style}** ({counts})", "",
+                  "| feature | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+        lines += [f"| {f} | " + " | ".join(f"{rows[n]['means'][f]:.2f}" for n in names) + " |" for f in FEATURES]
+        lines.append("| mean overlap with human | " + " | ".join(f"{rows[n]['mean_overlap']:.2f}" for n in names) + " |")
+        lines.append("| classifier AUC vs human | " + " | ".join(f"{rows[n]['auc']:.2f}" for n in names) + " |")
+        lines += ["", f"Takes restating 2+ consecutive bars of a training tune: {rows['model']['novelty']:.1%}", ""]
+    return "\n".join(lines)

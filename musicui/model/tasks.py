@@ -1,0 +1,140 @@
+"""What the decoder is asked to write, one class per kind of task (as MidiTok has one class per
+scheme): each lays out the tokens the model starts from and the grammar's templates, and puts
+what the model wrote back into the piece. The studio's modes (musicui.modes) are built on these.
+
+    NewPiece()                     the controls, then ``bars`` new bars
+    Continuation(seed)             the seed's bars, then ``bars`` more
+    Infill(seed, start, stop)      bars start..stop-1 rewritten, knowing what comes before and after
+    FollowRhythm(seed, contour)    new pitches on the seed's rhythm (and its ups and downs)
+    FollowMelody(seed)             the seed's melody kept note for note, new chords
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from musicui.core.leadsheet import LeadSheet
+from musicui.model.vocab import INFILL, ModelVocab, infill_prompt
+
+HARMONY_TOKENS = ("Root_", "Qual_", "Bass_", "Pos_")  # what a new harmonization may change
+
+
+@dataclass
+class Layout:
+    """A task as token sequences: where the model starts, what the grammar counts and copies."""
+    prefix: list[int]  # the tokens the model starts from (the controls first)
+    head: list[int]  # [BOS controls SEP] at the start of the prefix
+    total_bars: int  # the bars the grammar counts, up to where the model stops
+    first_bar: int = 0  # the first bar the model writes
+    new_bars: int = 0  # bars the model writes freely (each needs room in the budget)
+    suffix: list[int] = field(default_factory=list)  # infill: the seed's bars after the gap
+    rhythm: list[str] | None = None  # keep-the-rhythm template
+    melody: list[str] | None = None  # keep-the-melody template
+    contour: list[int] | None = None  # keep-the-contour: -1, 0, +1 per note
+
+    @property
+    def fixed_tokens(self) -> int:
+        """Tokens the model must hold besides the controls and the new bars."""
+        return len(self.prefix) - len(self.head) + len(self.rhythm or self.melody or [])
+
+
+HeadIds = Callable[[int], list[int]]  # bars of the whole piece -> [BOS controls SEP]
+SeedBars = Callable[[LeadSheet], list[list[int]]]  # a seed -> its tokens, bar by bar
+
+
+class Task:
+    """What every task does; ``seed`` is the piece it works on (None for a new piece)."""
+    keeps_key = True  # the grammar keeps the notes in the key's scale (when asked)
+
+    def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
+        raise NotImplementedError
+
+    def fixed_part(self, layout: Layout, vocab: ModelVocab) -> list[int]:
+        """The tokens before where the model writes (its first note may repeat their last length)."""
+        return layout.prefix
+
+    def assemble(self, layout: Layout, body: list[int], vocab: ModelVocab) -> list[int]:
+        """The whole piece's tokens from what the model wrote (``body``, without EOS)."""
+        return layout.prefix + body + [vocab.id("EOS")]
+
+    def put_back(self, written: LeadSheet) -> LeadSheet:
+        return written
+
+
+class NewPiece(Task):
+    """A piece from nothing: the controls, then ``bars`` bars."""
+    seed = None
+
+    def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
+        head = head_ids(bars)
+        return Layout(prefix=head, head=head, total_bars=bars, new_bars=bars)
+
+
+@dataclass
+class Continuation(Task):
+    """The seed, then ``bars`` new bars after it."""
+    seed: LeadSheet
+
+    def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
+        before = seed_bars(self.seed)
+        head = head_ids(len(before) + bars)
+        return Layout(prefix=head + [t for bar in before for t in bar], head=head, total_bars=len(before) + bars,
+                      first_bar=len(before), new_bars=bars)
+
+
+@dataclass
+class Infill(Task):
+    """Bars start..stop-1 (0-based) of the seed rewritten; the rest kept."""
+    seed: LeadSheet
+    start: int
+    stop: int
+
+    def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
+        all_bars = seed_bars(self.seed)
+        if not 0 <= self.start < self.stop <= len(all_bars):
+            raise ValueError(f"infill bars {self.start + 1}-{self.stop} are outside the seed's 1-{len(all_bars)}")
+        head = head_ids(len(all_bars))
+        return Layout(prefix=infill_prompt(head, all_bars, self.start, self.stop, vocab), head=head,
+                      total_bars=self.stop, first_bar=self.start, new_bars=self.stop - self.start,
+                      suffix=[t for bar in all_bars[self.stop:] for t in bar])
+
+    def fixed_part(self, layout: Layout, vocab: ModelVocab) -> list[int]:
+        return layout.prefix[: layout.prefix.index(vocab.id(INFILL))]
+
+    def assemble(self, layout: Layout, body: list[int], vocab: ModelVocab) -> list[int]:
+        return self.fixed_part(layout, vocab) + body + layout.suffix + [vocab.id("EOS")]
+
+    def put_back(self, written: LeadSheet) -> LeadSheet:
+        return self.seed.with_bars_from(written, self.start, self.stop)
+
+
+@dataclass
+class FollowRhythm(Task):
+    """New pitches on the seed's rhythm; with ``contour``, rising and falling where the seed does."""
+    seed: LeadSheet
+    contour: bool = False
+
+    def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
+        all_bars = seed_bars(self.seed)
+        head = head_ids(len(all_bars))
+        steps = None
+        if self.contour:
+            pitches = [n.pitch for n in self.seed.notes]
+            steps = [0] + [(b > a) - (b < a) for a, b in zip(pitches, pitches[1:])]
+        rhythm = vocab.tokenizer.ids_to_tokens([t for bar in all_bars for t in bar]) + ["EOS"]
+        return Layout(prefix=head, head=head, total_bars=len(all_bars), rhythm=rhythm, contour=steps)
+
+
+@dataclass
+class FollowMelody(Task):
+    """The seed's melody note for note; the model writes the chords."""
+    seed: LeadSheet
+    keeps_key = False  # the melody is the user's, accidentals and all
+
+    def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
+        all_bars = seed_bars(self.seed)
+        head = head_ids(len(all_bars))
+        tokens = vocab.tokenizer.ids_to_tokens([t for bar in all_bars for t in bar])
+        return Layout(prefix=head, head=head, total_bars=len(all_bars),
+                      melody=[t for t in tokens if not t.startswith(HARMONY_TOKENS)] + ["EOS"])

@@ -1,0 +1,113 @@
+"""What every generation mode shares: the Mode interface, the plan's overrides from the
+parameters, the model's request, and the takes made from the sheets a mode writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from musicui.arranger import STYLES, ArrangeSettings, arrange, style_for
+from musicui.core.leadsheet import Key, LeadSheet
+from musicui.params import ComposeParams
+from musicui.take import Take
+
+Progress = Callable[[float], "bool | None"]  # fraction done -> True to stop
+Outcome = tuple[list[Take], str, dict]  # the takes, what the studio heard, the attributes and their sources
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One way to write music. A new mode is a subclass in its own file, registered in
+    ``musicui.modes.MODES``: the page's mode list, the CLI's help and the API read the registry."""
+    name: str  # the API's value, e.g. "vary"
+    label: str  # the page's radio label
+    help: str  # one line for the CLI and the API docs
+    needs_seed: bool = True  # works on the seed melody (all but compose)
+
+    def run(self, params: ComposeParams, seed: LeadSheet | None, on_progress: Progress | None,
+            on_bars: Callable[[Take], None] | None) -> Outcome:
+        raise NotImplementedError
+
+
+class ModelMode(Mode):
+    """A mode the model writes: ``write`` gets the shared model (on the lent GPU on a ZeroGPU Space)."""
+
+    def run(self, params, seed, on_progress, on_bars) -> Outcome:
+        from musicui.modes.running import run_on_model
+
+        return run_on_model(self, params, seed, on_progress, on_bars)
+
+    def write(self, composer, params: ComposeParams, seed: LeadSheet | None, on_progress: Progress | None,
+              on_bars: Callable[[Take], None] | None) -> Outcome:
+        raise NotImplementedError
+
+    def without_model(self, params: ComposeParams, seed: LeadSheet | None, why: str) -> Outcome:
+        """What the mode does when the model cannot be loaded (``why`` says so): by default, nothing."""
+        from musicui.params import ComposeError
+
+        raise ComposeError(why)
+
+
+def overrides(params: ComposeParams, valence: str | None = None) -> dict:
+    """What the parameters fix in the plan: key, tempo, meter, the style's corpus family and tune type."""
+    fixed: dict = {}
+    if params.key:
+        key = Key.parse(params.key)
+        fixed.update(tonic=key.tonic_pc, mode=key.mode)
+    if params.tempo:
+        fixed["tempo"] = params.tempo
+    style = STYLES[params.style] if params.style else None
+    if params.meter or (style and style.meter):
+        fixed["meter"] = params.meter or style.meter
+    if style:
+        fixed["style"] = style.corpus_style
+        if style.model_tune_type:
+            fixed["tune_type"] = style.model_tune_type
+    if valence:
+        fixed["valence"] = valence
+    return fixed
+
+
+def arrangement_style(params: ComposeParams, plan) -> str:
+    return params.style or style_for(plan.tune_type, plan.style).name
+
+
+def settings(params: ComposeParams, tempo: float | None = None) -> ArrangeSettings:
+    return ArrangeSettings(programs=params.instruments, drums=params.drums, tempo=tempo)
+
+
+def attributes(plan) -> dict:
+    return {"key": str(plan.key), "meter": str(plan.meter), "tempo": round(plan.tempo), "style": plan.style,
+            "tune_type": plan.tune_type, "valence": plan.valence, "arousal": plan.arousal, "source": dict(plan.source)}
+
+
+def takes_of(sheets: list[LeadSheet], style: str, params: ComposeParams) -> list[Take]:
+    """Each sheet arranged in the style; take i remakes with seed + i."""
+    return [Take(sheet, arrange(sheet, style, settings(params)), style, params.seed + index)
+            for index, sheet in enumerate(sheets)]
+
+
+def model_request(params: ComposeParams, valence: str | None = None, **fields):
+    """The model's request for these parameters (the words glossed into English for the encoder)."""
+    from musicui.model.composer import ComposeRequest
+    from musicui.model.prompt import english_gloss
+    from musicui.model.sampler import SamplingParams
+
+    return ComposeRequest(text=english_gloss(params.text), candidates=params.candidates,
+                          overrides=overrides(params, valence),
+                          sampling=SamplingParams(temperature=params.temperature, guidance=params.guidance,
+                                                  seed=params.seed), **fields)
+
+
+def lyrics_of(params: ComposeParams):
+    """The parsed lyrics (their notices added) and the valence they suggest, or (None, None)."""
+    from musicui.lyrics import parse_lyrics
+
+    if not params.lyrics:
+        return None, None
+    lyrics = parse_lyrics(params.lyrics)
+    params.notices.extend(lyrics.notices)
+    valence = None
+    if lyrics.lines:
+        valence = "high" if lyrics.valence > 0.3 else "low" if lyrics.valence < -0.3 else None
+    return lyrics, valence

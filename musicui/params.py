@@ -1,0 +1,111 @@
+"""The parameters of one compose, checked (API callers skip the page): each refusal is a
+sentence that says what is wrong. The same checks serve the page, the CLI, the Python API and
+the endpoints."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from musicui.arranger import STYLES as ARRANGEMENT_STYLES
+from musicui.arranger import style_named
+from musicui.core.leadsheet import Key, Meter
+from musicui.core.limits import LIMITS, number, quoted, whole
+
+VARIATIONS = ("rhythm", "contour", "free")
+MAX_TEXT = LIMITS.text_chars
+MAX_BARS = LIMITS.compose_bars  # bars one request writes
+MAX_PIECE_BARS = LIMITS.bars  # a whole piece (a continued seed): the editor's limit
+MAX_SEED = 2**31 - 1
+
+
+class ComposeError(ValueError):
+    """A parameter or seed the composer cannot use; the message is meant for the user."""
+
+
+@dataclass
+class ComposeParams:
+    text: str = ""
+    lyrics: str = ""
+    mode: str = "compose"
+    bars: int = 8
+    key: str | None = None  # "D minor", "Bb", "auto"/None
+    tempo: float | None = None
+    meter: str | None = None
+    style: str | None = None  # an arrangement style; None: from the words
+    styles: tuple[str, ...] = ()  # restyle: the styles to compare side by side (the teacher view), in order
+    candidates: int = 4
+    seed: int | None = None  # None: a fresh random seed (reported back so the take can be remade)
+    variation: str = "free"  # vary: keep the rhythm, keep the contour, or free
+    span: tuple[int, int] | None = None  # infill: bars first..last, 1-based inclusive
+    temperature: float = 0.9
+    guidance: float = 1.5
+    instruments: dict[str, int] = field(default_factory=dict)  # part name -> GM program
+    drums: bool = True
+    notices: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.text = _text(self.text, "prompt")
+        if len(self.text) > MAX_TEXT:
+            self.text = self.text[:MAX_TEXT]
+            self.notices.append(f"the prompt was cut to its first {MAX_TEXT} characters")
+        self.lyrics = _text(self.lyrics, "lyrics")
+        from musicui.modes import MODES
+
+        if self.mode not in MODES:
+            raise ComposeError(f"mode must be one of {', '.join(MODES)}, not {quoted(self.mode)}")
+        self.bars = whole(self.bars, "bars", 1, MAX_BARS, ComposeError)
+        self.candidates = whole(self.candidates, "candidates", 1, LIMITS.candidates, ComposeError)
+        if self.seed is None or self.seed == "":
+            self.seed = random.randrange(MAX_SEED - 8)
+        self.seed = whole(self.seed, "seed", 0, MAX_SEED - 8, ComposeError)
+        self.key = _named(self.key, lambda v: str(Key.parse(v)), "is not a key; write e.g. 'D minor', 'Bb major', 'F#m'")
+        self.meter = _named(self.meter, lambda v: str(Meter.parse(v)), "is not a meter; write a time signature, e.g. 4/4, 3/4, 6/8")
+        self.style = _named(self.style, lambda v: style_named(v).name, f"is not a style; choose one of: "
+                            f"{', '.join(ARRANGEMENT_STYLES)}")
+        if isinstance(self.styles, str):
+            self.styles = tuple(part for part in self.styles.split(",") if part.strip())
+        if not isinstance(self.styles, (list, tuple)):
+            raise ComposeError("styles must be a list of style names, e.g. ['chorale', 'waltz', 'swing']")
+        named = [_named(v, lambda v: style_named(v).name, f"is not a style; choose from: {', '.join(ARRANGEMENT_STYLES)}")
+                 for v in self.styles]
+        self.styles = tuple(dict.fromkeys(v for v in named if v))
+        if self.tempo in ("", 0):
+            self.tempo = None
+        if self.tempo is not None:
+            self.tempo = number(self.tempo, "tempo", *LIMITS.tempo_bpm, error=ComposeError)
+        if self.variation not in VARIATIONS:
+            raise ComposeError(f"variation must be one of {', '.join(VARIATIONS)}, not {quoted(self.variation)}")
+        if self.span is not None:
+            try:
+                first, last = (int(v) for v in self.span)
+            except (TypeError, ValueError):
+                raise ComposeError("the infill span must be two bar numbers, first and last") from None
+            if not 1 <= first <= last:
+                raise ComposeError(f"the infill span {first}-{last} must run forward from bar 1 or later")
+            self.span = (first, last)
+        self.temperature = number(self.temperature, "temperature", *LIMITS.temperature, error=ComposeError)
+        self.guidance = number(self.guidance, "guidance", *LIMITS.guidance, error=ComposeError)
+        programs = {}
+        for part, program in (self.instruments or {}).items():
+            programs[str(part)] = whole(program, f"{part} instrument", 0, 127, ComposeError)
+        self.instruments = programs
+
+
+def _named(value, parse: Callable[[str], str], complaint: str) -> str | None:
+    """'auto' (or nothing) -> None; anything else must parse, else the complaint names the value."""
+    if value is None or str(value).strip().lower() in ("", "auto"):
+        return None
+    try:
+        return parse(str(value))
+    except ValueError:
+        raise ComposeError(f"{quoted(value)} {complaint}") from None
+
+
+def _text(value, name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ComposeError(f"the {name} must be text")
+    return "".join(ch for ch in value if ch in "\n\t" or ch.isprintable()).strip()

@@ -1,0 +1,42 @@
+"""What a compose gives back: takes (a lead sheet, its arrangement, the seed that remakes it) and
+the composition around them (what the studio heard in the words, notices, timing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from musicui.core.arrangement import Arrangement
+from musicui.core.leadsheet import LeadSheet
+
+
+@dataclass
+class Take:
+    """One candidate: the lead sheet (the truth), its arrangement, and the seed that remakes it."""
+    sheet: LeadSheet
+    arrangement: Arrangement
+    style: str
+    seed: int
+
+    def render(self, want: tuple[str, ...] = ("audio", "svg", "png"), quality: str = "preview"):
+        from musicui.service import render
+
+        return render(self.sheet, want=want, arrangement=self.arrangement, quality=quality)
+
+    def save(self, path: str | Path) -> Path:
+        from musicui.service import view_for_suffix
+
+        path = Path(path)
+        view = view_for_suffix(path.suffix)
+        path.write_bytes(self.render((view,), quality="studio").file_bytes(view))
+        return path
+
+
+@dataclass
+class Composition:
+    takes: list[Take]
+    heard: str  # 'D minor · 3/4 · 72 bpm · folk · melancholic'
+    attributes: dict  # key, meter, tempo, style, tune_type, valence, arousal and where each came from
+    notices: list[str]
+    seconds: float
+    params: object  # the checked ComposeParams

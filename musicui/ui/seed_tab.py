@@ -1,0 +1,232 @@
+"""The Seed melody tab: the ABC editor, the piano roll, file upload, examples and playback. Its
+layout and its handlers; the seed itself lives in ``SeedTab.state`` (a lead sheet as a dict)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import gradio as gr
+
+from musicui.core.abc import MAX_ABC_CHARS, write_abc
+from musicui.core.errors import SeedError
+from musicui.ui import handlers as H
+from musicui.ui.guard import cancelled_when_gone, speaks
+from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
+from musicui.views import VIEWS
+
+RENDER_CONCURRENCY = 2  # audio renders at once (the machine may have 2 cores)
+PREVIEW_CONCURRENCY = 2
+PLAY_HINT = "Press **Play** (or Ctrl+Enter) to hear the seed with the settings above."
+PLAY_HINT_CHANGED = "The seed has changed: press **Play** (or Ctrl+Enter) to hear it."
+PREVIEW = dict(concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY, api_visibility="private")
+
+
+def download(path: str | None = None) -> dict:
+    """An update for a download button: ready with a file, or greyed out until the next Play."""
+    return gr.update(value=path, interactive=path is not None)
+
+
+@dataclass
+class SeedTab:
+    state: gr.State
+    abc_echo: gr.State  # the ABC text Python itself last put in the box: its change event is an echo, not an edit
+    abc_box: gr.Textbox
+    status: gr.HTML
+    sheet_view: gr.HTML
+    upload: gr.File
+    examples: list[gr.Button]
+    roll: PianoRoll
+    play: gr.Button
+    tempo: gr.Slider
+    transpose: gr.Slider
+    melody_inst: gr.Dropdown
+    chord_inst: gr.Dropdown
+    chords_on: gr.Checkbox
+    audio: gr.Audio
+    play_note: gr.Markdown
+    dl_midi: gr.DownloadButton
+    dl_xml: gr.DownloadButton
+    dl_wav: gr.DownloadButton
+
+    @property
+    def downloads(self) -> list:
+        return [self.dl_midi, self.dl_xml, self.dl_wav]
+
+    @property
+    def outputs(self) -> list:
+        """Everything a new seed updates."""
+        return [self.state, self.abc_box, self.abc_echo, self.roll, self.sheet_view, self.status, self.tempo,
+                self.play_note, *self.downloads]
+
+    @property
+    def play_inputs(self) -> list:
+        return [self.state, self.tempo, self.transpose, self.melody_inst, self.chord_inst, self.chords_on]
+
+    def stale(self) -> dict:
+        """After any change to the seed, the downloads and the play note wait for the next Play."""
+        return {**{dl: download() for dl in self.downloads}, self.play_note: PLAY_HINT_CHANGED}
+
+    def update(self, loaded: H.Loaded, old_state: Any, *, set_abc: bool, note: str = "") -> dict:
+        """The seed in every view (and in the ABC box when ``set_abc``)."""
+        sheet = loaded.sheet
+        out = {self.state: sheet.to_dict(), self.roll: roll_value(sheet), self.sheet_view: H.render_sheet(sheet),
+               self.status: H.status_ok(sheet, note or loaded.note), **self.stale()}
+        if set_abc:
+            out[self.abc_box] = out[self.abc_echo] = loaded.abc
+        if round(sheet.tempo) != round(H.sheet_of(old_state).tempo) or set_abc:
+            out[self.tempo] = max(H.TEMPO_RANGE[0], min(H.TEMPO_RANGE[1], round(sheet.tempo)))
+        return out
+
+
+def build_seed_tab(first: H.Loaded) -> SeedTab:
+    """The tab's layout, opened on ``first``."""
+    state, abc_echo = gr.State(first.sheet.to_dict()), gr.State(first.abc)
+    with gr.Row(equal_height=False, elem_classes="mu-top"):
+        with gr.Column(scale=5, min_width=340, elem_classes="mu-editor"):
+            with gr.Row(elem_classes="mu-examples"):
+                gr.HTML('<span class="mu-label">Examples</span>', padding=False, elem_classes="mu-label-wrap")
+                examples = [gr.Button(label, size="sm", variant="secondary", elem_classes="mu-example",
+                                      elem_id=f"example-{i}", min_width=0) for i, (label, _) in enumerate(H.EXAMPLES)]
+            abc_box = gr.Textbox(
+                value=first.abc, label="ABC notation", lines=14, max_lines=28, max_length=MAX_ABC_CHARS,
+                elem_id="abc-input", elem_classes="mu-abc", buttons=["copy"], autoscroll=False,
+                placeholder="X:1\nT:My tune\nM:4/4\nL:1/8\nK:G\nGABc dedB | ...",
+                info="Headers T: (title), M: (meter), L: (unit), Q: (tempo), K: (key); chords in quotes: \"Am\".")
+            status = gr.HTML(H.status_ok(first.sheet), elem_id="seed-status", padding=False)
+        with gr.Column(scale=7, min_width=360, elem_classes="mu-preview"):
+            sheet_view = gr.HTML(H.render_sheet(first.sheet), label="Sheet music", show_label=True,
+                                 elem_id="sheet-view", padding=False, container=True, min_height=200)
+            upload = gr.File(label="Open a seed file: MIDI, ABC or MusicXML (up to 5 MB)",
+                             file_types=H.SEED_FILE_TYPES, type="filepath", elem_id="seed-upload", height=120)
+    roll = PianoRoll(roll_value(first.sheet), elem_id="piano-roll")
+    transport = _transport(round(first.sheet.tempo))
+    return SeedTab(state, abc_echo, abc_box, status, sheet_view, upload, examples, roll, *transport, *_playback())
+
+
+def _transport(tempo: int) -> tuple:
+    with gr.Row(equal_height=True, elem_classes="mu-transport", elem_id="transport"):
+        play = gr.Button("▶  Play", variant="primary", size="lg", elem_id="play-button", scale=0, min_width=150)
+        slider = gr.Slider(*H.TEMPO_RANGE, value=tempo, step=1, label="Tempo", elem_id="tempo", scale=3, min_width=210)
+        transpose = gr.Slider(*H.TRANSPOSE_RANGE, value=0, step=1, label="Transpose", elem_id="transpose", scale=3,
+                              min_width=190)
+        melody = gr.Dropdown(H.GM_CHOICES, value=H.DEFAULT_MELODY_PROGRAM, label="Melody sound",
+                             elem_id="melody-instrument", scale=3, min_width=170)
+        chord = gr.Dropdown(H.GM_CHOICES, value=H.DEFAULT_CHORD_PROGRAM, label="Chord sound",
+                            elem_id="chord-instrument", scale=3, min_width=170)
+        chords_on = gr.Checkbox(value=True, label="Chords", elem_id="chords-on", scale=1, min_width=110)
+    return play, slider, transpose, melody, chord, chords_on
+
+
+def _playback() -> tuple:
+    with gr.Row(equal_height=False, elem_classes="mu-output"):
+        with gr.Column(scale=3, min_width=320):
+            audio = gr.Audio(label="Playback", type="filepath", autoplay=True, interactive=False, elem_id="playback",
+                             buttons=["download"], waveform_options=gr.WaveformOptions(show_recording_waveform=False))
+            play_note = gr.Markdown(PLAY_HINT, elem_id="play-note", elem_classes="mu-play-note")
+        with gr.Column(scale=2, min_width=260, elem_classes="mu-downloads"):
+            gr.HTML('<div class="mu-label">Download what you hear</div>'
+                    '<div class="mu-sub">Made by Play: melody and chords at the tempo, key and '
+                    'instruments above.</div>', padding=False)
+            with gr.Row():
+                midi = gr.DownloadButton(VIEWS["midi"].label, interactive=False, size="md", elem_id="download-midi", min_width=80)
+                xml = gr.DownloadButton(VIEWS["musicxml"].label, interactive=False, size="md", elem_id="download-musicxml",
+                                        min_width=80)
+                wav = gr.DownloadButton(VIEWS["audio"].label, interactive=False, size="md", elem_id="download-wav", min_width=80)
+    return audio, play_note, midi, xml, wav
+
+
+def wire_seed_tab(demo: gr.Blocks, tab: SeedTab) -> None:
+    _wire_edits(demo, tab)
+    _wire_playback(tab)
+
+
+def _wire_edits(demo: gr.Blocks, tab: SeedTab) -> None:
+    """The seed from any of its views: typed ABC, a roll edit, a file, an example."""
+    # Typing, pasting or dropping text all change the box (Gradio's `input` event only follows keys).
+    @speaks("reading the ABC")
+    def on_abc_change(text: str, echo: str, current: Any, request: gr.Request):
+        if text == echo:
+            return {tab.status: gr.skip()}
+        try:
+            sheet = H.load_abc(text, cancelled_when_gone(demo, request))
+        except SeedError as error:
+            return {tab.status: H.status_error(error, text if isinstance(text, str) else None)}
+        return tab.update(H.Loaded(sheet, text), current, set_abc=False)
+
+    tab.abc_box.change(on_abc_change, [tab.abc_box, tab.abc_echo, tab.state], tab.outputs,
+                       trigger_mode="always_last", show_progress="hidden", **PREVIEW)
+
+    @speaks("applying the piano-roll edit")
+    def on_roll_input(payload: Any, current: Any):
+        try:
+            sheet, edits = H.edit_from_roll(payload, current)
+        except RollError as error:
+            return {tab.roll: roll_value(H.sheet_of(current)),
+                    tab.status: H.status_error(error, None, "Cannot apply this edit")}
+        text = write_abc(sheet)
+        return {tab.state: sheet.to_dict(), tab.abc_box: text, tab.abc_echo: text,
+                tab.roll: roll_value(sheet, origin="roll", edits=edits), tab.sheet_view: H.render_sheet(sheet),
+                tab.status: H.status_ok(sheet), **tab.stale()}
+
+    tab.roll.input(on_roll_input, [tab.roll, tab.state],
+                   [tab.state, tab.abc_box, tab.abc_echo, tab.roll, tab.sheet_view, tab.status, tab.play_note,
+                    *tab.downloads], trigger_mode="always_last", show_progress="hidden", **PREVIEW)
+
+    # The file box empties after each upload (the status line names the file), ready for the next.
+    @speaks("opening the file")
+    def on_upload(path: Any, current: Any, request: gr.Request):
+        if not path:
+            return {tab.status: gr.skip()}
+        try:
+            loaded = H.load_file(path, cancelled_when_gone(demo, request))
+        except SeedError as error:
+            return {tab.status: H.status_error(error, None, "Cannot open this file"), tab.upload: None}
+        return {**tab.update(loaded, current, set_abc=True), tab.upload: None}
+
+    tab.upload.upload(on_upload, [tab.upload, tab.state], [*tab.outputs, tab.upload], **PREVIEW)
+
+    for button, (_, filename) in zip(tab.examples, H.EXAMPLES):
+        @speaks("opening the example")
+        def on_example(current: Any, filename: str = filename):
+            return tab.update(H.load_example(filename), current, set_abc=True)
+
+        button.click(on_example, [tab.state], tab.outputs, show_progress="minimal", **PREVIEW)
+
+
+def _wire_playback(tab: SeedTab) -> None:
+    """Play: the fast preview at once, then the studio-quality WAV and the MusicXML to keep."""
+    @speaks("playing the seed")
+    def on_play(current: Any, bpm: Any, shift: Any, melody: Any, chord: Any, chords: Any):
+        sheet = H.sheet_of(current)
+        if not sheet.notes:
+            raise gr.Error("There are no notes to play yet: write a tune or click the piano roll.")
+        try:
+            settings = H.playback_settings(bpm, shift, melody, chord, chords)
+            result, paths = H.render_all(sheet, settings, want=("audio", "midi"))
+        except (H.InputError, SeedError, ValueError) as error:
+            raise gr.Error(str(error)) from None
+        bits = [f"♩ = {settings.tempo or sheet.tempo:g}"]
+        if settings.transpose:
+            bits.append(f"transposed {settings.transpose:+d}")
+        bits.append("with chords" if settings.chords_on and sheet.chords else "melody only")
+        title = sheet.title or "Untitled"
+        note = (f"Playing **{title}** · " if result.wav else f"**{title}** · ") + " · ".join(bits)
+        if result.problems:
+            note += "  \n" + "  \n".join(f"⚠ {problem}" for problem in result.problems)
+        return {tab.audio: paths[".wav"], tab.roll: playhead_update(settings.tempo or sheet.tempo),
+                tab.play_note: note, tab.dl_midi: download(paths[".mid"])}
+
+    @speaks("writing the downloads")
+    def on_play_downloads(current: Any, bpm: Any, shift: Any, melody: Any, chord: Any, chords: Any):
+        try:
+            settings = H.playback_settings(bpm, shift, melody, chord, chords)
+            _, paths = H.render_all(H.sheet_of(current), settings, want=("audio", "musicxml"), quality="studio")
+        except (H.InputError, SeedError, ValueError):
+            return download(None), download(None)
+        return download(paths[".wav"]), download(paths[".musicxml"])
+
+    tab.play.click(on_play, tab.play_inputs, [tab.audio, tab.roll, tab.play_note, tab.dl_midi],
+                   api_visibility="private", concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY,
+                   show_progress="minimal", show_progress_on=[tab.audio]).success(
+        on_play_downloads, tab.play_inputs, [tab.dl_wav, tab.dl_xml], show_progress="hidden", **PREVIEW)

@@ -1,0 +1,39 @@
+"""The musicality features on tunes whose answers are known by hand."""
+
+from __future__ import annotations
+
+import math
+
+from musicui.core.abc import parse_abc
+from musicui.model.musicality import bars_of, features, mean_profile, overlap
+
+# AABA in 8 bars: bars 5-6 restate bars 1-2, bar 3 is bar 1 a step up (a sequence), the end is long.
+AABA = parse_abc('X:1\nM:4/4\nL:1/8\nK:G\n"G"GABc d2B2|"C"c2e2 "D"d4|"Em"ABcd e2c2|"D"d2B2 A4|'
+                 '"G"GABc d2B2|"C"c2e2 "D"d4|"C"e2c2 "D7"d2F2|"G"G8|]\n')
+LEAPY = parse_abc("X:1\nM:4/4\nL:1/8\nK:C\n" + "CgCg CgCg|" * 7 + "CgCg Cg z2|]\n")
+
+
+def test_form_features_see_the_restated_opening():
+    f = features(AABA)
+    assert len(bars_of(AABA)) == 8
+    assert f["phrase_return"] == 1.0  # bars 5-6 are bars 1-2
+    assert math.isclose(f["exact_repeat"], 2 / 7)  # bars 5 and 6 repeat earlier bars
+    assert f["rhythm_repeat"] >= f["exact_repeat"]
+    assert f["long_ending"] == 1.0 and f["tonic_ending"] == 1.0 and f["half_cadence"] == 1.0
+
+
+def test_motion_and_harmony_features_count_what_is_written():
+    f = features(AABA)
+    assert f["steps"] > 0.5 and f["leaps"] < 0.2
+    assert math.isclose(f["chords_per_bar"], 11 / 8) and f["distinct_chords"] == 5
+    g = features(LEAPY)
+    assert g["leaps"] == 1.0 and g["steps"] == 0.0 and g["chords_per_bar"] == 0.0
+    assert g["long_ending"] == 1.0  # it ends in a rest
+
+
+def test_structure_error_is_zero_against_its_own_profile_and_overlap_is_symmetric():
+    profile = mean_profile([AABA])
+    assert features(AABA, profile)["structure_error"] == 0.0
+    assert features(LEAPY, profile)["structure_error"] > 0.05
+    assert overlap([1, 2, 3], [1, 2, 3]) == 1.0 and overlap([0, 0], [5, 5]) == 0.0
+    assert math.isclose(overlap([0, 1, 2, 3], [2, 3, 4, 5]), overlap([2, 3, 4, 5], [0, 1, 2, 3]))
