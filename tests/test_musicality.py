@@ -37,3 +37,21 @@ def test_structure_error_is_zero_against_its_own_profile_and_overlap_is_symmetri
     assert features(LEAPY, profile)["structure_error"] > 0.05
     assert overlap([1, 2, 3], [1, 2, 3]) == 1.0 and overlap([0, 0], [5, 5]) == 0.0
     assert math.isclose(overlap([0, 1, 2, 3], [2, 3, 4, 5]), overlap([2, 3, 4, 5], [0, 1, 2, 3]))
+
+
+def test_the_reference_rows_and_the_two_sample_test():
+    import random
+
+    from musicui.model.musicality_eval import MarkovBaseline, shuffled_bars
+    from musicui.model.musicality import two_sample_auc
+
+    rng = random.Random(0)
+    shuffled = shuffled_bars(AABA, rng)
+    assert sorted(b.exact for b in bars_of(shuffled)) == sorted(b.exact for b in bars_of(AABA))
+    markov = MarkovBaseline([AABA, AABA.transpose(2)])
+    sample = markov.sample(AABA, rng)
+    assert len(bars_of(sample)) == 8 and sample.key == AABA.key and sample.chords
+    tunes = [features(AABA.transpose(k)) for k in range(-5, 7)] * 2
+    leaps = [features(LEAPY.transpose(k)) for k in range(-5, 7)] * 2
+    assert two_sample_auc(tunes, leaps) > 0.9
+    assert two_sample_auc(tunes[:12], tunes[12:]) < 0.8  # the same tunes: nothing to tell apart

@@ -122,9 +122,13 @@ def bar_pair_keys(sheet: LeadSheet) -> set:
             for a, b in zip(bars, bars[1:]) if len(a.notes) + len(b.notes) >= 4}
 
 
-def novelty(takes: list[LeadSheet], training: list[LeadSheet]) -> float:
-    """Share of takes that restate two or more consecutive bars of a training tune."""
-    known = set().union(*(bar_pair_keys(s) for s in training)) if training else set()
+def known_bar_pairs(training: list[LeadSheet]) -> set:
+    """Every two consecutive bars of the training tunes, as rhythm and intervals."""
+    return set().union(*(bar_pair_keys(s) for s in training)) if training else set()
+
+
+def novelty(takes: list[LeadSheet], known: set) -> float:
+    """Share of takes that restate two or more consecutive bars of a training tune (``known``)."""
     return sum(bool(bar_pair_keys(t) & known) for t in takes) / max(1, len(takes))
 
 
@@ -152,6 +156,7 @@ def evaluate_musicality(composer, train: list[dict], test: list[dict], per_style
     rng = random.Random(seed)
     report: dict = {}
     training = [LeadSheet.from_dict(r["sheet"]) for r in train]
+    known = known_bar_pairs(training)
     for style in STYLES:
         human = human_excerpts(test, style, per_style, seed)
         fitted = MarkovBaseline([s for s, r in zip(training, train) if r.get("controls", {}).get("style") == style])
@@ -159,7 +164,7 @@ def evaluate_musicality(composer, train: list[dict], test: list[dict], per_style
         groups = {"human": human, "markov": [fitted.sample(rng.choice(human), rng) for _ in human],
                   "shuffled": [shuffled_bars(s, rng) for s in human], "model": takes}
         report[style] = table(groups)
-        report[style]["model"]["novelty"] = novelty(takes, training)
+        report[style]["model"]["novelty"] = novelty(takes, known)
     return report
 
 
