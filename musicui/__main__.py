@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     compose.add_argument("--variation", default="free", help="vary: rhythm | contour | free")
     compose.add_argument("--span", help="infill: the bars to rewrite, e.g. 3-4")
     compose.add_argument("--styles", default="", help="restyle: styles side by side, e.g. 'chorale,waltz,swing,bossa nova'")
+    compose.add_argument("--form", default="none", help="compose: none, auto (as the style's tunes), phrase letters "
+                         "(AABA, ABAC, AA'BA') or verse-chorus, binary, ternary, rondo")
     compose.add_argument("--temperature", type=float, default=0.9)
     return parser
 
@@ -104,7 +106,8 @@ def _compose(args: argparse.Namespace, service) -> int:
             raise ValueError(f"--span must look like 3-4, not {args.span!r}") from None
     result = compose(args.text, seed_sheet=seed_sheet, lyrics=lyrics, mode=args.mode, bars=args.bars, key=args.key,
                      tempo=args.tempo, meter=args.meter, style=args.style, candidates=args.candidates, seed=args.seed,
-                     variation=args.variation, span=span, temperature=args.temperature, styles=args.styles)
+                     variation=args.variation, span=span, temperature=args.temperature, styles=args.styles,
+                     form=args.form)
     print(f"I heard: {result.heard}")
     for notice in result.notices:
         print(f"note: {notice}")

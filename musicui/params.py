@@ -39,6 +39,7 @@ class ComposeParams:
     seed: int | None = None  # None: a fresh random seed (reported back so the take can be remade)
     variation: str = "free"  # vary: keep the rhythm, keep the contour, or free
     span: tuple[int, int] | None = None  # infill: bars first..last, 1-based inclusive
+    form: str = "none"  # compose: "none" (through-composed), "auto" (a form the style's tunes use), "AABA", "AA'BA'"...
     temperature: float = 0.9
     guidance: float = 1.5
     instruments: dict[str, int] = field(default_factory=dict)  # part name -> GM program
@@ -85,6 +86,7 @@ class ComposeParams:
             if not 1 <= first <= last:
                 raise ComposeError(f"the infill span {first}-{last} must run forward from bar 1 or later")
             self.span = (first, last)
+        self.form = _form(self.form)
         self.temperature = number(self.temperature, "temperature", *LIMITS.temperature, error=ComposeError)
         self.guidance = number(self.guidance, "guidance", *LIMITS.guidance, error=ComposeError)
         programs = {}
@@ -101,6 +103,16 @@ def _named(value, parse: Callable[[str], str], complaint: str) -> str | None:
         return parse(str(value))
     except ValueError:
         raise ComposeError(f"{quoted(value)} {complaint}") from None
+
+
+def _form(value) -> str:
+    from musicui.modes.form import NAMED, form_tokens
+
+    text = "none" if value in (None, "") else value
+    if not isinstance(text, str) or not (text.lower() in ("none", "auto") or form_tokens(text)):
+        raise ComposeError(f"form must be auto, none, {', '.join(NAMED)} or phrase letters such as AABA or AA'BA', "
+                           f"not {quoted(value)}")
+    return text.lower() if text.lower() in ("none", "auto", *NAMED) else text.upper().replace(" ", "")
 
 
 def _text(value, name: str) -> str:

@@ -195,7 +195,7 @@ class Composer:
                                   scale_pcs=chosen.key.scale_pcs if request.stay_in_key and task.keeps_key else None,
                                   phrases=list(request.phrases), rhythm_template=layout.rhythm,
                                   first_bar=layout.first_bar, contour=layout.contour, melody_template=layout.melody,
-                                  previous_note_ticks=previous_ticks,
+                                  previous_note_ticks=previous_ticks, ends_piece=layout.ends_piece,
                                   tonal=TonalPrior(chosen.key.tonic_pc, mode_family(chosen.key) == "minor")
                                   if request.tonal_prior else None)
         grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates)]

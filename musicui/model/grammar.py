@@ -54,6 +54,7 @@ class Constraints:
     min_note_ticks: int = SIXTEENTH
     tonal: TonalPrior | None = None  # soft pulls toward the key, the chord and a home ending
     previous_note_ticks: int = GRID // 2  # the length a note without a Dur repeats (the fixed prefix's last)
+    ends_piece: bool = True  # the last bar ends the piece (the prior pulls home); False for a phrase mid-piece
 
 
 @dataclass(frozen=True)
@@ -338,7 +339,7 @@ class GrammarState:
                     row[self.f.pitch[last]] -= prior.repeat_penalty * run
         if self.pending is None and self.cursor == self.bar_start and self.cursor not in self.chord_ticks:
             row[tables.root_ids] += prior.bar_chord_weight
-        if self.bar >= self.c.bars - 1:  # the last bar: home
+        if self.c.ends_piece and self.bar >= self.c.bars - 1:  # the last bar: home
             row[tables.pitch_ids[prior.tonic_pc]] += prior.home_weight
             row[self.f.root[prior.tonic_pc]] = prior.home_weight
         return row

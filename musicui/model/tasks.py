@@ -32,6 +32,7 @@ class Layout:
     rhythm: list[str] | None = None  # keep-the-rhythm template
     melody: list[str] | None = None  # keep-the-melody template
     contour: list[int] | None = None  # keep-the-contour: -1, 0, +1 per note
+    ends_piece: bool = True  # the last bar written ends the piece (a phrase of a longer plan does not)
 
     @property
     def fixed_tokens(self) -> int:
@@ -62,25 +63,31 @@ class Task:
         return written
 
 
+@dataclass
 class NewPiece(Task):
-    """A piece from nothing: the controls, then ``bars`` bars."""
+    """A piece from nothing: the controls, then ``bars`` bars. With ``piece_bars``, only its first
+    ``bars`` are written (the opening phrase of a planned form), the controls saying the whole length."""
+    piece_bars: int | None = None
     seed = None
 
     def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
-        head = head_ids(bars)
-        return Layout(prefix=head, head=head, total_bars=bars, new_bars=bars)
+        head = head_ids(self.piece_bars or bars)
+        return Layout(prefix=head, head=head, total_bars=bars, new_bars=bars,
+                      ends_piece=self.piece_bars is None or bars >= self.piece_bars)
 
 
 @dataclass
 class Continuation(Task):
-    """The seed, then ``bars`` new bars after it."""
+    """The seed, then ``bars`` new bars after it; with ``piece_bars``, a phrase of a piece that long."""
     seed: LeadSheet
+    piece_bars: int | None = None
 
     def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
         before = seed_bars(self.seed)
-        head = head_ids(len(before) + bars)
-        return Layout(prefix=head + [t for bar in before for t in bar], head=head, total_bars=len(before) + bars,
-                      first_bar=len(before), new_bars=bars)
+        total = len(before) + bars
+        head = head_ids(max(total, self.piece_bars or 0))
+        return Layout(prefix=head + [t for bar in before for t in bar], head=head, total_bars=total,
+                      first_bar=len(before), new_bars=bars, ends_piece=self.piece_bars is None or total >= self.piece_bars)
 
 
 @dataclass
@@ -89,6 +96,7 @@ class Infill(Task):
     seed: LeadSheet
     start: int
     stop: int
+    ends_piece: bool = True  # the prior pulls home in the last rewritten bar (False: a phrase mid-piece)
 
     def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
         all_bars = seed_bars(self.seed)
@@ -97,7 +105,7 @@ class Infill(Task):
         head = head_ids(len(all_bars))
         return Layout(prefix=infill_prompt(head, all_bars, self.start, self.stop, vocab), head=head,
                       total_bars=self.stop, first_bar=self.start, new_bars=self.stop - self.start,
-                      suffix=[t for bar in all_bars[self.stop:] for t in bar])
+                      suffix=[t for bar in all_bars[self.stop:] for t in bar], ends_piece=self.ends_piece)
 
     def fixed_part(self, layout: Layout, vocab: ModelVocab) -> list[int]:
         return layout.prefix[: layout.prefix.index(vocab.id(INFILL))]

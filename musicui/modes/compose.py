@@ -9,6 +9,7 @@ from musicui.arranger import arrange
 from musicui.core.leadsheet import EPSILON, LeadSheet, Meter, Note
 from musicui.modes.base import ModelMode, Outcome, arrangement_style, attributes, lyrics_of, model_request, settings, \
     takes_of
+from musicui.modes.form import chosen_form, phrase_size, write_in_form
 from musicui.modes.running import run_model, tail_window
 from musicui.take import Take
 
@@ -32,6 +33,10 @@ def _compose(composer, params, on_progress, on_bars) -> Outcome:
         style = arrangement_style(params, plan)
         on_bars(Take(sheet, arrange(sheet, style, settings(params)), style, params.seed))
 
+    tokens = _form_of(composer, request, params) if params.form != "none" and not lines else []
+    if tokens:  # phrase by phrase, the first idea heard after each phrase
+        sheets, plan = write_in_form(composer, request, params, tokens, on_progress, finished_bars if on_bars else None)
+        return takes_of(sheets, arrangement_style(params, plan), params), plan.summary(), attributes(plan)
     total = request.bars
     request.bars = min(total, composer.budget.bars_at_once)
     request.on_bars = finished_bars if on_bars is not None else None
@@ -51,6 +56,14 @@ def _compose(composer, params, on_progress, on_bars) -> Outcome:
             written += more
         sheets.append(attach_lyrics(sheet, lines, request.phrases) if lines else sheet)
     return takes_of(sheets, style, params), result.plan.summary(), attributes(result.plan)
+
+
+def _form_of(composer, request, params) -> list[str]:
+    """The phrase letters to write: the form asked for, or (auto) one of the style's."""
+    style = composer.plan(request.text, request.overrides).style if params.form == "auto" else ""
+    tokens = chosen_form(params.form, request.bars, style, params.seed)
+    phrase_size(tokens, request.bars)  # a form that does not divide the bars is the user's to change
+    return tokens
 
 
 def _fit_lyrics(composer, request, params, lyrics) -> list:

@@ -109,17 +109,21 @@ def build_api(demo: gr.Blocks) -> None:
     def compose(text: str = "", lyrics: str = "", abc: str = "", mode: Mode = "compose", bars: int = 8,
                 key: str = "auto", tempo: float = 0, meter: str = "auto", style: str = "auto", candidates: int = 4,
                 seed: int = 0, variation: Variation = "free", span_first: int = 0, span_last: int = 0,
-                styles: str = "", request: gr.Request = None) -> tuple[str, dict, list[FileData], list[FileData]]:
+                styles: str = "", form: str = "none", request: gr.Request = None
+                ) -> tuple[str, dict, list[FileData], list[FileData]]:
         """Compose from words (a mood, a scene) and/or lyrics (one phrase per line), or work on a seed
         given as ABC: continue it, vary it (variation), harmonize it, rewrite bars span_first..span_last
         (infill) or restyle it (styles: comma-separated, e.g. "chorale,waltz,swing"). key: e.g. "D minor";
         meter: e.g. "6/8"; style: folk, pop ballad, waltz, march, chorale, swing or bossa nova; auto = from
         the words. bars 1-32, candidates 1-8, tempo 0 = auto, seed 0 = new (the same seed remakes a take).
+        form (compose): none, auto (a form the style's tunes use), phrase letters (AABA, ABAC, AA'BA') or
+        verse-chorus, binary, ternary, rondo; the bars must divide into its phrases.
         Returns what was heard, the takes as JSON (ABC, style, seed...), and each take's WAV and MIDI."""
-        text, lyrics, abc, key, meter, style, styles = map(_text, (text, lyrics, abc, key, meter, style, styles))
+        text, lyrics, abc, key, meter, style, styles, form = map(
+            _text, (text, lyrics, abc, key, meter, style, styles, form))
         message, takes, wavs, midis = C.compose_endpoint(
             text, lyrics, abc, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first,
-            span_last, styles, cancelled_when_gone(demo, request))
+            span_last, styles, form, cancelled_when_gone(demo, request))
         return message, takes, [_file(p) for p in wavs], [_file(p) for p in midis]
 
     gr.api(play, api_name="play", **RENDER)

@@ -28,12 +28,14 @@ MODE_LABELS = {name: mode.label for name, mode in MODES.items()}  # the registry
 KEY_CHOICES = ["Auto"] + [f"{tonic} {mode}" for mode in KEY_MODES[:2] for tonic in PITCH_NAMES_FLAT] + \
     [f"{tonic} {mode}" for mode in KEY_MODES[2:] for tonic in ("D", "E", "G", "A")]
 METER_CHOICES = ["Auto", "4/4", "3/4", "2/4", "6/8", "9/8", "12/8", "2/2"]
+FORM_CHOICES = [("Free (no plan)", "none"), ("Auto (as the style's tunes)", "auto"), "AABA", "ABAC", "AA'BA'",
+                "ABAB", "AABB", ("Verse-chorus (AA'BB')", "verse-chorus")]
 STYLE_CHOICES = [("Auto (from the words)", "Auto")] + [(style.label, name) for name, style in STYLES.items()]
 
 
 def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo: Any, meter: Any, style: Any,
                    candidates: Any, seed: Any, variation: Any, span_first: Any, span_last: Any,
-                   melody_sound: Any = "auto", drums: Any = True, styles: Any = ()) -> ComposeParams:
+                   melody_sound: Any = "auto", drums: Any = True, styles: Any = (), form: Any = "none") -> ComposeParams:
     """The page's (or an API caller's) values -> checked parameters; ComposeError says what is wrong."""
     def auto(value: Any) -> Any:
         return None if value in (None, "", "Auto", "auto", 0) else value
@@ -45,7 +47,8 @@ def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo
                          key=auto(key), tempo=auto(tempo), meter=auto(meter), style=auto(style),
                          candidates=candidates or 4, seed=auto(seed), variation=variation or "free",
                          span=span, drums=bool(drums), styles=(styles or ()) if mode == "restyle" else (),
-                         instruments={} if auto(melody_sound) is None else {"Melody": melody_sound})
+                         instruments={} if auto(melody_sound) is None else {"Melody": melody_sound},
+                         form=form if mode in (None, "", "compose") else "none")
 
 
 @dataclass
@@ -102,13 +105,13 @@ def compose_with_stream(params: ComposeParams, seed_sheet: LeadSheet | None, pla
 
 def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, key: str, tempo: float,
                      meter: str, style: str, candidates: float, seed: float, variation: str, span_first: float,
-                     span_last: float, styles: str = "", cancelled=None):
+                     span_last: float, styles: str = "", form: str = "none", cancelled=None):
     """Compose from words and/or lyrics, or continue, vary, harmonize, infill or restyle a seed (ABC).
 
     Returns what was heard, the takes as JSON (ABC, style, seed each) and each take's WAV and MIDI."""
     try:
         params = params_from_ui(text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation,
-                                span_first, span_last, styles=styles)
+                                span_first, span_last, styles=styles, form=form)
         if abc is not None and not isinstance(abc, str):
             raise ComposeError("the seed (abc) must be ABC text")
         seed_sheet = H.load_abc(abc, cancelled) if abc and abc.strip() else None
@@ -213,6 +216,8 @@ def build_tab() -> ComposeTab:
                          min_width=120)
         melody_sound = gr.Dropdown([("The style's choice", "auto")] + list(H.GM_CHOICES), value="auto",
                                    label="Melody sound", elem_id="compose-melody-sound", min_width=170)
+        form = gr.Dropdown(FORM_CHOICES, value="none", label="Form", elem_id="compose-form", min_width=150,
+                           allow_custom_value=True, info="phrase letters, e.g. AABA")
         drums = gr.Checkbox(value=True, label="Drums", elem_id="compose-drums", min_width=90)
     with gr.Row():
         button = gr.Button("✨ Compose", variant="primary", size="lg", elem_id="compose-button", scale=0,
@@ -244,7 +249,7 @@ def build_tab() -> ComposeTab:
             undo = gr.Button("↶ Undo the last seed change", size="sm", elem_id="seed-undo", scale=1)
             history_clear = gr.Button("Clear", size="sm", variant="stop", scale=0, min_width=70)
     inputs = [text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first, span_last,
-              melody_sound, drums, styles]
+              melody_sound, drums, styles, form]
     return ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, history_pick, history_use, undo, history_clear)
 
 
