@@ -342,6 +342,25 @@ def test_seed_modes_on_an_uploaded_midi_and_the_teacher_view(page, screenshots, 
     assert_no_event_errors(page)
 
 
+def test_a_form_picked_on_the_page_is_marked_on_the_sheet(page, screenshots):
+    page.click("#mu-compose-tab-button")
+    page.fill("#compose-text textarea", "a hopeful spring morning")
+    page.fill("#compose-candidates input[type=number]", "1")
+    page.keyboard.press("Enter")
+    page.fill("#compose-form input", "AABA")
+    page.keyboard.press("Enter")
+    compose_and_wait(page, "Compose from the words", cards=1)
+    marks = page.eval_on_selector_all("#compose-card-0 .mu-sheet g.reh", "gs => gs.map(g => g.textContent.trim())")
+    assert marks == ["A", "A", "B", "A"], marks
+    page.locator("#compose-card-0").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "15-form.png"), full_page=True)
+    page.fill("#compose-form input", "none")
+    page.keyboard.press("Enter")
+    page.fill("#compose-candidates input[type=number]", "4")
+    page.keyboard.press("Enter")
+    assert_no_event_errors(page)
+
+
 def test_lyrics_in_english_and_chinese_sit_one_syllable_per_note_on_the_sheet(page, screenshots):
     from musicui.lyrics import parse_lyrics
 

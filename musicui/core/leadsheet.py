@@ -203,10 +203,12 @@ class LeadSheet(Timed):
     tempo: float = 120.0  # quarter notes per minute
     title: str = ""
     pickup: float = 0.0  # beats before the first full bar
+    sections: list[tuple[int, str]] = field(default_factory=list)  # (bar index, phrase letter): the form, if planned
 
     def __post_init__(self) -> None:
         self.notes = sorted(self.notes, key=lambda n: (n.onset, -n.pitch))
         self.chords = sorted(self.chords, key=lambda c: c.onset)
+        self.sections = sorted((int(bar), str(letter)) for bar, letter in self.sections)
 
     # --- measurements -------------------------------------------------
     @property
@@ -246,7 +248,7 @@ class LeadSheet(Timed):
     # --- edits (each returns a new lead sheet) -----------------------------
     def copy(self, **changes) -> LeadSheet:
         fields = dict(notes=list(self.notes), chords=list(self.chords), key=self.key, meter=self.meter,
-                      tempo=self.tempo, title=self.title, pickup=self.pickup)
+                      tempo=self.tempo, title=self.title, pickup=self.pickup, sections=list(self.sections))
         fields.update(changes)
         return LeadSheet(**fields)
 
@@ -277,7 +279,8 @@ class LeadSheet(Timed):
         if sounding and (not chords or chords[0].onset > 0):
             chords.insert(0, ChordSymbol(0.0, sounding[-1].symbol))
         pickup = self.pickup if first_bar == 0 and self.pickup else 0.0
-        return self.copy(notes=notes, chords=chords, pickup=pickup)
+        sections = [(bar - first_bar, letter) for bar, letter in self.sections if first_bar <= bar <= last_bar]
+        return self.copy(notes=notes, chords=chords, pickup=pickup, sections=sections)
 
     def shifted(self, beats: float) -> LeadSheet:
         """Every note and chord ``beats`` later."""
@@ -287,7 +290,8 @@ class LeadSheet(Timed):
     def concat(self, other: LeadSheet) -> LeadSheet:
         """This piece followed by ``other`` (in this key, meter and tempo), from the next bar line."""
         moved = other.shifted(self.end_beats)
-        return self.copy(notes=self.notes + moved.notes, chords=self.chords + moved.chords)
+        sections = self.sections + [(bar + self.num_bars, letter) for bar, letter in other.sections]
+        return self.copy(notes=self.notes + moved.notes, chords=self.chords + moved.chords, sections=sections)
 
     def with_bars_from(self, written: LeadSheet, start: int, stop: int) -> LeadSheet:
         """This piece with bars start..stop-1 (0-based) taken from ``written`` (same beat positions):
@@ -326,6 +330,7 @@ class LeadSheet(Timed):
             "pickup": self.pickup,
             "notes": [[n.pitch, n.onset, n.duration, n.velocity, n.lyric] for n in self.notes],
             "chords": [[c.onset, c.symbol] for c in self.chords],
+            **({"sections": [list(section) for section in self.sections]} if self.sections else {}),
         }
 
     @classmethod
@@ -336,6 +341,7 @@ class LeadSheet(Timed):
             key=Key.parse(data.get("key", "C major")), meter=Meter.parse(data.get("meter", "4/4")),
             tempo=float(data.get("tempo", 120)), title=str(data.get("title", "")),
             pickup=float(data.get("pickup", 0.0)),
+            sections=[(int(bar), str(letter)) for bar, letter in data.get("sections", [])],
         )
 
 

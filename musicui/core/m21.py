@@ -6,7 +6,7 @@ import copy
 import logging
 from functools import lru_cache
 
-from music21 import harmony, key, meter, metadata, note, stream, tempo
+from music21 import expressions, harmony, key, meter, metadata, note, stream, tempo
 
 from musicui.core.chords import normalize_symbol
 from musicui.core.errors import SeedError
@@ -167,7 +167,16 @@ def to_music21(sheet: LeadSheet) -> stream.Score:
     else:
         part.makeMeasures(inPlace=True)
     part.makeTies(inPlace=True)
+    _mark_sections(part, sheet)
     return score
+
+
+def _mark_sections(part: stream.Part, sheet: LeadSheet) -> None:
+    """The form's phrase letters as rehearsal marks at the bars where the phrases start."""
+    measures = list(part.getElementsByClass(stream.Measure))
+    for bar, letter in sheet.sections:
+        if 0 <= bar < len(measures):
+            measures[bar].insert(0, expressions.RehearsalMark(letter))
 
 
 def _measures_with_pickup(part: stream.Part, sheet: LeadSheet) -> None:

@@ -64,6 +64,8 @@ def write_in_form(composer, request, params, tokens: list[str], on_progress, str
                 pieces = _each(composer, request, params, on_progress, 1, [
                     Infill(piece, start + size - 1, start + size, ends_piece=index == len(tokens) - 1)
                     for piece in pieces], index)
+        marks = [(i * size, t) for i, t in enumerate(tokens[: index + 1])]
+        pieces = [piece.copy(sections=marks) for piece in pieces]
         if streamed is not None:
             streamed(pieces[0], plan)
     return pieces, plan

@@ -101,6 +101,8 @@ def _draw(figure: Figure, arr: Arrangement, sheet: LeadSheet | None, style: Pian
     _pitch_axis(ax, low, high, drum_row if drums else None)
     _bar_axis(ax, bars, bool(sheet.pickup if sheet else arr.pickup), style)
     _chord_labels(ax, sheet.chords if sheet else arr.chords, style)
+    if sheet and sheet.sections:
+        _section_letters(ax, sheet, bars)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     if arr.title:
@@ -140,6 +142,15 @@ def _bar_axis(ax, bars: list[float], has_pickup: bool, style: PianoRollStyle) ->
     ax.set_xticks([b for b, _ in shown], [str(n) for _, n in shown], fontsize=7)
     ax.tick_params(axis="x", length=2, pad=2)
     ax.set_xlabel("bar", fontsize=7, labelpad=1)
+
+
+def _section_letters(ax, sheet, bars: list[float]) -> None:
+    """The form's phrase letters in boxes inside the top of the plot, at the bars where phrases start."""
+    where = blended_transform_factory(ax.transData, ax.transAxes)
+    for bar, letter in sheet.sections:
+        if 0 <= bar < len(bars):
+            ax.text(bars[bar] + 0.08, 0.97, letter, transform=where, fontsize=9, weight="bold", ha="left", va="top",
+                    color="#3b2fc9", zorder=6, bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="#3b2fc9", lw=0.8))
 
 
 def _chord_labels(ax, chords, style: PianoRollStyle) -> None:

@@ -216,8 +216,8 @@ def build_tab() -> ComposeTab:
                          min_width=120)
         melody_sound = gr.Dropdown([("The style's choice", "auto")] + list(H.GM_CHOICES), value="auto",
                                    label="Melody sound", elem_id="compose-melody-sound", min_width=170)
-        form = gr.Dropdown(FORM_CHOICES, value="none", label="Form", elem_id="compose-form", min_width=150,
-                           allow_custom_value=True, info="phrase letters, e.g. AABA")
+        form = gr.Dropdown(FORM_CHOICES, value="none", label="Form (or letters: AABA)", elem_id="compose-form",
+                           min_width=170, allow_custom_value=True)
         drums = gr.Checkbox(value=True, label="Drums", elem_id="compose-drums", min_width=90)
     with gr.Row():
         button = gr.Button("✨ Compose", variant="primary", size="lg", elem_id="compose-button", scale=0,
