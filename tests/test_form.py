@@ -65,3 +65,17 @@ def test_the_api_takes_a_form(studio_url):
         text="a tune for a barn dance", bars=8, candidates=1, seed=5, form="ABAC", api_name="/compose")
     bars = exact_bars(parse_abc(takes["takes"][0]["abc"]))
     assert bars[4] == bars[0] and len(wavs) == len(midis) == 1
+
+
+def test_a_long_piece_in_form_is_heard_phrase_by_phrase_as_it_is_written():
+    import musicui
+
+    heard = []
+    result = musicui.compose("a march for the miners walking home", bars=16, candidates=2, seed=3, form="AA'BA",
+                             on_bars=lambda take: heard.append(take.sheet))
+    final = result.takes[0].sheet
+    assert [sheet.num_bars for sheet in heard] == [4, 8, 12, 16]
+    for sheet in heard:  # each phrase is heard as it will stay
+        assert exact_bars(sheet) == exact_bars(final)[: sheet.num_bars]
+    assert final.sections == [(0, "A"), (4, "A'"), (8, "B"), (12, "A")]
+    assert exact_bars(final)[12:15] == exact_bars(final)[0:3]

@@ -338,9 +338,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="the decoder alone: no key, chord-tone and home-ending pulls (an ablation)")
     parser.add_argument("--musicality", action="store_true",
                         help="only the musicality table: takes against held-out human tunes, Markov and shuffled bars")
+    parser.add_argument("--form", default="none", help="with --musicality: write the takes to this form (auto: the style's)")
     args = parser.parse_args(argv)
     if args.musicality:
-        write_musicality(args.checkpoint, args.corpus, args.candidates, args.seed, not args.no_tonal_prior, args.card)
+        write_musicality(args.checkpoint, args.corpus, args.candidates, args.seed, not args.no_tonal_prior, args.card,
+                         args.form)
         return
     report = evaluate(args.checkpoint, args.corpus, args.baseline, args.prompts, args.candidates, args.seed,
                       tonal_prior=not args.no_tonal_prior)
@@ -365,14 +367,19 @@ def write_card_section(card: Path, name: str, text: str) -> None:
     card.write_text(f"{head}{start}\n{text}\n{end}{tail}")
 
 
-def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, tonal_prior: bool, card: bool) -> dict:
+def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, tonal_prior: bool, card: bool,
+                     form: str = "none") -> dict:
     """The musicality evaluation (musicui.model.musicality_eval), as JSON, a table, and in the card."""
-    from musicui.model import musicality_eval as M
+    import os
 
+    from musicui.model import musicality_eval as M
+    from musicui.model.composer import CHECKPOINT_VAR
+
+    os.environ[CHECKPOINT_VAR] = str(folder)  # the studio's compose (with a form) reads this checkpoint too
     composer = Composer(folder)
     report = M.evaluate_musicality(composer, load_split(corpus, "train"), load_split(corpus, "test"),
-                                   candidates=min(candidates, 3), seed=seed, tonal_prior=tonal_prior)
-    suffix = "" if tonal_prior else "-no-tonal-prior"
+                                   candidates=min(candidates, 3), seed=seed, tonal_prior=tonal_prior, form=form)
+    suffix = ("" if tonal_prior else "-no-tonal-prior") + ("" if form == "none" else f"-form-{form}")
     (folder / f"musicality{suffix}.json").write_text(json.dumps(report, indent=1))
     table = M.markdown(report)
     print(table)

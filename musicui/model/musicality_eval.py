@@ -136,22 +136,32 @@ def prompts() -> list[dict]:
     return json.loads(PROMPTS.read_text())
 
 
-def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: bool = True) -> list[LeadSheet]:
-    """The model's 8-bar takes for the suite's prompts of one style."""
+def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: bool = True,
+                form: str = "none") -> list[LeadSheet]:
+    """The model's 8-bar takes for the suite's prompts of one style; with a form, as the studio's
+    Compose writes them (phrase by phrase to that form, or to one of the style's with "auto")."""
     from musicui.model.composer import ComposeRequest
     from musicui.model.sampler import SamplingParams
 
     takes = []
     for index, prompt in enumerate(p for p in prompts() if p["style"] == style):
-        request = ComposeRequest(text=prompt["text"], bars=EXCERPT_BARS, candidates=candidates,
-                                 overrides={"style": style}, tonal_prior=tonal_prior,
-                                 sampling=SamplingParams(seed=seed + 97 * index))
-        takes += [sheet for sheet in composer.compose(request).sheets if len(bars_of(sheet)) >= EXCERPT_BARS]
+        if form != "none":
+            from musicui.studio import compose
+
+            result = compose(prompt["text"], bars=EXCERPT_BARS, candidates=candidates, seed=seed + 97 * index,
+                             style="pop ballad" if style == "pop" else style, form=form)
+            sheets = [take.sheet for take in result.takes]
+        else:
+            request = ComposeRequest(text=prompt["text"], bars=EXCERPT_BARS, candidates=candidates,
+                                     overrides={"style": style}, tonal_prior=tonal_prior,
+                                     sampling=SamplingParams(seed=seed + 97 * index))
+            sheets = composer.compose(request).sheets
+        takes += [sheet for sheet in sheets if len(bars_of(sheet)) >= EXCERPT_BARS]
     return takes
 
 
 def evaluate_musicality(composer, train: list[dict], test: list[dict], per_style: int = 48, candidates: int = 3,
-                        seed: int = 0, tonal_prior: bool = True) -> dict:
+                        seed: int = 0, tonal_prior: bool = True, form: str = "none") -> dict:
     """Per style: the table of human, Markov, shuffled-bars and model rows; and the model's novelty."""
     rng = random.Random(seed)
     report: dict = {}
@@ -160,7 +170,7 @@ def evaluate_musicality(composer, train: list[dict], test: list[dict], per_style
     for style in STYLES:
         human = human_excerpts(test, style, per_style, seed)
         fitted = MarkovBaseline([s for s, r in zip(training, train) if r.get("controls", {}).get("style") == style])
-        takes = model_takes(composer, style, candidates, seed, tonal_prior)
+        takes = model_takes(composer, style, candidates, seed, tonal_prior, form)
         groups = {"human": human, "markov": [fitted.sample(rng.choice(human), rng) for _ in human],
                   "shuffled": [shuffled_bars(s, rng) for s in human], "model": takes}
         report[style] = table(groups)
