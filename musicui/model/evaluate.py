@@ -378,7 +378,8 @@ def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, ton
     os.environ[CHECKPOINT_VAR] = str(folder)  # the studio's compose (with a form) reads this checkpoint too
     composer = Composer(folder)
     report = M.evaluate_musicality(composer, load_split(corpus, "train"), load_split(corpus, "test"),
-                                   candidates=min(candidates, 3), seed=seed, tonal_prior=tonal_prior, form=form)
+                                   load_split(corpus, "validation"), candidates=min(candidates, 3), seed=seed,
+                                   tonal_prior=tonal_prior, form=form)
     suffix = ("" if tonal_prior else "-no-tonal-prior") + ("" if form == "none" else f"-form-{form}")
     (folder / f"musicality{suffix}.json").write_text(json.dumps(report, indent=1))
     table = M.markdown(report)

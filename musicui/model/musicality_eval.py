@@ -22,24 +22,19 @@ STYLES = ("folk", "chorale", "pop")
 EXCERPT_BARS = 8
 
 
-def excerpt(sheet: LeadSheet, bars: int = EXCERPT_BARS) -> LeadSheet | None:
-    """The first ``bars`` full bars of a tune (after a pickup), or None when it is shorter."""
-    first = 1 if sheet.pickup else 0
-    if sheet.num_bars < first + bars:
-        return None
-    return sheet.slice_bars(first, first + bars - 1)
-
-
 def human_excerpts(records: list[dict], style: str, count: int, seed: int) -> list[LeadSheet]:
-    chosen = [r for r in records if r.get("controls", {}).get("style") == style]
-    random.Random(seed).shuffle(chosen)
-    out = []
-    for record in chosen:
-        cut = excerpt(LeadSheet.from_dict(record["sheet"]))
-        if cut is not None and len(cut.notes) >= 8:
-            out.append(cut)
-        if len(out) >= count:
-            break
+    """``count`` 8-bar excerpts of held-out tunes of a style: every tune's opening first, then (for a
+    style with few tunes, like the chorales) their next eight bars, and so on."""
+    sheets = [LeadSheet.from_dict(r["sheet"]) for r in records if r.get("controls", {}).get("style") == style]
+    random.Random(seed).shuffle(sheets)
+    out: list[LeadSheet] = []
+    for window in range(4):
+        for sheet in sheets:
+            first = (1 if sheet.pickup else 0) + window * EXCERPT_BARS
+            if sheet.num_bars >= first + EXCERPT_BARS and len(out) < count:
+                cut = sheet.slice_bars(first, first + EXCERPT_BARS - 1)
+                if len(cut.notes) >= 8:
+                    out.append(cut)
     return out
 
 
@@ -160,15 +155,17 @@ def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: b
     return takes
 
 
-def evaluate_musicality(composer, train: list[dict], test: list[dict], per_style: int = 48, candidates: int = 3,
-                        seed: int = 0, tonal_prior: bool = True, form: str = "none") -> dict:
+def evaluate_musicality(composer, train: list[dict], test: list[dict], validation: list[dict] | None = None,
+                        per_style: int = 48, candidates: int = 3, seed: int = 0, tonal_prior: bool = True,
+                        form: str = "none") -> dict:
     """Per style: the table of human, Markov, shuffled-bars and model rows; and the model's novelty."""
     rng = random.Random(seed)
     report: dict = {}
     training = [LeadSheet.from_dict(r["sheet"]) for r in train]
     known = known_bar_pairs(training)
+    held_out = test + (validation or [])
     for style in STYLES:
-        human = human_excerpts(test, style, per_style, seed)
+        human = human_excerpts(held_out, style, per_style, seed)
         fitted = MarkovBaseline([s for s, r in zip(training, train) if r.get("controls", {}).get("style") == style])
         takes = model_takes(composer, style, candidates, seed, tonal_prior, form)
         groups = {"human": human, "markov": [fitted.sample(rng.choice(human), rng) for _ in human],
