@@ -22,7 +22,7 @@ from musicui.core.leadsheet import LeadSheet
 class TokenBudget:
     """How the composer spends what the decoder holds at once (``room`` tokens)."""
     room: int
-    head: int = 24  # the controls before the music (about a dozen) and a margin for the end
+    head: int = 24  # the controls before the music (about a dozen), infill's markers and a margin for the end
     per_new_bar: int = 16  # what the sampler keeps room for while it writes a bar
 
     def for_context(self, new_bars: int) -> int:

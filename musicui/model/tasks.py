@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from musicui.core.leadsheet import LeadSheet
-from musicui.model.vocab import INFILL, ModelVocab, infill_prompt
+from musicui.model.vocab import INFILL, MODEL_SPECIALS, ModelVocab, infill_prompt
 
 HARMONY_TOKENS = ("Root_", "Qual_", "Bass_", "Pos_")  # what a new harmonization may change
 
@@ -33,11 +33,12 @@ class Layout:
     melody: list[str] | None = None  # keep-the-melody template
     contour: list[int] | None = None  # keep-the-contour: -1, 0, +1 per note
     ends_piece: bool = True  # the last bar written ends the piece (a phrase of a longer plan does not)
+    markers: int = 0  # layout tokens in the prefix that are not music (infill's three), within the budget's margin
 
     @property
     def fixed_tokens(self) -> int:
-        """Tokens the model must hold besides the controls and the new bars."""
-        return len(self.prefix) - len(self.head) + len(self.rhythm or self.melody or [])
+        """Music tokens the model must hold besides the controls and the new bars (what windows count)."""
+        return len(self.prefix) - len(self.head) - self.markers + len(self.rhythm or self.melody or [])
 
 
 HeadIds = Callable[[int], list[int]]  # bars of the whole piece -> [BOS controls SEP]
@@ -105,7 +106,8 @@ class Infill(Task):
         head = head_ids(len(all_bars))
         return Layout(prefix=infill_prompt(head, all_bars, self.start, self.stop, vocab), head=head,
                       total_bars=self.stop, first_bar=self.start, new_bars=self.stop - self.start,
-                      suffix=[t for bar in all_bars[self.stop:] for t in bar], ends_piece=self.ends_piece)
+                      suffix=[t for bar in all_bars[self.stop:] for t in bar], ends_piece=self.ends_piece,
+                      markers=len(MODEL_SPECIALS))
 
     def fixed_part(self, layout: Layout, vocab: ModelVocab) -> list[int]:
         return layout.prefix[: layout.prefix.index(vocab.id(INFILL))]

@@ -41,7 +41,7 @@ def phrase_size(tokens: list[str], bars: int) -> int:
 def write_in_form(composer, request, params, tokens: list[str], on_progress, streamed=None) -> tuple[list, object]:
     """Every candidate's piece in the form, and the plan of the first pass; ``streamed(sheet, plan)``
     hears the first candidate's piece after each phrase."""
-    from musicui.model.tasks import Infill, NewPiece
+    from musicui.model.tasks import NewPiece
 
     size, total = phrase_size(tokens, request.bars), request.bars
     first_phrase: dict[str, int] = {}
@@ -61,9 +61,8 @@ def write_in_form(composer, request, params, tokens: list[str], on_progress, str
             earlier = first_phrase[letter] * size
             pieces = [piece.concat(piece.slice_bars(earlier, earlier + size - 1)) for piece in pieces]
             if token.endswith("'") or index == len(tokens) - 1:  # a new cadence for the restated phrase
-                pieces = _each(composer, request, params, on_progress, 1, [
-                    Infill(piece, start + size - 1, start + size, ends_piece=index == len(tokens) - 1)
-                    for piece in pieces], index)
+                pieces = _new_last_bar(composer, request, params, pieces, start + size - 1, index,
+                                       index == len(tokens) - 1, on_progress)
         marks = [(i * size, t) for i, t in enumerate(tokens[: index + 1])]
         pieces = [piece.copy(sections=marks) for piece in pieces]
         if streamed is not None:
@@ -80,6 +79,18 @@ def _continued(composer, request, params, pieces, size: int, total: int, index: 
                     [Continuation(tail, piece_bars=total - (head.num_bars if head else 0)) for head, tail in windows],
                     index, size)
     return [head.concat(sheet) if head is not None else sheet for (head, _), sheet in zip(windows, written)]
+
+
+def _new_last_bar(composer, request, params, pieces, bar: int, index: int, ends: bool, on_progress) -> list:
+    """Each candidate's bar ``bar`` rewritten, the model seeing as much around it as it holds."""
+    from musicui.model import seed_windows as W
+    from musicui.model.tasks import Infill
+
+    windows = [W.Window(piece, *W.infill_window(composer.bar_token_counts(piece), composer.budget, bar, bar + 1))
+               for piece in pieces]
+    written = _each(composer, request, params, on_progress, 1,
+                    [Infill(w.sheet, bar - w.first, bar + 1 - w.first, ends_piece=ends) for w in windows], index)
+    return [w.put_back(sheet, bar, bar + 1) for w, sheet in zip(windows, written)]
 
 
 def _each(composer, request, params, on_progress, bars: int, tasks: list, index: int, new_bars: int = 1) -> list:
