@@ -79,3 +79,10 @@ def test_a_long_piece_in_form_is_heard_phrase_by_phrase_as_it_is_written():
         assert exact_bars(sheet) == exact_bars(final)[: sheet.num_bars]
     assert final.sections == [(0, "A"), (4, "A'"), (8, "B"), (12, "A")]
     assert exact_bars(final)[12:15] == exact_bars(final)[0:3]
+
+
+def test_a_compose_call_in_the_older_form_without_a_form_still_works(studio_url):
+    from tests.test_errors import compose_values, raw_call
+
+    event, payload = raw_call(studio_url, "compose", compose_values(candidates=1, bars=2))  # 15 values, no form
+    assert event == "complete", payload[:300]

@@ -24,6 +24,8 @@ Variation = Literal[VARIATIONS]
 MELODY = H.GM_CHOICES[H.DEFAULT_MELODY_PROGRAM][0]
 CHORDS = H.GM_CHOICES[H.DEFAULT_CHORD_PROGRAM][0]
 RENDER = dict(concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY)
+# Parameters added after an endpoint was first published: a call in the older, shorter form still works.
+ADDED_LATER = {"compose": ("form",)}
 
 
 def _file(path: str | None) -> dict | None:

@@ -65,7 +65,10 @@ class Studio(gr.Blocks):
     def validate_inputs(self, block_fn, inputs: list[Any]) -> None:  # type: ignore[override]
         """Too few values from an API caller: a sentence naming what is wanted."""
         if len(inputs) < len(block_fn.inputs):
-            raise missing_values_error(_parameter_names(block_fn), len(inputs))
+            defaults = _trailing_defaults(block_fn, len(inputs))
+            if defaults is None:
+                raise missing_values_error(_parameter_names(block_fn), len(inputs))
+            inputs.extend(defaults)  # a caller of an older, shorter signature: the new parameters' defaults
 
     async def preprocess_data(self, block_fn, inputs: list[Any], state,  # type: ignore[override]
                               explicit_call: bool = False):
@@ -94,6 +97,23 @@ class Studio(gr.Blocks):
             time.sleep(0.1)
         readers().start()  # the reader processes, so that the first seed opens at once
         warm_up()
+
+
+def _trailing_defaults(block_fn, received: int) -> list | None:
+    """A caller of an endpoint's older, shorter signature: the defaults of the parameters added since
+    (``api.ADDED_LATER``), or None when the call lacks more than those."""
+    import inspect
+
+    from musicui.ui.api import ADDED_LATER
+
+    if block_fn.fn is None or not block_fn.api_name:
+        return None
+    params = [p for p in inspect.signature(block_fn.fn).parameters.values()
+              if p.annotation is not gr.Request and p.kind is not p.VAR_KEYWORD]
+    missing = params[received:]
+    if len(params) != len(block_fn.inputs) or not all(p.name in ADDED_LATER.get(block_fn.api_name, ()) for p in missing):
+        return None
+    return [p.default for p in missing]
 
 
 def _parameter_names(block_fn) -> list[str]:
