@@ -9,7 +9,7 @@ import re
 from dataclasses import replace
 
 from musicui.core.leadsheet import LeadSheet
-from musicui.modes.running import Watch, STEPS_PER_BAR, run_model, tail_window
+from musicui.modes.running import run_model, run_models, tail_window
 from musicui.params import ComposeError
 
 NAMED = {"verse-chorus": "AA'BB'", "binary": "AABB", "ternary": "ABA", "rondo": "ABACA"}
@@ -98,11 +98,4 @@ def _each(composer, request, params, on_progress, bars: int, tasks: list, index:
     requests = [replace(request, candidates=1, phrases=[], on_bars=None, task=task, bars=new_bars,
                         sampling=replace(request.sampling, seed=request.sampling.seed + i + 1000 * index))
                 for i, task in enumerate(tasks)]
-    if len(requests) == 1 or not hasattr(composer, "compose_many"):
-        return [run_model(composer, one, params, on_progress, bars)[0].sheets[0] for one in requests]
-    watch = Watch(on_progress, STEPS_PER_BAR * bars)
-    for one in requests:
-        one.on_step = watch.step
-    results = composer.compose_many(requests)
-    watch.check()
-    return [result.sheets[0] for result in results]
+    return [result.sheets[0] for result in run_models(composer, requests, on_progress, bars)]

@@ -85,19 +85,30 @@ STEPS_PER_BAR = 40  # about the sampler's steps for one bar of four candidates: 
 
 def run_model(composer, request, params: ComposeParams, on_progress, bars: int):
     """The model writes under the watch (progress, Stop, time limit); returns its result and the style."""
+    result = run_models(composer, [request], on_progress, bars)[0]
+    return result, arrangement_style(params, result.plan)
+
+
+def run_models(composer, requests: list, on_progress, bars: int) -> list:
+    """Several requests written in one batch (where the composer batches) under one watch."""
     from musicui.model.server import ModelTimeout, ModelUnavailable
 
     watch = Watch(on_progress, STEPS_PER_BAR * max(1, bars))
-    request.on_step = watch.step
+    for request in requests:
+        request.on_step = watch.step
+    results = []
     try:
-        result = composer.compose(request)
+        if len(requests) > 1 and hasattr(composer, "compose_many"):
+            results = composer.compose_many(requests)
+        else:
+            results = [composer.compose(request) for request in requests]
     except ModelTimeout:
         watch.timed_out = True
     except ModelUnavailable as error:
         log.warning("the model process failed: %s", error)
         raise ComposeError(MODEL_UNAVAILABLE) from None
     watch.check()
-    return result, arrangement_style(params, result.plan)
+    return results
 
 
 class Watch:

@@ -99,32 +99,34 @@ class Studio(gr.Blocks):
         warm_up()
 
 
-def _trailing_defaults(block_fn, received: int) -> list | None:
-    """A caller of an endpoint's older, shorter signature: the defaults of the parameters added since
-    (``api.ADDED_LATER``), or None when the call lacks more than those."""
+def _typed_parameters(block_fn) -> list | None:
+    """A typed endpoint's (gr.api) parameters, the request left out; None for a component endpoint."""
     import inspect
-
-    from musicui.ui.api import ADDED_LATER
 
     if block_fn.fn is None or not block_fn.api_name:
         return None
     params = [p for p in inspect.signature(block_fn.fn).parameters.values()
               if p.annotation is not gr.Request and p.kind is not p.VAR_KEYWORD]
-    missing = params[received:]
-    if len(params) != len(block_fn.inputs) or not all(p.name in ADDED_LATER.get(block_fn.api_name, ()) for p in missing):
+    return params if len(params) == len(block_fn.inputs) else None
+
+
+def _trailing_defaults(block_fn, received: int) -> list | None:
+    """A caller of an endpoint's older, shorter signature: the defaults of the parameters added since
+    (``api.ADDED_LATER``), or None when the call lacks more than those."""
+    from musicui.ui.api import ADDED_LATER
+
+    params = _typed_parameters(block_fn)
+    missing = params[received:] if params else []
+    if not missing or not all(p.name in ADDED_LATER.get(block_fn.api_name, ()) for p in missing):
         return None
     return [p.default for p in missing]
 
 
 def _parameter_names(block_fn) -> list[str]:
     """An endpoint's parameters by name: a typed function's own (gr.api), else the components' labels."""
-    import inspect
-
-    if block_fn.fn is not None and block_fn.api_name:
-        names = [name for name, p in inspect.signature(block_fn.fn).parameters.items()
-                 if p.annotation is not gr.Request and p.kind is not p.VAR_KEYWORD]
-        if len(names) == len(block_fn.inputs):
-            return names
+    params = _typed_parameters(block_fn)
+    if params:
+        return [p.name for p in params]
     return [getattr(block, "label", None) or type(block).__name__ for block in block_fn.inputs]
 
 
