@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     compose.add_argument("--styles", default="", help="restyle: styles side by side, e.g. 'chorale,waltz,swing,bossa nova'")
     compose.add_argument("--form", default="none", help="compose: none, auto (as the style's tunes), phrase letters "
                          "(AABA, ABAC, AA'BA') or verse-chorus, binary, ternary, rondo")
+    compose.add_argument("--chords", default="", help="over-chords: the progression, e.g. 'Am F C G', '| C G | Am F |', "
+                         "'C:2 G:2', 'I vi IV V in G'")
     compose.add_argument("--temperature", type=float, default=0.9)
     return parser
 
@@ -107,7 +109,7 @@ def _compose(args: argparse.Namespace, service) -> int:
     result = compose(args.text, seed_sheet=seed_sheet, lyrics=lyrics, mode=args.mode, bars=args.bars, key=args.key,
                      tempo=args.tempo, meter=args.meter, style=args.style, candidates=args.candidates, seed=args.seed,
                      variation=args.variation, span=span, temperature=args.temperature, styles=args.styles,
-                     form=args.form)
+                     form=args.form, chords=args.chords)
     print(f"I heard: {result.heard}")
     for notice in result.notices:
         print(f"note: {notice}")

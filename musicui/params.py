@@ -39,6 +39,7 @@ class ComposeParams:
     seed: int | None = None  # None: a fresh random seed (reported back so the take can be remade)
     variation: str = "free"  # vary: keep the rhythm, keep the contour, or free
     span: tuple[int, int] | None = None  # infill: bars first..last, 1-based inclusive
+    chords: str = ""  # over-chords: the progression ("Am F C G", "| C G | Am F |", "C:2 G:2", "I vi IV V in G")
     form: str = "none"  # compose: "none" (through-composed), "auto" (a form the style's tunes use), "AABA", "AA'BA'"...
     temperature: float = 0.9
     guidance: float = 1.5
@@ -87,6 +88,9 @@ class ComposeParams:
                 raise ComposeError(f"the infill span {first}-{last} must run forward from bar 1 or later")
             self.span = (first, last)
         self.form = _form(self.form)
+        self.chords = _text(self.chords, "chord progression")
+        if self.chords:
+            _check_progression(self.chords, self.meter)
         self.temperature = number(self.temperature, "temperature", *LIMITS.temperature, error=ComposeError)
         self.guidance = number(self.guidance, "guidance", *LIMITS.guidance, error=ComposeError)
         programs = {}
@@ -113,6 +117,19 @@ def _form(value) -> str:
         raise ComposeError(f"form must be auto, none, {', '.join(NAMED)} or phrase letters such as AABA or AA'BA', "
                            f"not {quoted(value)}")
     return text.lower() if text.lower() in ("none", "auto", *NAMED) else text.upper().replace(" ", "")
+
+
+def _check_progression(text: str, meter: str | None) -> None:
+    """Refuse an unreadable progression before anything is composed (the meter may come later from the words)."""
+    from musicui.core.progression import ProgressionError, parse_progression
+
+    if len(text) > LIMITS.text_chars:
+        raise ComposeError(f"the chord progression is longer than {LIMITS.text_chars} characters")
+    try:
+        parse_progression(text, Meter.parse(meter) if meter else None)
+    except ProgressionError as error:
+        if meter or "beats of chords" not in str(error):  # a bar's beats depend on the meter still to come
+            raise ComposeError(str(error)) from None
 
 
 def _text(value, name: str) -> str:

@@ -21,6 +21,7 @@ from musicui.core.limits import LIMITS
 from musicui.core.theory import mode_family
 from musicui.model.attributes import AttributeHead, Plan, plan
 from musicui.model.checkpoint import load_weights, refuse_pickles
+from musicui.model.critic import Critic
 from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
 from musicui.model.grammar import Constraints, GrammarState, Phrase, TokenFamilies, TonalPrior
 from musicui.model.sampler import SampleJob, SamplingParams, sample_many
@@ -36,6 +37,9 @@ CHECKPOINT_VAR = "MUSICUI_CHECKPOINT"  # another model folder (tests use it to b
 HEAD_PROBLEM = ("the mood reader (the attribute head) is {what}, so only the words the studio reads exactly "
                 "(keys, meters, tempos, style names) steer the music")
 MAX_BARS = LIMITS.compose_bars
+PRIOR_STRENGTH = 1.0  # the tonal prior's pulls, scaled (measured against the musicality table and CK)
+DRAFTS = 2  # each idea is the critic's pick of this many drafts (when the checkpoint has a critic)
+DRAFT_STRIDE = 7919  # draft d of the idea seeded s draws from seed s + d * DRAFT_STRIDE (draft 0: s itself)
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +53,7 @@ class ComposeRequest:
     text: str = ""
     bars: int = 8  # new bars to write (a new piece, a continuation); the other tasks take the seed's
     candidates: int = 4
+    drafts: int | None = None  # drafts per idea, the critic keeping the best (None: DRAFTS with a critic, else 1)
     overrides: dict = field(default_factory=dict)  # tonic/mode/meter/tempo/style/tune_type/valence/arousal
     sampling: SamplingParams = field(default_factory=SamplingParams)
     task: Task = field(default_factory=NewPiece)  # what to write: see musicui.model.tasks
@@ -82,6 +87,7 @@ class Composer:
         load_weights(self.model, folder / "model.safetensors")
         self.model.eval()
         self.head, self.head_problem = self._attribute_head(folder)
+        self.critic = Critic.load(folder)
         self.families = TokenFamilies(self.vocab)
         self.lock = threading.Lock()
 
@@ -196,15 +202,24 @@ class Composer:
                                   phrases=list(request.phrases), rhythm_template=layout.rhythm,
                                   first_bar=layout.first_bar, contour=layout.contour, melody_template=layout.melody,
                                   previous_note_ticks=previous_ticks, ends_piece=layout.ends_piece,
-                                  tonal=TonalPrior(chosen.key.tonic_pc, mode_family(chosen.key) == "minor")
-                                  if request.tonal_prior else None)
-        grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates)]
+                                  chord_template=layout.chords,
+                                  tonal=TonalPrior.at_strength(chosen.key.tonic_pc, mode_family(chosen.key) == "minor",
+                                                               PRIOR_STRENGTH) if request.tonal_prior else None)
+        drafts = self.drafts_for(request)
+        grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates * drafts)]
+        # idea k's drafts: k first for every idea (draft 0, the one streamed), then the other drafts
+        seeds = [request.sampling.seed + k + d * DRAFT_STRIDE for d in range(drafts) for k in range(request.candidates)]
         encoded = shared_encoder().encode(request.text) if request.text.strip() else None
         states = encoded.states if encoded is not None else torch.zeros(1, EMBEDDING_DIM)
         mask = encoded.mask if encoded is not None else torch.zeros(1, dtype=torch.bool)
         job = SampleJob(layout.prefix, states, mask, grammars, request.sampling,
-                        self._step_hook(request, grammars, layout.prefix, chosen))
-        return job, dict(layout=layout, chosen=chosen)
+                        self._step_hook(request, grammars, layout.prefix, chosen), seeds)
+        return job, dict(layout=layout, chosen=chosen, drafts=drafts)
+
+    def drafts_for(self, request: ComposeRequest) -> int:
+        if self.critic is None:
+            return 1
+        return max(1, min(request.drafts if request.drafts is not None else DRAFTS, LIMITS.candidates))
 
     def _finish(self, request: ComposeRequest, context: dict, outputs: list[list[int]]) -> ComposeResult:
         """The sampled tokens as lead sheets, put back into the seed where the task has one."""
@@ -215,7 +230,11 @@ class Composer:
             ids = task.assemble(layout, [t for t in generated if t != self.vocab.id("EOS")], self.vocab)
             sheet = self.tokenizer.decode([i for i in ids if i < len(self.tokenizer.vocab)], tempo=chosen.tempo)
             sheets.append(task.put_back(sheet).copy(title=title, key=chosen.key))
-        return ComposeResult(sheets=sheets, plan=chosen, token_counts=[len(o) for o in outputs])
+        ideas, counts = request.candidates, [len(o) for o in outputs]
+        if context["drafts"] > 1:  # each idea: the critic's pick among its own drafts (so a take remakes alone)
+            picks = [k + ideas * self.critic.best(sheets[k::ideas], chosen.style) for k in range(ideas)]
+            sheets, counts = [sheets[i] for i in picks], [counts[i] for i in picks]
+        return ComposeResult(sheets=sheets, plan=chosen, token_counts=counts)
 
 
 def _title(text: str) -> str:

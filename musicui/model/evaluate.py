@@ -339,10 +339,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--musicality", action="store_true",
                         help="only the musicality table: takes against held-out human tunes, Markov and shuffled bars")
     parser.add_argument("--form", default="none", help="with --musicality: write the takes to this form (auto: the style's)")
+    parser.add_argument("--drafts", type=int, help="with --musicality: drafts per take for the critic (1: no reranking)")
     args = parser.parse_args(argv)
     if args.musicality:
         write_musicality(args.checkpoint, args.corpus, args.candidates, args.seed, not args.no_tonal_prior, args.card,
-                         args.form)
+                         args.form, args.drafts)
         return
     report = evaluate(args.checkpoint, args.corpus, args.baseline, args.prompts, args.candidates, args.seed,
                       tonal_prior=not args.no_tonal_prior)
@@ -354,6 +355,31 @@ def main(argv: list[str] | None = None) -> None:
     print(table)
     if args.card:
         write_card_section(args.checkpoint / "MODEL_CARD.md", "evaluation", table)
+        if (args.checkpoint / "training.json").exists():
+            write_card_section(args.checkpoint / "MODEL_CARD.md", "training",
+                               training_markdown(json.loads((args.checkpoint / "training.json").read_text())))
+
+
+def training_markdown(summary: dict) -> str:
+    """The card's training section: the config, tokens, throughput and the validation-loss curve."""
+    c, history = summary["config"], summary["history"]
+    start = history[0]
+    lines = [f"- config `{c['name']}`: {c['n_layer']} layers, {c['n_head']} heads, width {c['n_embd']}, "
+             f"context {c['n_positions']}; batches of {c['batch_tokens']} tokens (windows bucketed by length), "
+             f"peak learning rate {c['learning_rate']}, {c['max_steps']} steps",
+             f"- {summary['tokens_seen'] / 1e6:.1f}M real (non-padding) tokens seen"
+             + (f", starting from `{start['init']}` ({start['tokens'] / 1e6:.1f}M of them)" if "init" in start else "")
+             + f"; {summary['minutes']:.0f} minutes on {summary['device']}; "
+             f"{summary.get('session_tokens_per_s', '?')} real tokens/s in the last run",
+             f"- best validation loss {summary['best_valid_loss']:.4f}",
+             "", "| step | tokens seen | validation loss | train loss | real tokens/s |", "|---|---|---|---|---|"]
+    for row in history:
+        lines.append(f"| {row['step']} | {row.get('tokens', 0) / 1e6:.2f}M | {row['valid_loss']:.3f} | "
+                     f"{row.get('train_loss', float('nan')):.3f} | {row.get('tokens_per_s', '')} |")
+    lines.append(f"\n- windows of {c['window_bars']} bars ({c['phrase_windows']:.0%} whole 4-bar phrases), text "
+                 f"dropout {c['text_dropout']} (classifier-free guidance), fill-in-the-middle share {c['infill_rate']}, "
+                 "random transposition")
+    return "\n".join(lines)
 
 
 def write_card_section(card: Path, name: str, text: str) -> None:
@@ -368,7 +394,7 @@ def write_card_section(card: Path, name: str, text: str) -> None:
 
 
 def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, tonal_prior: bool, card: bool,
-                     form: str = "none") -> dict:
+                     form: str = "none", drafts: int | None = None) -> dict:
     """The musicality evaluation (musicui.model.musicality_eval), as JSON, a table, and in the card."""
     import os
 
@@ -379,8 +405,9 @@ def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, ton
     composer = Composer(folder)
     report = M.evaluate_musicality(composer, load_split(corpus, "train"), load_split(corpus, "test"),
                                    load_split(corpus, "validation"), candidates=min(candidates, 3), seed=seed,
-                                   tonal_prior=tonal_prior, form=form)
-    suffix = ("" if tonal_prior else "-no-tonal-prior") + ("" if form == "none" else f"-form-{form}")
+                                   tonal_prior=tonal_prior, form=form, drafts=drafts)
+    suffix = (("" if tonal_prior else "-no-tonal-prior") + ("" if form == "none" else f"-form-{form}")
+              + ("" if drafts is None else f"-drafts-{drafts}"))
     (folder / f"musicality{suffix}.json").write_text(json.dumps(report, indent=1))
     table = M.markdown(report)
     print(table)

@@ -9,7 +9,7 @@ template (vary the pitches, keep the rhythm). Every sequence the sampler can pro
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 
@@ -55,6 +55,16 @@ class Constraints:
     tonal: TonalPrior | None = None  # soft pulls toward the key, the chord and a home ending
     previous_note_ticks: int = GRID // 2  # the length a note without a Dur repeats (the fixed prefix's last)
     ends_piece: bool = True  # the last bar ends the piece (the prior pulls home); False for a phrase mid-piece
+    chord_template: list[ChordAt] | None = None  # over chords: exactly these chords at these ticks, nothing else
+
+
+@dataclass(frozen=True)
+class ChordAt:
+    """A chord the melody is written over: its tick from the start and its tokens."""
+    tick: int
+    root: str  # "Root_9"
+    quality: str  # "Qual_m"
+    bass: str | None = None  # "Bass_4" for a slash chord
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,13 @@ class TonalPrior:
     third_weight: float = 1.0  # minor: the minor third tells it from the parallel major, so sound it
     repeat_penalty: float = 1.5  # per repetition of the same pitch in a row (no droning)
     bar_chord_weight: float = 2.0  # a chord at the start of each bar, so the harmony moves with the tune
+
+    @classmethod
+    def at_strength(cls, tonic_pc: int, minor: bool, strength: float = 1.0) -> TonalPrior:
+        """Every pull scaled by ``strength`` (1: the defaults; a stronger decoder needs less)."""
+        base = cls(tonic_pc, minor)
+        weights = ("key_weight", "chord_tone_weight", "home_weight", "third_weight", "repeat_penalty", "bar_chord_weight")
+        return replace(base, **{name: getattr(base, name) * strength for name in weights})
 
     def pitch_class_bias(self) -> list[float]:
         profile = KK_MINOR if self.minor else KK_MAJOR
@@ -148,6 +165,10 @@ class GrammarState:
         self.template_index = 0
         self.notes_in_bar: dict[int, int] = {}
         self.pitches: list[int] = []
+        chords = constraints.chord_template
+        self.chords = sorted(chords or [], key=lambda c: c.tick)
+        self.chord_index = sum(c.tick < self.cursor for c in self.chords)  # the next chord due
+        self.placing: ChordAt | None = None  # the template chord whose quality and bass come next
         # the pitches range and key allow, listed once (the grammar asks for them at every note)
         self._allowed_pitch_ids = [i for p, i in families.pitch.items() if self._pitch_ok(p)]
 
@@ -197,12 +218,14 @@ class GrammarState:
         if self.c.rhythm_template is not None and self.template_index < len(self.c.rhythm_template):
             return self._template_allowed(self.c.rhythm_template[self.template_index])
         if self.pending == "qual":
-            return self.f.qual
+            return [self.f.vocab.id(self.placing.quality)] if self.placing else self.f.qual
         if self.pending == "root":
             return self._roots()
         if self.pending == "rest_dur":
             left = self._notes_left() or 0
-            return [i for d, i in self.f.dur.items() if self._can_end_at(self.cursor + d, left)]
+            due = self._due_tick()  # over chords, a rest ends where the next chord begins, or before
+            return [i for d, i in self.f.dur.items() if self._can_end_at(self.cursor + d, left)
+                    and (due is None or self.cursor + d <= due)]
         ids: list[int] = []
         if self.pending == "note_dur":
             left = max(0, (self._notes_left() or 0))
@@ -210,21 +233,52 @@ class GrammarState:
             if not self._can_end_at(self.note_start + self.prev_dur, left):
                 return ids  # the duration must be written
         if self.pending == "bass":
-            ids += [i for pc, i in self.f.bass.items() if pc != self.root]
+            if self.placing is not None:
+                if self.placing.bass is not None:
+                    return [self.f.vocab.id(self.placing.bass)]
+            else:
+                ids += [i for pc, i in self.f.bass.items() if pc != self.root]
         return ids + self._events()
 
     def _roots(self) -> list[int]:
-        return list(self.f.root.values())
+        if self.c.chord_template is None:
+            return list(self.f.root.values())
+        due = self._due_tick()  # over chords: only the chord due here
+        return [self.f.vocab.id(self.chords[self.chord_index].root)] if due == self.cursor else []
+
+    def _due_tick(self) -> int | None:
+        """Over chords: the tick of the next template chord not yet written."""
+        return self.chords[self.chord_index].tick if self.chord_index < len(self.chords) else None
+
+    def _chord_events(self, cursor: int) -> list[int] | None:
+        """Over chords: the one event the template demands before anything else (the due chord's
+        root where the cursor is, or a jump to its tick under the held note), else None."""
+        due = self._due_tick()
+        reached = max(cursor, self.note_end) if self.pending != "note_dur" else cursor  # where the music has got to
+        if due is None or due > min(reached, self.bar_end) or due >= self.bar_end:
+            return None
+        if due == cursor:
+            return self._roots()
+        return [self.f.pos[due - self.bar_start]]  # the chord changes under the held note
 
     def _events(self) -> list[int]:
         """Tokens that may start the next event at the cursor."""
         cursor = self.cursor
         if self.pending == "note_dur":
             cursor = self.note_start + self.prev_dur
+        if self.c.chord_template is not None:
+            demanded = self._chord_events(cursor)
+            if demanded is not None:
+                return demanded
+        return self._free_events(cursor)
+
+    def _free_events(self, cursor: int) -> list[int]:
         ids: list[int] = []
+        over_chords = self.c.chord_template is not None
         if cursor < self.note_end:  # after a chord under a held note: more chords, or back to its end
-            ids += [self.f.pos[t - self.bar_start] for t in range(cursor + 1, self.note_end)
-                    if (t - self.bar_start) % self.c.pulse_ticks == 0]
+            if not over_chords:
+                ids += [self.f.pos[t - self.bar_start] for t in range(cursor + 1, self.note_end)
+                        if (t - self.bar_start) % self.c.pulse_ticks == 0]
             if self.note_end < self.bar_end:
                 return ids + [self.f.pos[self.note_end - self.bar_start]]
             cursor = self.bar_end
@@ -241,6 +295,8 @@ class GrammarState:
         if notes_left is None or self._fits(cursor + min(self.f.dur), notes_left):
             ids.append(self.f.rest)
         on_beat = in_bar % self.c.pulse_ticks == 0
+        if over_chords:
+            return ids  # chords only where the template puts them
         if on_beat and cursor not in self.chord_ticks:
             ids += self._roots()
         # A chord under the note just written: jump back to a beat inside it.
@@ -384,6 +440,9 @@ class GrammarState:
             self.root = int(token[5:])
             self.chord_ticks.add(self.cursor)
             self.pending = "qual"
+            if self._due_tick() == self.cursor:
+                self.placing = self.chords[self.chord_index]
+                self.chord_index += 1
         elif token.startswith("Qual_"):
             self.chord_pcs = {(self.root + i) % 12 for i in self.f.qual_intervals.get(token_id, (0, 4, 7))}
             self.pending = "bass"
@@ -391,6 +450,8 @@ class GrammarState:
             self.pending = None
         if self.pending == "bass" and not token.startswith("Qual_"):
             self.pending = None
+        if self.pending not in ("qual", "bass"):
+            self.placing = None
 
     def _end_note(self, ticks: int) -> None:
         self.prev_dur = ticks

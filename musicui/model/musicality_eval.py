@@ -132,9 +132,10 @@ def prompts() -> list[dict]:
 
 
 def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: bool = True,
-                form: str = "none") -> list[LeadSheet]:
+                form: str = "none", drafts: int | None = None) -> list[LeadSheet]:
     """The model's 8-bar takes for the suite's prompts of one style; with a form, as the studio's
-    Compose writes them (phrase by phrase to that form, or to one of the style's with "auto")."""
+    Compose writes them (phrase by phrase to that form, or to one of the style's with "auto");
+    ``drafts`` per take for the critic to choose from (None: the composer's default)."""
     from musicui.model.composer import ComposeRequest
     from musicui.model.sampler import SamplingParams
 
@@ -147,7 +148,7 @@ def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: b
                              style="pop ballad" if style == "pop" else style, form=form)
             sheets = [take.sheet for take in result.takes]
         else:
-            request = ComposeRequest(text=prompt["text"], bars=EXCERPT_BARS, candidates=candidates,
+            request = ComposeRequest(text=prompt["text"], bars=EXCERPT_BARS, candidates=candidates, drafts=drafts,
                                      overrides={"style": style}, tonal_prior=tonal_prior,
                                      sampling=SamplingParams(seed=seed + 97 * index))
             sheets = composer.compose(request).sheets
@@ -157,7 +158,7 @@ def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: b
 
 def evaluate_musicality(composer, train: list[dict], test: list[dict], validation: list[dict] | None = None,
                         per_style: int = 48, candidates: int = 3, seed: int = 0, tonal_prior: bool = True,
-                        form: str = "none") -> dict:
+                        form: str = "none", drafts: int | None = None) -> dict:
     """Per style: the table of human, Markov, shuffled-bars and model rows; and the model's novelty."""
     rng = random.Random(seed)
     report: dict = {}
@@ -167,11 +168,12 @@ def evaluate_musicality(composer, train: list[dict], test: list[dict], validatio
     for style in STYLES:
         human = human_excerpts(held_out, style, per_style, seed)
         fitted = MarkovBaseline([s for s, r in zip(training, train) if r.get("controls", {}).get("style") == style])
-        takes = model_takes(composer, style, candidates, seed, tonal_prior, form)
+        takes = model_takes(composer, style, candidates, seed, tonal_prior, form, drafts)
         groups = {"human": human, "markov": [fitted.sample(rng.choice(human), rng) for _ in human],
                   "shuffled": [shuffled_bars(s, rng) for s in human], "model": takes}
         report[style] = table(groups)
         report[style]["model"]["novelty"] = novelty(takes, known)
+        report[style]["human"]["novelty"] = novelty(human, known)  # held-out tunes: how common shared figures are
     return report
 
 
@@ -186,5 +188,6 @@ def markdown(report: dict) -> str:
         lines += [f"| {f} | " + " | ".join(f"{rows[n]['means'][f]:.2f}" for n in names) + " |" for f in FEATURES]
         lines.append("| mean overlap with human | " + " | ".join(f"{rows[n]['mean_overlap']:.2f}" for n in names) + " |")
         lines.append("| classifier AUC vs human | " + " | ".join(f"{rows[n]['auc']:.2f}" for n in names) + " |")
-        lines += ["", f"Takes restating 2+ consecutive bars of a training tune: {rows['model']['novelty']:.1%}", ""]
+        lines += ["", f"Takes restating 2+ consecutive bars of a training tune: {rows['model']['novelty']:.1%} "
+                  f"(held-out human excerpts: {rows['human'].get('novelty', math.nan):.1%})", ""]
     return "\n".join(lines)

@@ -7,6 +7,7 @@ what the model wrote back into the piece. The studio's modes (musicui.modes) are
     Infill(seed, start, stop)      bars start..stop-1 rewritten, knowing what comes before and after
     FollowRhythm(seed, contour)    new pitches on the seed's rhythm (and its ups and downs)
     FollowMelody(seed)             the seed's melody kept note for note, new chords
+    OverChords(chords, bars)       a new melody over exactly these chords
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from musicui.core.leadsheet import LeadSheet
+from musicui.core.leadsheet import GRID, ChordSymbol, LeadSheet
+from musicui.model.grammar import ChordAt
+from musicui.model.tokenizer import chord_tokens
 from musicui.model.vocab import INFILL, MODEL_SPECIALS, ModelVocab, infill_prompt
 
 HARMONY_TOKENS = ("Root_", "Qual_", "Bass_", "Pos_")  # what a new harmonization may change
@@ -32,6 +35,7 @@ class Layout:
     rhythm: list[str] | None = None  # keep-the-rhythm template
     melody: list[str] | None = None  # keep-the-melody template
     contour: list[int] | None = None  # keep-the-contour: -1, 0, +1 per note
+    chords: list[ChordAt] | None = None  # over chords: exactly these
     ends_piece: bool = True  # the last bar written ends the piece (a phrase of a longer plan does not)
     markers: int = 0  # layout tokens in the prefix that are not music (infill's three), within the budget's margin
 
@@ -148,3 +152,20 @@ class FollowMelody(Task):
         tokens = vocab.tokenizer.ids_to_tokens([t for bar in all_bars for t in bar])
         return Layout(prefix=head, head=head, total_bars=len(all_bars),
                       melody=[t for t in tokens if not t.startswith(HARMONY_TOKENS)] + ["EOS"])
+
+
+@dataclass
+class OverChords(Task):
+    """A new melody over given chords (onsets in beats from the start of bar 1): the grammar writes
+    each chord where it is due and no other."""
+    chords: list[ChordSymbol]
+    seed = None
+
+    def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
+        head = head_ids(bars)
+        template = [ChordAt(round(c.onset * GRID), *_split(chord_tokens(c.symbol))) for c in self.chords]
+        return Layout(prefix=head, head=head, total_bars=bars, new_bars=bars, chords=template)
+
+
+def _split(tokens: list[str]) -> tuple[str, str, str | None]:
+    return tokens[0], tokens[1], tokens[2] if len(tokens) > 2 else None

@@ -60,6 +60,12 @@ def tempo_token_value(bpm: float, config: TokenizerConfig) -> int:
     return int(min(config.tempo_high, max(config.tempo_low, value)))
 
 
+def chord_tokens(symbol: str) -> list[str]:
+    """A chord symbol's tokens: its root, its quality and, for a slash chord, its bass."""
+    p = parse_chord(symbol)
+    return [f"Root_{p.root}", f"Qual_{p.quality or 'maj'}"] + ([f"Bass_{p.bass}"] if p.bass not in (None, p.root) else [])
+
+
 def length_bin(bars: int) -> int:
     return next(i for i, upper in enumerate(LENGTH_BINS) if bars <= upper)
 
@@ -156,10 +162,7 @@ class LeadSheetTokenizer:
                     toks.append(f"Pos_{tick - start}")
                     cursor = tick
                 if kind == "chord":
-                    p = parse_chord(payload)
-                    toks += [f"Root_{p.root}", f"Qual_{p.quality or 'maj'}"]
-                    if p.bass is not None and p.bass != p.root:
-                        toks.append(f"Bass_{p.bass}")
+                    toks += chord_tokens(payload)
                 else:
                     n: Note = payload
                     pitch = min(c.pitch_high, max(c.pitch_low, n.pitch))

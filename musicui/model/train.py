@@ -60,7 +60,9 @@ def evaluate_loss(model, loader, accelerator: Accelerator, batches: int, texts: 
     return total / max(count, 1)
 
 
-def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) -> dict:
+def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False, init: Path | None = None) -> dict:
+    """Train (or go on training) the decoder; ``init`` starts a new run from a trained checkpoint's
+    weights (a fresh optimizer and schedule), counting the tokens that checkpoint had seen."""
     accelerator = Accelerator(mixed_precision="bf16" if torch.cuda.is_available() else "no")
     set_seed(config.seed)
     tokenizer = LeadSheetTokenizer.load(corpus)
@@ -85,14 +87,17 @@ def train(config: TrainConfig, corpus: Path, out: Path, resume: bool = False) ->
     out.mkdir(parents=True, exist_ok=True)
     state_dir = out / "state"
     step, best, history = _resumed(state_dir, model, optimizer, config, accelerator) if resume else (0, float("inf"), [])
+    if init is not None and not history:
+        history = _initialised(Path(init), model, vocab)
     earlier_minutes = history[-1]["minutes"] if history else 0.0  # the clock goes on from the last save
     earlier_tokens = history[-1].get("tokens", 0) if history else 0
     model, optimizer, train_loader, valid_loader = accelerator.prepare(model, optimizer, train_loader, valid_loader)
     accelerator.print(f"{config.name}: {accelerator.unwrap_model(model).num_parameters / 1e6:.2f}M parameters, "
                       f"{len(train_records)} train tunes, {len(valid_records)} validation tunes, vocab {len(vocab)}")
-    if not history:  # the untrained model's validation loss, so the curve has a start
-        history.append({"step": 0, "valid_loss": evaluate_loss(model, valid_loader, accelerator, config.eval_batches,
-                                                                texts), "minutes": 0.0})
+    if not history or "valid_loss" not in history[-1]:  # the starting model's validation loss: the curve's start
+        start = history.pop() if history else {"step": 0, "minutes": 0.0}
+        history.append({**start, "valid_loss": evaluate_loss(model, valid_loader, accelerator, config.eval_batches,
+                                                              texts)})
     started = time.time()
     tokens_seen = 0
     bar = tqdm(total=config.max_steps, initial=step, desc=f"train {config.name}", disable=not accelerator.is_main_process)
@@ -158,6 +163,18 @@ def _resumed(state_dir: Path, model, optimizer, config: TrainConfig, accelerator
     return saved["step"], saved["best"], saved["history"]
 
 
+def _initialised(folder: Path, model: LeadSheetDecoder, vocab: ModelVocab) -> list[dict]:
+    """Load a trained checkpoint's weights into the new model; the history's first row records it."""
+    if json.loads((folder / "model_vocab.json").read_text()) != vocab.tokens:
+        raise ValueError(f"{folder} was trained with another vocabulary than this corpus makes")
+    if DecoderConfig.load(folder / "config.json") != model.config:
+        raise ValueError(f"{folder} has another model shape than this config")
+    load_weights(model, folder / "model.safetensors")
+    earlier = json.loads((folder / "training.json").read_text()) if (folder / "training.json").exists() else {}
+    return [{"step": 0, "init": str(folder), "minutes": earlier.get("minutes", 0.0),
+             "tokens": earlier.get("tokens_seen", 0)}]
+
+
 def _save_state(state_dir: Path, model, optimizer, trainer: dict) -> None:
     """Everything a resumed run needs: weights, optimizer moments, the step and the loss history."""
     state_dir.mkdir(exist_ok=True)
@@ -183,6 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--unconditional", action="store_true", help="train the no-text, no-controls baseline")
     parser.add_argument("--max-minutes", type=float, help="stop after this many minutes")
     parser.add_argument("--max-steps", type=int)
+    parser.add_argument("--init", type=Path, help="start from this trained checkpoint's weights (a new schedule)")
     parser.add_argument("--head-only", action="store_true",
                         help="only fit the text->attributes head (into --out) on the cached caption states")
     args = parser.parse_args(argv)
@@ -202,7 +220,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"no corpus at {args.corpus}: building it (~10 minutes on 2 cores)"
               + (f" with {extra}" if extra.is_dir() else ""))
         build(args.corpus, extra if extra.is_dir() else None)
-    summary = train(config, args.corpus, out, resume=args.resume)
+    summary = train(config, args.corpus, out, resume=args.resume, init=args.init)
     print(json.dumps({k: summary[k] for k in ("steps", "best_valid_loss", "minutes", "tokens_seen", "device")}))
 
 

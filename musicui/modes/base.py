@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from musicui.arranger import STYLES, ArrangeSettings, arrange, style_for
-from musicui.core.leadsheet import Key, LeadSheet
+from musicui.core.leadsheet import Key, LeadSheet, Meter
 from musicui.params import ComposeParams
 from musicui.take import Take
 
@@ -23,6 +23,7 @@ class Mode:
     label: str  # the page's radio label
     help: str  # one line for the CLI and the API docs
     needs_seed: bool = True  # works on the seed melody (all but compose)
+    may_use_seed: bool = False  # uses the seed when there is one (over chords: the seed's chords)
 
     def run(self, params: ComposeParams, seed: LeadSheet | None, on_progress: Progress | None,
             on_bars: Callable[[Take], None] | None) -> Outcome:
@@ -97,6 +98,11 @@ def model_request(params: ComposeParams, valence: str | None = None, **fields):
                           overrides=overrides(params, valence),
                           sampling=SamplingParams(temperature=params.temperature, guidance=params.guidance,
                                                   seed=params.seed), **fields)
+
+
+def planned_meter(composer, request) -> Meter:
+    """The meter the piece will have: the one fixed by the parameters, else the words' (the plan's)."""
+    return Meter.parse(request.overrides.get("meter") or str(composer.plan(request.text, request.overrides).meter))
 
 
 def lyrics_of(params: ComposeParams):

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from musicui.arranger import arrange
-from musicui.core.leadsheet import EPSILON, LeadSheet, Meter, Note
-from musicui.modes.base import ModelMode, Outcome, arrangement_style, attributes, lyrics_of, model_request, settings, \
-    takes_of
+from musicui.core.leadsheet import EPSILON, LeadSheet, Note
+from musicui.modes.base import ModelMode, Outcome, arrangement_style, attributes, lyrics_of, model_request, \
+    planned_meter, settings, takes_of
 from musicui.modes.form import chosen_form, phrase_size, write_in_form
 from musicui.modes.running import run_model, tail_window
 from musicui.take import Take
@@ -72,7 +72,7 @@ def _fit_lyrics(composer, request, params, lyrics) -> list:
     from musicui.lyrics import phrase_bars
     from musicui.model.grammar import Phrase
 
-    meter = Meter.parse(request.overrides.get("meter") or str(composer.plan(request.text, request.overrides).meter))
+    meter = planned_meter(composer, request)
     request.overrides["meter"] = str(meter)
     phrases, bar = [], 0
     for line in lyrics.lines:

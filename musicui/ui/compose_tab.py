@@ -35,7 +35,8 @@ STYLE_CHOICES = [("Auto (from the words)", "Auto")] + [(style.label, name) for n
 
 def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo: Any, meter: Any, style: Any,
                    candidates: Any, seed: Any, variation: Any, span_first: Any, span_last: Any,
-                   melody_sound: Any = "auto", drums: Any = True, styles: Any = (), form: Any = "none") -> ComposeParams:
+                   melody_sound: Any = "auto", drums: Any = True, styles: Any = (), form: Any = "none",
+                   chords: Any = "") -> ComposeParams:
     """The page's (or an API caller's) values -> checked parameters; ComposeError says what is wrong."""
     def auto(value: Any) -> Any:
         return None if value in (None, "", "Auto", "auto", 0) else value
@@ -48,7 +49,8 @@ def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo
                          candidates=candidates or 4, seed=auto(seed), variation=variation or "free",
                          span=span, drums=bool(drums), styles=(styles or ()) if mode == "restyle" else (),
                          instruments={} if auto(melody_sound) is None else {"Melody": melody_sound},
-                         form=form if mode in (None, "", "compose") else "none")
+                         form=form if mode in (None, "", "compose") else "none",
+                         chords=chords if mode == "over-chords" else "")
 
 
 @dataclass
@@ -105,13 +107,13 @@ def compose_with_stream(params: ComposeParams, seed_sheet: LeadSheet | None, pla
 
 def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, key: str, tempo: float,
                      meter: str, style: str, candidates: float, seed: float, variation: str, span_first: float,
-                     span_last: float, styles: str = "", form: str = "none", cancelled=None):
+                     span_last: float, styles: str = "", form: str = "none", chords: str = "", cancelled=None):
     """Compose from words and/or lyrics, or continue, vary, harmonize, infill or restyle a seed (ABC).
 
     Returns what was heard, the takes as JSON (ABC, style, seed each) and each take's WAV and MIDI."""
     try:
         params = params_from_ui(text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation,
-                                span_first, span_last, styles=styles, form=form)
+                                span_first, span_last, styles=styles, form=form, chords=chords)
         if abc is not None and not isinstance(abc, str):
             raise ComposeError("the seed (abc) must be ABC text")
         seed_sheet = H.load_abc(abc, cancelled) if abc and abc.strip() else None
@@ -198,6 +200,9 @@ def build_tab() -> ComposeTab:
             styles = gr.CheckboxGroup([(style.label, name) for name, style in STYLES.items()],
                                       value=list(TEACHER_STYLES), label="Restyle: the styles side by side",
                                       elem_id="compose-styles")
+            chords = gr.Textbox(label="Melody over chords: the progression", max_lines=2, max_length=MAX_TEXT,
+                                placeholder="Am F C G · | C G/B | Am F | · C:2 G:2 · I vi IV V in G",
+                                elem_id="compose-chords")
             with gr.Row():
                 span_first = gr.Number(label="Rewrite from bar", value=0, precision=0, minimum=0, maximum=MAX_BARS,
                                        elem_id="compose-span-first")
@@ -249,7 +254,7 @@ def build_tab() -> ComposeTab:
             undo = gr.Button("↶ Undo the last seed change", size="sm", elem_id="seed-undo", scale=1)
             history_clear = gr.Button("Clear", size="sm", variant="stop", scale=0, min_width=70)
     inputs = [text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first, span_last,
-              melody_sound, drums, styles, form]
+              melody_sound, drums, styles, form, chords]
     return ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, history_pick, history_use, undo, history_clear)
 
 
