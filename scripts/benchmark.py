@@ -403,8 +403,11 @@ def bench_generation(repeats: int) -> None:
         return
     prompt = "a hopeful spring morning"
     composer.compose(ComposeRequest(text=prompt, bars=8, candidates=4))  # warm-up: encoder, caches
-    compose_median: dict[float, float] = {}
-    for guidance in (1.5, 1.0):
+    compose_median: dict[tuple, float] = {}
+    drafts = composer.drafts_for(ComposeRequest())
+    runs = [(1.5, None, f"with guidance, each the best of {drafts} drafts"), (1.5, 1, "with guidance, one draft"),
+            (1.0, 1, "no guidance, one draft")]
+    for guidance, draft_count, label in runs:
         times, first_bar, tokens = [], [], []
         for seed in range(repeats):
             marks: dict[str, float] = {}
@@ -416,13 +419,14 @@ def bench_generation(repeats: int) -> None:
                 return False
 
             result = composer.compose(ComposeRequest(text=prompt, bars=8, candidates=4, on_step=on_step,
+                                                     drafts=draft_count,
                                                      sampling=SamplingParams(seed=seed, guidance=guidance)))
             times.append(time.perf_counter() - start)
             first_bar.append(marks.get("bar", times[-1]))
             tokens.append(max(result.token_counts))
-        label = "with guidance" if guidance != 1.0 else "no guidance"
-        compose_median[guidance] = statistics.median(times)
-        row(f"compose 4 x 8 bars, {label} (warm)", statistics.median(times), "target <= 1500 ms")
+        compose_median[(guidance, draft_count)] = statistics.median(times)
+        row(f"compose 4 ideas x 8 bars, {label} (warm)", statistics.median(times),
+            "target <= 1000 ms" if draft_count is None else "")
         row(f"compose first bar of 4, {label}", statistics.median(first_bar), "target <= 300 ms")
     new_tokens = int(statistics.median(tokens))
     model, vocab = composer.model, composer.vocab
@@ -469,7 +473,7 @@ def bench_generation(repeats: int) -> None:
         _, warm = timed(hf_generate_grammar, repeats)
     row("transformers generate with the same grammar, 4 x 8 bars (warm)", warm, "the loop above must be faster")
     # both measured in this run: the studio's loop without guidance against generate with the grammar
-    row("sampler vs transformers generate (same grammar)", f"{warm / compose_median[1.0]:.2f}x faster", "target >= 2x")
+    row("sampler vs transformers generate (same grammar)", f"{warm / compose_median[(1.0, 1)]:.2f}x faster", "target >= 2x")
 
 
 def bench_hostile() -> None:

@@ -26,7 +26,8 @@ BLOCKED_RUN = textwrap.dedent("""
     for style in STYLES:
         arrange(seed, style)  # a seed without chords: the harmonizer writes them
     for mode, options in [("compose", {}), ("continue", {"bars": 1}), ("vary", {"variation": "rhythm"}),
-                          ("infill", {"span": (2, 2)}), ("harmonize", {}), ("restyle", {})]:
+                          ("infill", {"span": (2, 2)}), ("harmonize", {}), ("restyle", {}),
+                          ("over-chords", {"chords": "I IV V I in D"})]:
         take = musicui.compose("a calm morning", seed_sheet=None if mode == "compose" else seed, mode=mode,
                                bars=options.pop("bars", 2), candidates=1, seed=3, **options).takes[0]
         take.render(("midi", "svg"))

@@ -98,3 +98,18 @@ def test_four_melodies_over_am_f_c_g_keep_the_chords_and_sit_on_them():
         shares.append(strong_beat_chord_tones(take.sheet))
     assert sum(shares) / len(shares) >= 0.8, shares
     assert len({tuple(n.pitch for n in t.sheet.notes) for t in result.takes}) == 4  # four different tunes
+
+
+def test_over_the_seeds_own_chords_and_bad_calls_are_refused_in_a_sentence():
+    from musicui.core.abc import parse_abc
+    from musicui.params import ComposeError
+    from musicui.studio import compose
+
+    seed = parse_abc('X:1\nM:3/4\nL:1/4\nK:G\n"G"B A G|"D7"A2 F|"Em"G B e|"C"c "D"B A|]\n')
+    take = compose("", seed_sheet=seed, mode="over-chords", candidates=1, seed=2).takes[0]
+    assert [(c.onset, c.symbol) for c in take.sheet.chords] == [(c.onset, c.symbol) for c in seed.chords]
+    assert str(take.sheet.meter) == "3/4" and take.sheet.key == seed.key
+    with pytest.raises(ComposeError, match="type the chords"):
+        compose("a song", mode="over-chords", candidates=1)
+    with pytest.raises(ComposeError, match="not a chord symbol"):
+        compose("a song", mode="over-chords", chords="Am Qz", candidates=1)

@@ -260,11 +260,14 @@ def test_compose_endpoint_modes_keep_the_seed(client):
     _, takes, wavs, _ = call_compose(client, abc=SEED, mode="restyle", styles="chorale, swing, waltz, march")
     assert [t["style"] for t in takes["takes"]] == ["chorale", "swing", "waltz", "march"] and len(wavs) == 4
     assert all(notes(parse_abc(t["abc"])) == notes(parse_abc(SEED)) for t in takes["takes"])
+    _, takes, _, _ = call_compose(client, mode="over-chords", chords="| Am F | C G |", candidates=1, seed=5)
+    assert [c.symbol for c in parse_abc(takes["takes"][0]["abc"]).chords] == ["Am", "F", "C", "G"]
 
 
 @pytest.mark.parametrize("options,words", [
     (dict(mode="continue"), "seed melody"), (dict(key="Z major"), "key"), (dict(candidates=50), "candidates"),
     (dict(abc="X:1\nK:C\nC D # E |]", mode="continue"), "(?i)line 3"), (dict(style="disco inferno"), "style"), (dict(bars=-1), "bars"),
+    (dict(mode="over-chords", chords="I IV V"), "say the key"),
 ])
 def test_compose_endpoint_refuses_bad_input_clearly(client, options, words):
     from gradio_client.exceptions import AppError

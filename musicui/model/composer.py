@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import torch
@@ -203,8 +203,7 @@ class Composer:
                                   first_bar=layout.first_bar, contour=layout.contour, melody_template=layout.melody,
                                   previous_note_ticks=previous_ticks, ends_piece=layout.ends_piece,
                                   chord_template=layout.chords,
-                                  tonal=TonalPrior.at_strength(chosen.key.tonic_pc, mode_family(chosen.key) == "minor",
-                                                               PRIOR_STRENGTH) if request.tonal_prior else None)
+                                  tonal=self._prior(chosen, layout) if request.tonal_prior else None)
         drafts = self.drafts_for(request)
         grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates * drafts)]
         # idea k's drafts: k first for every idea (draft 0, the one streamed), then the other drafts
@@ -215,6 +214,11 @@ class Composer:
         job = SampleJob(layout.prefix, states, mask, grammars, request.sampling,
                         self._step_hook(request, grammars, layout.prefix, chosen), seeds)
         return job, dict(layout=layout, chosen=chosen, drafts=drafts)
+
+    @staticmethod
+    def _prior(chosen: Plan, layout) -> TonalPrior:
+        prior = TonalPrior.at_strength(chosen.key.tonic_pc, mode_family(chosen.key) == "minor", PRIOR_STRENGTH)
+        return replace(prior, chord_tone_weight=prior.chord_tone_weight * layout.chord_tone_pull)
 
     def drafts_for(self, request: ComposeRequest) -> int:
         if self.critic is None:

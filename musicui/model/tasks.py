@@ -21,6 +21,7 @@ from musicui.model.tokenizer import chord_tokens
 from musicui.model.vocab import INFILL, MODEL_SPECIALS, ModelVocab, infill_prompt
 
 HARMONY_TOKENS = ("Root_", "Qual_", "Bass_", "Pos_")  # what a new harmonization may change
+OVER_CHORDS_PULL = 2.0  # a melody over the user's chords leans on them twice as hard on the beat
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Layout:
     melody: list[str] | None = None  # keep-the-melody template
     contour: list[int] | None = None  # keep-the-contour: -1, 0, +1 per note
     chords: list[ChordAt] | None = None  # over chords: exactly these
+    chord_tone_pull: float = 1.0  # the tonal prior's pull to chord tones on the beat, scaled (over given chords: more)
     ends_piece: bool = True  # the last bar written ends the piece (a phrase of a longer plan does not)
     markers: int = 0  # layout tokens in the prefix that are not music (infill's three), within the budget's margin
 
@@ -164,7 +166,8 @@ class OverChords(Task):
     def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
         head = head_ids(bars)
         template = [ChordAt(round(c.onset * GRID), *_split(chord_tokens(c.symbol))) for c in self.chords]
-        return Layout(prefix=head, head=head, total_bars=bars, new_bars=bars, chords=template)
+        return Layout(prefix=head, head=head, total_bars=bars, new_bars=bars, chords=template,
+                      chord_tone_pull=OVER_CHORDS_PULL)
 
 
 def _split(tokens: list[str]) -> tuple[str, str, str | None]:

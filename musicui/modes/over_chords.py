@@ -3,10 +3,10 @@ chords) kept exactly, the model writing the tune over it."""
 
 from __future__ import annotations
 
-from musicui.core.leadsheet import ChordSymbol, Key
+from musicui.core.leadsheet import ChordSymbol, Key, Meter
 from musicui.core.progression import ProgressionError, parse_progression
 from musicui.core.theory import key_from_histogram
-from musicui.modes.base import ModelMode, Outcome, attributes, model_request, planned_meter, takes_of
+from musicui.modes.base import ModelMode, Outcome, attributes, model_request, takes_of
 from musicui.modes.running import run_model
 from musicui.params import ComposeError
 
@@ -17,7 +17,7 @@ class OverChords(ModelMode):
 
         request = model_request(params)
         if params.chords:
-            meter = planned_meter(composer, request)
+            meter = _meter(composer, request)
             try:
                 progression, key = parse_progression(params.chords, meter)
             except ProgressionError as error:
@@ -37,6 +37,13 @@ class OverChords(ModelMode):
         request.bars, request.task = bars, OverChordsTask(chords)
         result, style = run_model(composer, request, params, on_progress, bars)
         return takes_of(result.sheets, style, params), result.plan.summary(), attributes(result.plan)
+
+
+def _meter(composer, request) -> Meter:
+    """The meter set by hand, by the style or named in the words; else common time (a chord chart
+    without a meter is read in 4/4, whatever mood the words guess)."""
+    plan = composer.plan(request.text, request.overrides)
+    return plan.meter if plan.source.get("meter") in ("you", "words") else Meter.parse("4/4")
 
 
 def key_of_chords(chords: list[ChordSymbol]) -> Key:
