@@ -24,7 +24,7 @@ import torch
 from musicui.core.abc import parse_abc, write_abc
 from musicui.core.chords import parse_chord
 from musicui.core.leadsheet import EPSILON, GRID, Key, LeadSheet
-from musicui.core.theory import key_agreement, krumhansl_schmuckler
+from musicui.core.theory import key_agreement, krumhansl_schmuckler, spelled_key
 from musicui.data.analysis import analyse
 from musicui.data.build import DEFAULT_CACHE
 from musicui.model.composer import Composer, ComposeRequest
@@ -128,6 +128,22 @@ def overlap(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.minimum(a, b).sum())
 
 
+def music21_key(sheet: LeadSheet) -> Key:
+    """music21's Krumhansl-Schmuckler key of the melody and the chords (each chord sounding until the next)."""
+    from music21 import analysis, chord, note, stream
+
+    melody, harmony = stream.Part(), stream.Part()
+    for n in sheet.notes:
+        melody.insert(n.onset, note.Note(n.pitch, quarterLength=n.duration))
+    ends = [c.onset for c in sheet.chords[1:]] + [sheet.end_beats]
+    for c, end in zip(sheet.chords, ends):
+        if end > c.onset:
+            pitches = [48 + pc for pc in parse_chord(c.symbol).pitch_classes]
+            harmony.insert(c.onset, chord.Chord(pitches, quarterLength=end - c.onset))
+    found = analysis.discrete.KrumhanslSchmuckler().getSolution(stream.Score([melody, harmony]))
+    return spelled_key(found.tonic.pitchClass, found.mode)
+
+
 def parses(sheet: LeadSheet) -> bool:
     from musicui.core.arrangement import basic_arrangement
     from musicui.core.midi import arrangement_midi_bytes, read_midi
@@ -183,8 +199,8 @@ def evaluate(folder: Path, corpus: Path, baseline: Path | None, prompts: int, ca
     test = load_split(corpus, "test")
     style_meter = StyleMeter(load_split(corpus, "validation"))
     targets = suite_targets() + caption_targets(test, prompts, seed)
-    counts = {k: [0, 0] for k in ("validity", "CK", "TB", "TBT", "meter", "meter (not named: implied by a dance or guessed)",
-                                  "mode", "style", "notes in key")}
+    counts = {k: [0, 0] for k in ("validity", "CK", "key heard by music21 (melody and chords)", "TB", "TBT", "meter",
+                                  "meter (not named: implied by a dance or guessed)", "mode", "style", "notes in key")}
     consonant = [0, 0]
     generated: list[LeadSheet] = []
     by_mood: dict[str, list[tuple[str, float]]] = {"valence": [], "arousal": []}
@@ -209,6 +225,10 @@ def evaluate(folder: Path, corpus: Path, baseline: Path | None, prompts: int, ca
                 counts["CK"][0] += agreement in ("same", "same tonic") if target.key.mode not in (
                     "major", "minor") else agreement == "same"
                 counts["CK"][1] += 1
+                if target.key.mode in ("major", "minor"):  # music21's analysis knows only these (the relative key fails)
+                    heard = music21_key(sheet)
+                    counts["key heard by music21 (melody and chords)"][0] += key_agreement(target.key, heard) == "same"
+                    counts["key heard by music21 (melody and chords)"][1] += 1
             family = "minor" if goal_key.mode in ("minor", "dorian", "phrygian", "locrian") else "major"
             measured_family = "minor" if attrs.mode in ("minor", "dorian", "phrygian", "locrian") else "major"
             counts["mode"][0] += family == measured_family
