@@ -58,7 +58,7 @@ class ComposeRequest:
     sampling: SamplingParams = field(default_factory=SamplingParams)
     task: Task = field(default_factory=NewPiece)  # what to write: see musicui.model.tasks
     stay_in_key: bool = True
-    tonal_prior: bool = True  # lean toward the key's tonal centre, chord tones on the beat, a home ending
+    tonal_prior: bool | float = True  # lean toward the key's centre, chord tones on the beat, a home ending (a float: its strength)
     phrases: list[Phrase] = field(default_factory=list)  # lyrics: exact note counts
     on_step: Callable[[int, list[GrammarState]], bool] | None = None  # progress; return True to stop
     on_bars: Callable[[LeadSheet, Plan], None] | None = None  # the first candidate's finished bars, as they come
@@ -203,7 +203,7 @@ class Composer:
                                   first_bar=layout.first_bar, contour=layout.contour, melody_template=layout.melody,
                                   previous_note_ticks=previous_ticks, ends_piece=layout.ends_piece,
                                   chord_template=layout.chords,
-                                  tonal=self._prior(chosen, layout) if request.tonal_prior else None)
+                                  tonal=self._prior(chosen, layout, request.tonal_prior) if request.tonal_prior else None)
         drafts = self.drafts_for(request)
         grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates * drafts)]
         # idea k's drafts: k first for every idea (draft 0, the one streamed), then the other drafts
@@ -216,8 +216,9 @@ class Composer:
         return job, dict(layout=layout, chosen=chosen, drafts=drafts)
 
     @staticmethod
-    def _prior(chosen: Plan, layout) -> TonalPrior:
-        prior = TonalPrior.at_strength(chosen.key.tonic_pc, mode_family(chosen.key) == "minor", PRIOR_STRENGTH)
+    def _prior(chosen: Plan, layout, strength: bool | float) -> TonalPrior:
+        strength = PRIOR_STRENGTH if strength is True else float(strength)
+        prior = TonalPrior.at_strength(chosen.key.tonic_pc, mode_family(chosen.key) == "minor", strength)
         return replace(prior, chord_tone_weight=prior.chord_tone_weight * layout.chord_tone_pull)
 
     def drafts_for(self, request: ComposeRequest) -> int:

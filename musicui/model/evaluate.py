@@ -194,7 +194,7 @@ def body_nll(folder: Path, records: list[dict], unconditional: bool) -> float:
 
 
 def evaluate(folder: Path, corpus: Path, baseline: Path | None, prompts: int, candidates: int, seed: int,
-             tonal_prior: bool = True) -> dict:
+             tonal_prior: bool | float = True) -> dict:
     composer = Composer(folder)
     test = load_split(corpus, "test")
     style_meter = StyleMeter(load_split(corpus, "validation"))
@@ -359,15 +359,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--musicality", action="store_true",
                         help="only the musicality table: takes against held-out human tunes, Markov and shuffled bars")
     parser.add_argument("--form", default="none", help="with --musicality: write the takes to this form (auto: the style's)")
+    parser.add_argument("--prior-strength", type=float, help="the tonal prior's pulls scaled by this (0: off)")
     parser.add_argument("--drafts", type=int, help="with --musicality: drafts per take for the critic (1: no reranking)")
     args = parser.parse_args(argv)
     if args.musicality:
-        write_musicality(args.checkpoint, args.corpus, args.candidates, args.seed, not args.no_tonal_prior, args.card,
+        write_musicality(args.checkpoint, args.corpus, args.candidates, args.seed, _prior(args), args.card,
                          args.form, args.drafts)
         return
     report = evaluate(args.checkpoint, args.corpus, args.baseline, args.prompts, args.candidates, args.seed,
-                      tonal_prior=not args.no_tonal_prior)
-    name = "evaluation-no-tonal-prior.json" if args.no_tonal_prior else "evaluation.json"
+                      tonal_prior=_prior(args))
+    name = ("evaluation-no-tonal-prior.json" if args.no_tonal_prior else "evaluation.json" if args.prior_strength is None
+            else f"evaluation-prior-{args.prior_strength:g}.json")
     (args.checkpoint / name).write_text(json.dumps(report, indent=1))
     ablation_file = args.checkpoint / "evaluation-no-tonal-prior.json"
     ablation = json.loads(ablation_file.read_text()) if ablation_file.exists() and not args.no_tonal_prior else None
@@ -402,6 +404,11 @@ def training_markdown(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def _prior(args) -> bool | float:
+    """--no-tonal-prior, --prior-strength X, or the composer's default."""
+    return False if args.no_tonal_prior else (args.prior_strength if args.prior_strength is not None else True)
+
+
 def write_card_section(card: Path, name: str, text: str) -> None:
     """Put ``text`` between the card's <!-- name --> markers (added at the end when missing)."""
     old = card.read_text() if card.exists() else "# Model card\n"
@@ -413,7 +420,7 @@ def write_card_section(card: Path, name: str, text: str) -> None:
     card.write_text(f"{head}{start}\n{text}\n{end}{tail}")
 
 
-def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, tonal_prior: bool, card: bool,
+def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, tonal_prior: bool | float, card: bool,
                      form: str = "none", drafts: int | None = None) -> dict:
     """The musicality evaluation (musicui.model.musicality_eval), as JSON, a table, and in the card."""
     import os
@@ -426,7 +433,8 @@ def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, ton
     report = M.evaluate_musicality(composer, load_split(corpus, "train"), load_split(corpus, "test"),
                                    load_split(corpus, "validation"), candidates=min(candidates, 3), seed=seed,
                                    tonal_prior=tonal_prior, form=form, drafts=drafts)
-    suffix = (("" if tonal_prior else "-no-tonal-prior") + ("" if form == "none" else f"-form-{form}")
+    suffix = (("" if tonal_prior else "-no-tonal-prior") + ("" if tonal_prior in (True, False) else f"-prior-{tonal_prior:g}")
+              + ("" if form == "none" else f"-form-{form}")
               + ("" if drafts is None else f"-drafts-{drafts}"))
     (folder / f"musicality{suffix}.json").write_text(json.dumps(report, indent=1))
     table = M.markdown(report)

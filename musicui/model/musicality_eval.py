@@ -131,7 +131,7 @@ def prompts() -> list[dict]:
     return json.loads(PROMPTS.read_text())
 
 
-def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: bool = True,
+def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: bool | float = True,
                 form: str = "none", drafts: int | None = None) -> list[LeadSheet]:
     """The model's 8-bar takes for the suite's prompts of one style; with a form, as the studio's
     Compose writes them (phrase by phrase to that form, or to one of the style's with "auto");
@@ -157,7 +157,7 @@ def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: b
 
 
 def evaluate_musicality(composer, train: list[dict], test: list[dict], validation: list[dict] | None = None,
-                        per_style: int = 48, candidates: int = 3, seed: int = 0, tonal_prior: bool = True,
+                        per_style: int = 48, candidates: int = 3, seed: int = 0, tonal_prior: bool | float = True,
                         form: str = "none", drafts: int | None = None) -> dict:
     """Per style: the table of human, Markov, shuffled-bars and model rows; and the model's novelty."""
     rng = random.Random(seed)
