@@ -125,15 +125,17 @@ class Composer:
         tokens = ["BOS"] + self.tokenizer.control_tokens(skeleton, chosen.controls()) + ["SEP"]
         return [self.vocab.id(t) for t in tokens]
 
-    def _step_hook(self, request: ComposeRequest, grammars: list[GrammarState], prefix: list[int], chosen: Plan):
-        """The sampler's per-step callback: progress (and Stop), and each bar of the first candidate
-        as soon as it is finished (its notes never cross the bar line, so a finished bar is final)."""
-        if request.on_step is None and request.on_bars is None:
+    def _step_hook(self, request: ComposeRequest, grammars: list[GrammarState], prefix: list[int], chosen: Plan,
+                   bars_as_written: bool = True):
+        """The sampler's per-step callback: progress (and Stop), and (``bars_as_written``) each bar of
+        the first candidate as soon as it is finished (its notes never cross the bar line, so a
+        finished bar is final). With drafts, the first idea is known only at the end: see compose_many."""
+        if request.on_step is None and (request.on_bars is None or not bars_as_written):
             return None
         bar_id, reported = self.vocab.id("Bar"), [grammars[0].bar]
 
         def hook(step: int, outputs: list[list[int]]) -> bool:
-            if request.on_bars is not None and grammars[0].bar > reported[0] and not grammars[0].finished:
+            if bars_as_written and request.on_bars is not None and grammars[0].bar > reported[0] and not grammars[0].finished:
                 reported[0] = grammars[0].bar
                 body = outputs[0][: len(outputs[0]) - outputs[0][::-1].index(bar_id) - 1]
                 ids = [i for i in prefix + body if i < len(self.tokenizer.vocab)]
@@ -171,8 +173,12 @@ class Composer:
             if torch.cuda.is_available() and next(self.model.parameters()).device.type != "cuda":
                 self.model.to("cuda")  # a GPU attached now (ZeroGPU) or from the start
             outputs = sample_many(self.model, [job for job, _ in prepared])
-        return [self._finish(request, context, generated)
-                for request, (_, context), generated in zip(requests, prepared, outputs)]
+        results = [self._finish(request, context, generated)
+                   for request, (_, context), generated in zip(requests, prepared, outputs)]
+        for request, (_, context), result in zip(requests, prepared, results):
+            if request.on_bars is not None and context["drafts"] > 1 and result.sheets:
+                request.on_bars(result.sheets[0], result.plan)  # the picked first idea, whole, to be heard
+        return results
 
     def _prepare(self, request: ComposeRequest) -> tuple[SampleJob, dict]:
         """The request as the sampler's job (prompt, fixed tokens, grammars) and what decoding needs."""
@@ -212,7 +218,7 @@ class Composer:
         states = encoded.states if encoded is not None else torch.zeros(1, EMBEDDING_DIM)
         mask = encoded.mask if encoded is not None else torch.zeros(1, dtype=torch.bool)
         job = SampleJob(layout.prefix, states, mask, grammars, request.sampling,
-                        self._step_hook(request, grammars, layout.prefix, chosen), seeds)
+                        self._step_hook(request, grammars, layout.prefix, chosen, bars_as_written=drafts == 1), seeds)
         return job, dict(layout=layout, chosen=chosen, drafts=drafts)
 
     @staticmethod

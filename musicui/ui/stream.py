@@ -33,7 +33,7 @@ _HERE = Path(__file__).parent
 class BarStream:
     """The chunks of one take's audio, bar by bar, for one :class:`StreamPlayer`."""
 
-    def __init__(self, label: str = "a first draft of idea 1") -> None:  # the critic may pick another draft
+    def __init__(self, label: str = "idea 1") -> None:
         self.id, self.label = uuid.uuid4().hex[:12], label
         self.sent_frames = self.sent_bars = self.seq = 0
 
