@@ -1,6 +1,7 @@
 """The critic: how human a take looks, per style, from its musicality features — a logistic
 regression on each feature and its square (so "too wide a range" and "too narrow" both cost),
-fitted to tell the training split's human excerpts from the model's own takes. It belongs to the
+fitted to tell the training split's human excerpts from the model's own takes (and from a Markov
+chain's and shuffled bars, so that it knows where tunes lie, not only which way the model is off). It belongs to the
 checkpoint whose takes it learned from (``critic.json`` beside the weights) and picks the best of
 each idea's drafts.
 
@@ -114,15 +115,23 @@ def training_takes(composer, records: list[dict], style: str, count: int, seed: 
 def fit(composer, corpus: Path, per_style: int = 200, seed: int = 0) -> tuple[Critic, dict]:
     """The critic for ``composer``'s model, from the corpus's training split."""
     from musicui.model.dataset import load_split
-    from musicui.model.musicality_eval import STYLES, human_excerpts
+    from musicui.model.musicality_eval import STYLES, MarkovBaseline, human_excerpts, shuffled_bars
 
     train = [r for r in load_split(corpus, "train") if not r["id"].startswith(HELD_OUT)]
+    rng = random.Random(seed)
     styles, report = {}, {}
     for style in STYLES:
         human = human_excerpts(train, style, per_style, seed)
         takes = training_takes(composer, train, style, len(human), seed)
-        styles[style], auc = fit_style(human, takes, seed)
-        report[style] = {"human": len(human), "model": len(takes), "cross_validated_auc": round(auc, 3)}
+        # besides the model's own takes, what is not a tune: a Markov chain's notes and human bars in a
+        # random order, so that the critic learns where human tunes lie, not only which way the model is off
+        fitted = MarkovBaseline([LeadSheet.from_dict(r["sheet"]) for r in train
+                                 if r.get("controls", {}).get("style") == style])
+        others = [fitted.sample(rng.choice(human), rng) for _ in range(len(human) // 2)]
+        others += [shuffled_bars(h, rng) for h in rng.sample(human, len(human) // 2)]
+        styles[style], auc = fit_style(human, takes + others, seed)
+        report[style] = {"human": len(human), "model": len(takes), "markov and shuffled": len(others),
+                         "cross_validated_auc": round(auc, 3)}
     return Critic(styles), report
 
 

@@ -194,7 +194,7 @@ def body_nll(folder: Path, records: list[dict], unconditional: bool) -> float:
 
 
 def evaluate(folder: Path, corpus: Path, baseline: Path | None, prompts: int, candidates: int, seed: int,
-             tonal_prior: bool | float = True) -> dict:
+             tonal_prior: bool | float = True, drafts: int | None = None) -> dict:
     composer = Composer(folder)
     test = load_split(corpus, "test")
     style_meter = StyleMeter(load_split(corpus, "validation"))
@@ -207,7 +207,8 @@ def evaluate(folder: Path, corpus: Path, baseline: Path | None, prompts: int, ca
     started = time.time()
     for index, target in enumerate(targets):
         result = composer.compose(ComposeRequest(text=target.text, bars=8, candidates=candidates,
-                                                 sampling=SamplingParams(seed=seed + index), tonal_prior=tonal_prior))
+                                                 sampling=SamplingParams(seed=seed + index), tonal_prior=tonal_prior,
+                                                 drafts=drafts))
         for sheet in result.sheets:
             ok = parses(sheet)
             counts["validity"][0] += ok
@@ -360,16 +361,18 @@ def main(argv: list[str] | None = None) -> None:
                         help="only the musicality table: takes against held-out human tunes, Markov and shuffled bars")
     parser.add_argument("--form", default="none", help="with --musicality: write the takes to this form (auto: the style's)")
     parser.add_argument("--prior-strength", type=float, help="the tonal prior's pulls scaled by this (0: off)")
-    parser.add_argument("--drafts", type=int, help="with --musicality: drafts per take for the critic (1: no reranking)")
+    parser.add_argument("--drafts", type=int, help="drafts per take for the critic (1: no reranking)")
     args = parser.parse_args(argv)
     if args.musicality:
         write_musicality(args.checkpoint, args.corpus, args.candidates, args.seed, _prior(args), args.card,
                          args.form, args.drafts)
         return
     report = evaluate(args.checkpoint, args.corpus, args.baseline, args.prompts, args.candidates, args.seed,
-                      tonal_prior=_prior(args))
+                      tonal_prior=_prior(args), drafts=args.drafts)
     name = ("evaluation-no-tonal-prior.json" if args.no_tonal_prior else "evaluation.json" if args.prior_strength is None
             else f"evaluation-prior-{args.prior_strength:g}.json")
+    if args.drafts is not None:
+        name = name.replace(".json", f"-drafts-{args.drafts}.json")
     (args.checkpoint / name).write_text(json.dumps(report, indent=1))
     ablation_file = args.checkpoint / "evaluation-no-tonal-prior.json"
     ablation = json.loads(ablation_file.read_text()) if ablation_file.exists() and not args.no_tonal_prior else None
