@@ -14,6 +14,7 @@ from musicui.modes.running import run_model, tail_window
 from musicui.take import Take
 
 PART_BARS = 8  # a piece longer than the model writes at once is continued this many bars at a time
+DRAFTED_MAX_BARS = 8  # longer pieces and songs are heard as they are written: one draft an idea, no critic's pick
 
 
 class Compose(ModelMode):
@@ -27,6 +28,8 @@ def _compose(composer, params, on_progress, on_bars) -> Outcome:
     lyrics, valence = lyrics_of(params)
     request = model_request(params, valence, bars=params.bars)
     lines = _fit_lyrics(composer, request, params, lyrics) if lyrics is not None and lyrics.lines else ()
+    if request.bars > DRAFTED_MAX_BARS or lines:  # decided by the parameters alone, so a take remakes the same
+        request.drafts = 1
 
     def finished_bars(sheet: LeadSheet, plan, before: LeadSheet | None = None) -> None:
         sheet = before.concat(sheet) if before is not None else sheet
