@@ -31,10 +31,6 @@ class Progression:
     chords: list[ChordSymbol]  # onsets in beats from the start
     bars: int
 
-    @property
-    def symbols(self) -> list[str]:
-        return [c.symbol for c in self.chords]
-
 
 def parse_progression(text: str, meter: Meter | None = None, key: Key | None = None) -> tuple[Progression, Key | None]:
     """The chords and their onsets; with Roman numerals, also the key they were read in."""

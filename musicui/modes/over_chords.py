@@ -47,7 +47,8 @@ def _meter(composer, request) -> Meter:
 
 
 def key_of_chords(chords: list[ChordSymbol]) -> Key:
-    """The key the chords say (Krumhansl-Schmuckler on their tones, each chord's first counted twice)."""
+    """The key the chords say: Krumhansl-Schmuckler on their tones, each root counted once more, and the
+    first and last chords' roots once more again (a progression mostly starts or ends at home)."""
     from musicui.core.chords import parse_chord
 
     histogram = [0.0] * 12
@@ -56,7 +57,7 @@ def key_of_chords(chords: list[ChordSymbol]) -> Key:
         for pc in parsed.pitch_classes:
             histogram[pc] += 1.0
         histogram[parsed.root] += 1.0
-        if index in (0, len(chords) - 1):  # a progression mostly starts or ends at home
+        if index in (0, len(chords) - 1):
             histogram[parsed.root] += 1.0
     return key_from_histogram(histogram)[0]
 
