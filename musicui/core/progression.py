@@ -5,7 +5,7 @@
     C:2 G:2 Am:4            lengths in beats
     I vi IV V in G          Roman numerals in a key (V7, ii6, V/V, bVII, iv in major; "in A minor")
 
-Every mistake is a sentence that names the chord or bar at fault.
+Every mistake is a sentence that names the chord or bar at fault (it starts with a word: a leading quote is lost in the page's error toast).
 """
 
 from __future__ import annotations
@@ -80,17 +80,17 @@ def _item(item: str, key: Key | None) -> tuple[str, float | None]:
         try:
             beats = float(length)
         except ValueError:
-            raise ProgressionError(f"'{item}': the length after ':' must be a number of beats, e.g. C:2") from None
+            raise ProgressionError(f"in '{item}', the length after ':' must be a number of beats, e.g. C:2") from None
         if not 0.25 <= beats <= 16:
-            raise ProgressionError(f"'{item}': a chord lasts 0.25-16 beats")
+            raise ProgressionError(f"in '{item}', a chord lasts 0.25-16 beats")
     if ROMAN_RE.match(name):
         if key is None:
-            raise ProgressionError(f"'{name}' is a Roman numeral: say the key, e.g. 'I vi IV V in G'")
+            raise ProgressionError(f"the numeral '{name}' is a Roman numeral: say the key, e.g. 'I vi IV V in G'")
         return roman_to_symbol(name, key), beats
     try:
         parse_chord(name)
     except ValueError:
-        raise ProgressionError(f"'{name}' is not a chord symbol (e.g. Am, F, G7, C/E) or a Roman numeral") from None
+        raise ProgressionError(f"the chord '{name}' is not a chord symbol (e.g. Am, F, G7, C/E) or a Roman numeral") from None
     return name, beats
 
 
@@ -107,7 +107,7 @@ def roman_to_symbol(figure: str, key: Key) -> str:
         root, bass = numeral.root(), numeral.bass()
         intervals = tuple(sorted({(p.pitchClass - root.pitchClass) % 12 for p in numeral.pitches}))
     except Exception:  # noqa: BLE001 - music21's own message is not for users
-        raise ProgressionError(f"'{figure}' is not a Roman numeral the studio can read") from None
+        raise ProgressionError(f"the numeral '{figure}' is not one the studio can read") from None
     quality = "sus" + (sus.group(1) or "4") if sus else _quality_of(intervals, figure)
     over = "/" + bass.name.replace("-", "b") if bass.pitchClass != root.pitchClass and not sus else ""
     return root.name.replace("-", "b") + quality + over  # spelled as the numeral spells it: bVII in C is Bb
@@ -119,4 +119,4 @@ def _quality_of(intervals: tuple[int, ...], figure: str) -> str:
     for name, steps in QUALITIES.items():
         if tuple(sorted(set(s % 12 for s in steps))) == intervals:
             return name
-    raise ProgressionError(f"'{figure}' makes a chord the studio has no symbol for")
+    raise ProgressionError(f"the numeral '{figure}' makes a chord the studio has no symbol for")
