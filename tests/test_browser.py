@@ -283,11 +283,19 @@ def uploaded_midi(tmp_path) -> Path:
 def compose_and_wait(page, mode_label: str, cards: int = 4) -> str:
     """Pick a mode, press Compose, wait for a new answer with ``cards`` playable takes; returns 'I heard'."""
     heard = "#compose-heard [data-testid='markdown']"  # the answer, not the progress shown over it
-    before = page.inner_text(heard)
     page.click(f"#compose-mode label:has-text('{mode_label}')")
+    # two answers can read the same ("I heard: G major · 2/4 · … · 0.4 s"): wait for the answer's own event to run
+    # and end, seen on its status tracker (shown while pending, hidden again when the answer is in)
+    tracker = "#compose-heard [data-testid='status-tracker']"
+    page.evaluate("""(sel) => { const tracker = document.querySelector(sel);
+        window.muAnswerPending = false;
+        new MutationObserver(() => { if (!tracker.classList.contains('hide')) window.muAnswerPending = true; })
+            .observe(tracker, {attributes: true, attributeFilter: ['class']}); }""", tracker)
     page.click("#compose-button")
-    page.wait_for_function("([sel, old]) => { const t = document.querySelector(sel).innerText;"
-                           " return t !== old && t.includes('I heard'); }", arg=[heard, before], timeout=90_000)
+    page.wait_for_function("([tracker, heard]) => window.muAnswerPending"
+                           " && document.querySelector(tracker).classList.contains('hide')"
+                           " && document.querySelector(heard).innerText.includes('I heard')",
+                           arg=[tracker, heard], timeout=90_000)
     for index in range(cards):
         page.wait_for_selector(f"#compose-card-{index} audio[src]", state="attached", timeout=60_000)
     assert page.locator(f"#compose-card-{cards}").is_hidden()
@@ -386,6 +394,7 @@ def test_lyrics_in_english_and_chinese_sit_one_syllable_per_note_on_the_sheet(pa
 def test_a_long_piece_starts_playing_while_it_is_written(page, screenshots):
     page.click("#mu-compose-tab-button")
     page.fill("#compose-text textarea", "a march for a sunny parade")
+    page.fill("#compose-lyrics textarea", "")  # words of its own only: no song left by an earlier test
     page.fill("#compose-bars input[type=number]", "24")
     page.keyboard.press("Enter")
     page.click("#compose-mode label:has-text('Compose from the words')")
