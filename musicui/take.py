@@ -17,6 +17,7 @@ class Take:
     arrangement: Arrangement
     style: str
     seed: int
+    note: str = ""  # one line on what this take changed (restyle: 'in 3/4 (from 4/4): …')
 
     def render(self, want: tuple[str, ...] = ("audio", "svg", "png"), quality: str = "preview"):
         from musicui.service import render

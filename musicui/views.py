@@ -40,6 +40,12 @@ def _svg(sheet: LeadSheet, arrangement: Arrangement, quality: str) -> str:
     return render_svg(sheet)
 
 
+def _pdf(sheet: LeadSheet, arrangement: Arrangement, quality: str) -> bytes:
+    from musicui.render.pdf import sheet_pdf_page
+
+    return sheet_pdf_page(sheet)
+
+
 def _png(sheet: LeadSheet, arrangement: Arrangement, quality: str) -> bytes:
     from musicui.render.pianoroll import render_png
 
@@ -67,6 +73,7 @@ VIEWS: dict[str, View] = {view.name: view for view in (
     View("midi", (".mid", ".midi"), "audio/midi", _midi, "MIDI", "midi"),
     View("musicxml", (".musicxml", ".xml"), "application/vnd.recordare.musicxml+xml", _musicxml, "MusicXML", "musicxml"),
     View("svg", (".svg",), "image/svg+xml", _svg, "Sheet music (SVG)", "svg"),
+    View("pdf", (".pdf",), "application/pdf", _pdf, "Sheet music (PDF)"),
     View("png", (".png",), "image/png", _png, "Piano roll (PNG)", "pianoroll_png"),
     View("abc", (".abc",), "text/vnd.abc", _abc, "ABC", "abc"),
 )}

@@ -40,6 +40,7 @@ need_system_package() {  # $1: library or program to look for, $2: Debian packag
 }
 
 [ "$(uname)" = Darwin ] || need_system_package libfluidsynth.so.3 libfluidsynth3 fluid-synth
+[ "$(uname)" = Darwin ] || need_system_package libcairo.so.2 libcairo2 cairo  # the PDF handout (CairoSVG)
 if [ "$mode" = test ]; then
   need_system_package chromium chromium ""
   # a Chinese font, so that lyrics in the browser test's screenshots read as characters (optional)

@@ -11,7 +11,6 @@ from musicui.arranger.chorale import RANGES, VOICES, harmonize_four_parts, paral
 from musicui.arranger.grid import ChordTimeline
 from musicui.core.abc import parse_abc
 from musicui.core.leadsheet import Key, LeadSheet
-from musicui.core.m21 import roman_numeral
 from tests.helpers import corpus_tunes, nottingham_tunes
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "musicui" / "ui" / "examples").glob("*.abc"))
@@ -135,10 +134,3 @@ def test_settings_override_instruments_and_drop_drums():
         ArrangeSettings(programs={"Bass": 200})
     with pytest.raises(ValueError, match="unknown style"):
         arrange(sheet, "polka-dot")
-
-
-def test_roman_numerals_for_the_teacher_view():
-    assert roman_numeral("G7", Key.parse("C")) == "V7"
-    assert roman_numeral("Dm", Key.parse("Am")) == "iv"
-    assert roman_numeral("G/B", Key.parse("C")) == "V6"
-    assert roman_numeral("F#m7b5", Key.parse("G")) == "viiø7"

@@ -350,6 +350,49 @@ def test_seed_modes_on_an_uploaded_midi_and_the_teacher_view(page, screenshots, 
     assert_no_event_errors(page)
 
 
+def test_the_teacher_view_of_auld_lang_syne_waltzes_in_three_four_prints_and_projects(page, screenshots, tmp_path):
+    import pretty_midi
+    from pypdf import PdfReader
+
+    page.click("#mu-seed-tab-button")
+    page.click("#example-0")
+    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('Auld Lang Syne')")
+    seed_numerals = page.eval_on_selector_all("#sheet-view .mu-sheet g.dir", "gs => gs.map(g => g.textContent.trim())")
+    assert seed_numerals[:2] == ["F: I", "V7"], "the seed's own sheet has numerals under the staff, after the key"
+    page.click("#mu-compose-tab-button")
+    compose_and_wait(page, "Restyle the seed")
+    titles = [page.inner_text(f"#compose-card-{index} .mu-card-title") for index in range(4)]
+    waltz = next(index for index, title in enumerate(titles) if "waltz" in title.lower())
+    assert "3/4" in titles[waltz], titles[waltz]
+    # The waltz's sheet is in 3/4 (verovio draws the digits as the music font's time-signature glyphs) ...
+    meter = page.eval_on_selector(f"#compose-card-{waltz} .mu-sheet g.meterSig", "g => g.innerHTML")
+    assert "E083" in meter and "E084" in meter, meter
+    # ... and so is its MIDI.
+    with page.expect_download() as download:
+        page.click(f"#compose-card-{waltz} button:has-text('MIDI')")
+    signatures = [(t.numerator, t.denominator) for t in pretty_midi.PrettyMIDI(download.value.path()).time_signature_changes]
+    assert signatures in ([(3, 4)], [(1, 4), (3, 4)]), signatures  # after the one-beat pickup, if written as a bar
+    # Numerals under every card's staff; a chord says which tune notes are its tones.
+    for index in range(4):
+        assert page.locator(f"#compose-card-{index} .mu-sheet g.dir").count() > 0
+    why = page.get_attribute(f"#compose-card-{waltz} .mu-chord", "data-why")
+    assert "chord tone" in why and " in F major" in why, why
+    # The handout: one page per card, each with the tune's title.
+    page.wait_for_function("() => !document.querySelector('#compose-handout').disabled")
+    with page.expect_download() as download:
+        page.click("#compose-handout")
+    reader = PdfReader(download.value.path())
+    assert len(reader.pages) == 4 and all("Auld Lang Syne" in p.extract_text() for p in reader.pages)
+    # The projector view: the card's sheet fills the screen.
+    page.click(f"#compose-project-{waltz}")
+    page.wait_for_function("() => document.fullscreenElement !== null")
+    width = page.evaluate("() => document.fullscreenElement.querySelector('svg').getBoundingClientRect().width")
+    assert width > 0.9 * page.viewport_size["width"] - 100, width
+    page.screenshot(path=str(screenshots / "14-projector.png"))
+    page.evaluate("() => document.exitFullscreen()")
+    assert_no_event_errors(page)
+
+
 def test_a_form_picked_on_the_page_is_marked_on_the_sheet(page, screenshots):
     page.click("#mu-compose-tab-button")
     page.fill("#compose-text textarea", "a hopeful spring morning")

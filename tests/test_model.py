@@ -243,6 +243,32 @@ def test_tonal_prior_pulls_toward_the_key_chord_tones_and_home():
     assert last_bar[VOCAB.id("Pitch_69")] > last_bar[VOCAB.id("Pitch_71")], "the tonic, even just after it sounded"
 
 
+def test_tonal_prior_closes_the_last_bar_and_each_phrase_on_a_long_note():
+    from musicui.model.grammar import TonalPrior, bias_for
+
+    def length_pulls(bars: int, bar: int, beat: float) -> dict[int, float]:
+        """The pull on each note length for a note starting on ``beat`` of ``bar`` (4/4, from 0)."""
+        state = GrammarState(FAMILIES, Constraints(bars=bars, bar_ticks=4 * GRID, pulse_ticks=GRID,
+                                                   tonal=TonalPrior(tonic_pc=0, minor=False)))
+        for _ in range(bar + 1):
+            state.advance(VOCAB.id("Bar"))
+            if _ < bar:
+                state.advance(VOCAB.id("Rest")), state.advance(VOCAB.id(f"Dur_{4 * GRID}"))
+        if beat:
+            state.advance(VOCAB.id("Rest")), state.advance(VOCAB.id(f"Dur_{int(beat * GRID)}"))
+        state.advance(VOCAB.id("Pitch_60"))
+        row = bias_for([state], len(VOCAB))[0]
+        return {ticks: float(row[VOCAB.id(f"Dur_{ticks}")]) for ticks in (GRID // 4, GRID // 2, GRID, 2 * GRID)}
+
+    last = length_pulls(bars=8, bar=7, beat=2)
+    assert last[2 * GRID] > last[GRID], "a half note to the bar line closes the piece"
+    clipped = length_pulls(bars=8, bar=7, beat=3.5)
+    assert clipped[GRID // 2] < clipped[GRID // 4], "an eighth clipped at the bar line does not"
+    phrase, inner = length_pulls(bars=8, bar=3, beat=2), length_pulls(bars=8, bar=2, beat=2)
+    assert phrase[2 * GRID] > inner[2 * GRID] == inner[GRID], "bar 4 ends its phrase; bar 3 has no pull"
+    assert last[2 * GRID] - last[GRID] > phrase[2 * GRID] - phrase[GRID], "the piece's end pulls hardest"
+
+
 def test_shipped_checkpoint_harmonizes_varies_and_remakes_one_take():
     from musicui.model.composer import ComposeRequest, Composer
     from musicui.model.sampler import SamplingParams

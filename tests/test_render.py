@@ -165,6 +165,31 @@ def test_svg_shows_title_chords_lyrics_and_tempo():
     assert "Melody" not in texts, "no part label on a lead sheet"
 
 
+def test_svg_prints_the_roman_numerals_under_the_staff_after_the_key():
+    sheet = parse_abc('X:1\nT:N\nM:4/4\nL:1/4\nK:D\n"D"A F "A7"E G|"D/F#"F2 "D"D2|]\n')
+    texts = svg_texts(render_svg(sheet))
+    assert {"D: I", "V7", "I6"} <= texts, texts
+    assert not {"I", "V7", "I6"} & svg_texts(render_svg(sheet, SheetOptions(numerals=False)))
+
+
+def test_the_handout_pdf_has_a_page_per_sheet_with_its_title_and_numerals():
+    from pypdf import PdfReader
+
+    from musicui.render.pdf import sheets_pdf
+
+    first = parse_abc(SONG)
+    second = parse_abc('X:1\nT:Second Tune\nM:3/4\nL:1/4\nK:G\n"G"G A B|"D7"A2 F|"G"G3|]\n')
+    reader = PdfReader(io.BytesIO(sheets_pdf([first, second])))
+    assert len(reader.pages) == 2
+    first_text, second_text = (page.extract_text() for page in reader.pages)
+    assert "Birthday" in first_text and "Second Tune" in second_text and "G: I" in second_text
+    assert all(round(float(page.mediabox.width)) == 595 for page in reader.pages), "A4 wide"
+    # The music font is found (a sharp or the metronome's note is a Leipzig glyph, not a missing box).
+    assert any("Leipzig" in str(font) for page in reader.pages
+               for font in (page["/Resources"].get("/Font") or {}).get_object().values()
+               for font in [font.get_object().get("/BaseFont")])
+
+
 def test_svg_pages():
     sheet = parse_abc(corpus_tunes("oneills1850/0001-0050.abc", 1)[0])
     single = render_svg(sheet)

@@ -54,7 +54,7 @@ STYLES: dict[str, Style] = {s.name: s for s in (
           meter="3/4", tune_types=("waltz", "minuet", "mazurka"), model_tune_type="waltz", teacher_view=2,
           teaching_note="The bass on beat one, short chords on beats two and three."),
     Style("march", "March", march, 112, {MELODY: 56, "Chords": 61, "Bass": 58}, kit=drums.march,
-          tune_types=("march",), model_tune_type="march",
+          meter="2/4", tune_types=("march",), model_tune_type="march",
           teaching_note="Root and fifth in the tuba on the strong beats, brass chords off the beat, snare and bass drum."),
     Style("chorale", "Bach-style chorale (four parts)", chorale_parts, 76, {MELODY: 19, "Alto": 19, "Tenor": 19, "Bass": 19},
           corpus_style="chorale", tune_types=("chorale",),

@@ -133,8 +133,9 @@ def _title(score: stream.Stream) -> str:
     return (md.title or md.movementName or "") if md else ""
 
 
-def to_music21(sheet: LeadSheet) -> stream.Score:
-    """A one-part score: notes with lyrics, chord symbols as harmony, key/meter/tempo marks."""
+def to_music21(sheet: LeadSheet, numerals: bool = False) -> stream.Score:
+    """A one-part score: notes with lyrics, chord symbols as harmony, key/meter/tempo marks; with
+    ``numerals``, each chord's Roman numeral under the staff (the first after the key: 'D: I')."""
     part = stream.Part(id="melody")
     part.partName = "Melody"
     m21_key = key.Key(sheet.key.tonic.replace("b", "-") if len(sheet.key.tonic) > 1 else sheet.key.tonic, sheet.key.mode)
@@ -158,6 +159,8 @@ def to_music21(sheet: LeadSheet) -> stream.Score:
         part.insert(cursor, note.Rest(quarterLength=sheet.end_beats - cursor))
     for c in sheet.chords:
         part.insert(c.onset, copy.deepcopy(_chord_symbol(c.symbol)))
+    if numerals:
+        _insert_numerals(part, sheet)
     _spell_in_key(part, sheet.key)
     score = stream.Score()
     score.metadata = metadata.Metadata(title=sheet.title)
@@ -169,6 +172,21 @@ def to_music21(sheet: LeadSheet) -> stream.Score:
     part.makeTies(inPlace=True)
     _mark_sections(part, sheet)
     return score
+
+
+def _insert_numerals(part: stream.Part, sheet: LeadSheet) -> None:
+    from musicui.core.numerals import key_label, roman_numeral
+
+    previous = None
+    for c in sheet.chords:
+        if c.symbol == previous:
+            continue
+        text = roman_numeral(c.symbol, sheet.key)
+        mark = expressions.TextExpression(text if previous is not None else f"{key_label(sheet.key)} {text}")
+        mark.placement = "below"
+        mark.style.fontStyle = "normal"
+        part.insert(c.onset, mark)
+        previous = c.symbol
 
 
 def _mark_sections(part: stream.Part, sheet: LeadSheet) -> None:
@@ -237,23 +255,3 @@ def _spell_in_key(part: stream.Part, sheet_key: Key) -> None:
             name, _, octave = spell_pitch(n.pitch.midi, sheet_key)
             n.pitch.name = name.replace("b", "-") if len(name) > 1 else name
             n.pitch.octave = octave
-
-
-@lru_cache(maxsize=2048)
-def roman_numeral(symbol: str, sheet_key: Key) -> str:
-    """The chord's Roman numeral in the key, as music21 analyses it: 'V7' for G7 in C major, 'iv' for Dm in A minor."""
-    from music21 import roman
-
-    mode = "minor" if sheet_key.mode in ("minor", "dorian", "phrygian", "locrian") else "major"
-    tonic = sheet_key.tonic.replace("b", "-") if len(sheet_key.tonic) > 1 else sheet_key.tonic
-    try:
-        chord = _chord_symbol(symbol)
-    except Exception:
-        return "?"
-    numeral = roman.romanNumeralFromChord(chord, key.Key(tonic, mode))
-    seventh = numeral.isSeventh()
-    quality = ("ø" if numeral.isHalfDiminishedSeventh() else "o" if numeral.isDiminishedTriad() or
-               numeral.isDiminishedSeventh() else "+" if numeral.isAugmentedTriad() else "")
-    inversion = (("7", "65", "43", "42") if seventh else ("", "6", "64"))[min(numeral.inversion(), 3 if seventh else 2)]
-    alteration = numeral.frontAlterationString.replace("-", "b")
-    return f"{alteration}{numeral.romanNumeralAlone}{quality}{inversion}"

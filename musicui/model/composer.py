@@ -189,8 +189,8 @@ class Composer:
         task, seed_sheet = request.task, request.task.seed
         overrides = dict(request.overrides)
         if seed_sheet is not None:  # a seed fixes key, meter and tempo
-            overrides.update(tonic=seed_sheet.key.tonic_pc, mode=seed_sheet.key.mode, meter=str(seed_sheet.meter),
-                             tempo=seed_sheet.tempo)
+            overrides.update(tonic=seed_sheet.key.tonic_pc, mode=seed_sheet.key.mode,
+                             meter=str(task.meter() or seed_sheet.meter), tempo=seed_sheet.tempo)
         chosen = self.plan(request.text, overrides)
         pickup = seed_sheet.pickup if seed_sheet is not None else 0.0
         layout = task.layout(request.bars, lambda bars: self._head_ids(chosen, bars, pickup),
@@ -205,10 +205,11 @@ class Composer:
         constraints = Constraints(bars=layout.total_bars, bar_ticks=round(chosen.meter.bar_beats * GRID),
                                   pulse_ticks=round(chosen.meter.pulse_beats * GRID), pickup_ticks=round(pickup * GRID),
                                   scale_pcs=chosen.key.scale_pcs if request.stay_in_key and task.keeps_key else None,
-                                  phrases=list(request.phrases), rhythm_template=layout.rhythm,
+                                  phrases=list(request.phrases) + layout.phrases, rhythm_template=layout.rhythm,
                                   first_bar=layout.first_bar, contour=layout.contour, melody_template=layout.melody,
                                   previous_note_ticks=previous_ticks, ends_piece=layout.ends_piece,
-                                  chord_template=layout.chords,
+                                  chord_template=layout.chords, pitch_sequence=layout.pitches,
+                                  rest_bars=layout.rest_bars,
                                   tonal=self._prior(chosen, layout, request.tonal_prior) if request.tonal_prior else None)
         drafts = self.drafts_for(request)
         grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates * drafts)]

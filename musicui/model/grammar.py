@@ -31,6 +31,7 @@ class Phrase:
     stop_bar: int
     notes: int
     stresses: tuple[bool, ...] = ()
+    long_end: bool = True  # with stresses: the phrase's last note softly a pulse or longer
 
 
 STRESS_ON_BEAT = 2.5  # log-odds for a duration that lands a stressed syllable on a beat
@@ -56,6 +57,8 @@ class Constraints:
     previous_note_ticks: int = GRID // 2  # the length a note without a Dur repeats (the fixed prefix's last)
     ends_piece: bool = True  # the last bar ends the piece (the prior pulls home); False for a phrase mid-piece
     chord_template: list[ChordAt] | None = None  # over chords: exactly these chords at these ticks, nothing else
+    pitch_sequence: list[int] | None = None  # re-metering: exactly these pitches in this order (the rhythm free)
+    rest_bars: frozenset[int] | None = None  # bars where rests may be written (None: every bar)
 
 
 @dataclass(frozen=True)
@@ -80,12 +83,15 @@ class TonalPrior:
     third_weight: float = 1.0  # minor: the minor third tells it from the parallel major, so sound it
     repeat_penalty: float = 1.5  # per repetition of the same pitch in a row (no droning)
     bar_chord_weight: float = 2.0  # a chord at the start of each bar, so the harmony moves with the tune
+    ending_weight: float = 2.0  # the last bar closes on a note a pulse or longer (or a rest), not a short one
+    phrase_end_weight: float = 1.0  # ... and, more gently, the bar ending each four-bar phrase
 
     @classmethod
     def at_strength(cls, tonic_pc: int, minor: bool, strength: float = 1.0) -> TonalPrior:
         """Every pull scaled by ``strength`` (1: the defaults; a stronger decoder needs less)."""
         base = cls(tonic_pc, minor)
-        weights = ("key_weight", "chord_tone_weight", "home_weight", "third_weight", "repeat_penalty", "bar_chord_weight")
+        weights = ("key_weight", "chord_tone_weight", "home_weight", "third_weight", "repeat_penalty", "bar_chord_weight",
+                   "ending_weight", "phrase_end_weight")
         return replace(base, **{name: getattr(base, name) * strength for name in weights})
 
     def pitch_class_bias(self) -> list[float]:
@@ -110,6 +116,7 @@ class TokenFamilies:
         self.pitch = family("Pitch_")
         # Musical lengths only: on the sixteenth grid or the triplet grid (no 1/12- or 5/12-beat notes).
         self.dur = {d: i for d, i in family("Dur_").items() if d % 3 == 0 or d % 2 == 0}
+        self.not_dur = torch.tensor([not t.startswith("Dur_") for t in tokens])
         self.pos = family("Pos_")
         self.root = family("Root_")
         self.bass = family("Bass_")
@@ -207,7 +214,12 @@ class GrammarState:
         """An event may end at ``tick`` if it stays in the bar, the rest of the bar can still be
         filled (no single tick left over), and the phrase's remaining notes still fit."""
         left_in_bar = self.bar_end - tick
+        if not self._rests_allowed() and notes_after == 0 and left_in_bar > 0:
+            return False  # nothing may fill the rest of the bar but notes, and none are left
         return (left_in_bar == 0 or left_in_bar >= 2) and self._fits(tick, notes_after)
+
+    def _rests_allowed(self) -> bool:
+        return self.c.rest_bars is None or self.bar in self.c.rest_bars
 
     # --- the rule -------------------------------------------------------------------------
     def allowed(self) -> list[int]:
@@ -291,8 +303,8 @@ class GrammarState:
                 ids.append(self.f.eos if self.bar + 1 >= self.c.bars else self.f.bar)
             return ids
         if notes_left is None or notes_left > 0:
-            ids += self._allowed_pitch_ids
-        if notes_left is None or self._fits(cursor + min(self.f.dur), notes_left):
+            ids += self._next_pitch_ids()
+        if (notes_left is None or self._fits(cursor + min(self.f.dur), notes_left)) and self._rests_allowed():
             ids.append(self.f.rest)
         on_beat = in_bar % self.c.pulse_ticks == 0
         if over_chords:
@@ -304,6 +316,13 @@ class GrammarState:
             if (tick - self.bar_start) % self.c.pulse_ticks == 0 and tick not in self.chord_ticks and tick > max(self.chord_ticks, default=-1):
                 ids.append(self.f.pos[tick - self.bar_start])
         return ids
+
+    def _next_pitch_ids(self) -> list[int]:
+        """The pitches the next note may take: the given sequence's next one, else any in range and key."""
+        sequence = self.c.pitch_sequence
+        if sequence is None:
+            return self._allowed_pitch_ids
+        return [self.f.pitch[sequence[len(self.pitches)]]] if len(self.pitches) < len(sequence) else []
 
     def _pitch_ok(self, pitch: int) -> bool:
         low, high = self.c.pitch_range
@@ -363,7 +382,7 @@ class GrammarState:
 
         def score(ticks: int) -> float:
             if sung >= phrase.notes:  # the phrase's last note
-                return LONG_PHRASE_END if ticks >= self.c.pulse_ticks else 0.0
+                return LONG_PHRASE_END if phrase.long_end and ticks >= self.c.pulse_ticks else 0.0
             if sung >= len(phrase.stresses):
                 return 0.0
             on_beat = (self.note_start + ticks - self.bar_start) % self.c.pulse_ticks == 0
@@ -398,7 +417,33 @@ class GrammarState:
         if self.c.ends_piece and self.bar >= self.c.bars - 1:  # the last bar: home
             row[tables.pitch_ids[prior.tonic_pc]] += prior.home_weight
             row[self.f.root[prior.tonic_pc]] = prior.home_weight
+        closing = self._closing_weight(prior)
+        if closing and self.pending == "note_dur":
+            self._pull_to_long_close(row, closing)
         return row
+
+    def _closing_weight(self, prior: TonalPrior) -> float:
+        """How strongly this bar should close on a long note: the piece's last bar, or a bar that
+        ends a four-bar phrase (counted in full bars, after any pickup)."""
+        if self.c.ends_piece and self.bar >= self.c.bars - 1:
+            return prior.ending_weight
+        full_bars = self.bar if self.c.pickup_ticks else self.bar + 1
+        if full_bars > 0 and full_bars % 4 == 0 and self.bar < self.c.bars - 1:
+            return prior.phrase_end_weight
+        return 0.0
+
+    def _pull_to_long_close(self, row: torch.Tensor, weight: float) -> None:
+        """Choosing a note's length in a closing bar: a length that reaches the bar line gains
+        ``weight`` when it lasts a pulse or more and loses it when shorter (a clipped ending). Tokens
+        other than a Dur keep the previous length, so they are scored as that length."""
+        def score(ticks: int) -> float:
+            if self.note_start + ticks != self.bar_end:
+                return 0.0
+            return weight if ticks >= self.c.pulse_ticks else -weight
+
+        row[self.f.not_dur] += score(self.prev_dur)
+        for ticks, token_id in self.f.dur.items():
+            row[token_id] += score(ticks)
 
     # --- moving on -----------------------------------------------------------------------
     def advance(self, token_id: int) -> None:

@@ -8,15 +8,17 @@ what the model wrote back into the piece. The studio's modes (musicui.modes) are
     FollowRhythm(seed, contour)    new pitches on the seed's rhythm (and its ups and downs)
     FollowMelody(seed)             the seed's melody kept note for note, new chords
     OverChords(chords, bars)       a new melody over exactly these chords
+    Remeter(seed, meter)           the seed's notes in order, bar for bar, re-timed in another meter
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from musicui.core.leadsheet import GRID, ChordSymbol, LeadSheet
-from musicui.model.grammar import ChordAt
+from musicui.core.leadsheet import GRID, ChordSymbol, LeadSheet, Meter
+from musicui.core.remeter import bar_plans, planned_chords, tie_over
+from musicui.model.grammar import ChordAt, Phrase
 from musicui.model.tokenizer import chord_tokens
 from musicui.model.vocab import INFILL, MODEL_SPECIALS, ModelVocab, infill_prompt
 
@@ -39,6 +41,9 @@ class Layout:
     chords: list[ChordAt] | None = None  # over chords: exactly these
     chord_tone_pull: float = 1.0  # the tonal prior's pull to chord tones on the beat, scaled (over given chords: more)
     ends_piece: bool = True  # the last bar written ends the piece (a phrase of a longer plan does not)
+    phrases: list[Phrase] = field(default_factory=list)  # exact note counts (and accents) per bar range
+    pitches: list[int] | None = None  # re-metering: the notes' pitches, in order
+    rest_bars: frozenset[int] | None = None  # re-metering: the bars that may hold rests (None: all)
     markers: int = 0  # layout tokens in the prefix that are not music (infill's three), within the budget's margin
 
     @property
@@ -68,6 +73,10 @@ class Task:
 
     def put_back(self, written: LeadSheet) -> LeadSheet:
         return written
+
+    def meter(self) -> Meter | None:
+        """The meter the task writes in when it is not the seed's (re-metering), else None."""
+        return None
 
 
 @dataclass
@@ -168,6 +177,34 @@ class OverChords(Task):
         template = [ChordAt(round(c.onset * GRID), *_split(chord_tokens(c.symbol))) for c in self.chords]
         return Layout(prefix=head, head=head, total_bars=bars, new_bars=bars, chords=template,
                       chord_tone_pull=OVER_CHORDS_PULL)
+
+
+@dataclass
+class Remeter(Task):
+    """The seed's tune in ``target`` meter: its notes in order and its chords, bar for bar; the model
+    writes each bar's rhythm anew (the notes that fell on the old strong beats lean to the new beats)."""
+    seed: LeadSheet
+    target: Meter
+    keeps_key = False  # the pitches are the seed's own
+
+    def meter(self) -> Meter:
+        return self.target
+
+    def layout(self, bars: int, head_ids: HeadIds, seed_bars: SeedBars, vocab: ModelVocab) -> Layout:
+        plans = bar_plans(self.seed, self.target)
+        head = head_ids(len(plans))
+        phrases = [Phrase(i, i + 1, len(p.notes), p.stresses, long_end=False) for i, p in enumerate(plans)]
+        chords = [ChordAt(round(c.onset * GRID), *_split(chord_tokens(c.symbol)))
+                  for c in planned_chords(plans, self.target, self.seed.pickup)]
+        return Layout(prefix=head, head=head, total_bars=len(plans), new_bars=len(plans), chords=chords,
+                      phrases=phrases, pitches=[n.pitch for p in plans for n in p.notes],
+                      rest_bars=frozenset(i for i, p in enumerate(plans) if p.silent or p.held))
+
+    def put_back(self, written: LeadSheet) -> LeadSheet:
+        """The new rhythm with the seed's own notes' words and loudness."""
+        kept = sorted(self.seed.notes, key=lambda n: n.onset)
+        notes = [replace(new, velocity=old.velocity, lyric=old.lyric) for new, old in zip(written.notes, kept)]
+        return tie_over(written.copy(notes=notes, title=self.seed.title), bar_plans(self.seed, self.target))
 
 
 def _split(tokens: list[str]) -> tuple[str, str, str | None]:

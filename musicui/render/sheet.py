@@ -1,6 +1,6 @@
 """Sheet music: the lead sheet as SVG, engraved by verovio from MusicXML.
 
-Title, key, meter and tempo, chord symbols above the staff, lyrics below. Verovio is not
+Title, key, meter and tempo, chord symbols above the staff, lyrics and Roman numerals below. Verovio is not
 thread-safe, so one preloaded toolkit per process serves every request behind a lock.
 """
 
@@ -22,6 +22,7 @@ class SheetOptions:
     scale: int = 40  # verovio's zoom in percent: staff size
     single_page: bool = True  # one tall page; False gives A4-proportioned pages, concatenated
     show_part_name: bool = False  # "Melody" before the first staff
+    numerals: bool = True  # each chord's Roman numeral under the staff, after the key
 
     def __post_init__(self) -> None:
         if not 200 <= self.width_px <= 4000:
@@ -67,7 +68,7 @@ _engraver = _Engraver()
 
 def sheet_musicxml(sheet: LeadSheet, options: SheetOptions) -> str:
     """The MusicXML verovio engraves (the downloadable one, less the part name unless asked)."""
-    score = to_music21(sheet)
+    score = to_music21(sheet, numerals=options.numerals)
     if not options.show_part_name:
         for part in score.parts:
             part.partName = None

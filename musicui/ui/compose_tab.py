@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import time
 from dataclasses import dataclass
@@ -138,10 +139,11 @@ class Card:
     sheet: gr.HTML
     roll: gr.Image
     midi: gr.DownloadButton
+    pdf: gr.DownloadButton
     use: gr.Button
 
     def outputs(self) -> list:
-        return [self.column, self.heading, self.audio, self.sheet, self.roll, self.midi]
+        return [self.column, self.heading, self.audio, self.sheet, self.roll, self.midi, self.pdf]
 
 
 @dataclass
@@ -156,6 +158,7 @@ class ComposeTab:
     heard: gr.Markdown
     takes: gr.State
     cards: list[Card]
+    handout: gr.DownloadButton
     history_pick: gr.Dropdown
     history_use: gr.Button
     undo: gr.Button
@@ -236,7 +239,9 @@ def build_tab() -> ComposeTab:
         for index in range(MAX_CARDS):
             with gr.Column(visible=False, min_width=280, elem_classes="mu-card",
                            elem_id=f"compose-card-{index}") as column:
-                heading = gr.Markdown(elem_classes="mu-card-title")
+                # every part of the heading is the server's own text, escaped (the "why this chord" data attributes
+                # would not survive the sanitizer)
+                heading = gr.Markdown(elem_classes="mu-card-title", sanitize_html=False)
                 audio = gr.Audio(type="filepath", interactive=False, show_label=False, buttons=["download"],
                                  elem_id=f"compose-audio-{index}")
                 sheet = gr.HTML(padding=False, elem_classes="mu-card-sheet")
@@ -244,9 +249,15 @@ def build_tab() -> ComposeTab:
                                 elem_classes="mu-card-roll")
                 with gr.Row():
                     midi = gr.DownloadButton("MIDI", size="sm", interactive=False, min_width=60)
+                    pdf = gr.DownloadButton("PDF", size="sm", interactive=False, min_width=60,
+                                            elem_id=f"compose-pdf-{index}")
+                    gr.Button("⛶ Project", size="sm", min_width=90, elem_id=f"compose-project-{index}").click(
+                        None, js=PROJECT_JS % index)
                     use = gr.Button("Use as seed", size="sm", variant="secondary", min_width=100,
                                     elem_id=f"compose-use-{index}")
-            cards.append(Card(column, heading, audio, sheet, roll, midi, use))
+            cards.append(Card(column, heading, audio, sheet, roll, midi, pdf, use))
+    handout = gr.DownloadButton("🖨 All the ideas as a PDF (a page each)", size="sm", interactive=False,
+                                elem_id="compose-handout")
     with gr.Accordion("Earlier takes (kept in this browser)", open=False, elem_id="compose-history-box"):
         with gr.Row(equal_height=True):
             history_pick = gr.Dropdown([], label="Take", elem_id="compose-history", scale=4)
@@ -255,7 +266,8 @@ def build_tab() -> ComposeTab:
             history_clear = gr.Button("Clear", size="sm", variant="stop", scale=0, min_width=70)
     inputs = [text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first, span_last,
               melody_sound, drums, styles, form, chords]
-    return ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, history_pick, history_use, undo, history_clear)
+    return ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, handout,
+                      history_pick, history_use, undo, history_clear)
 
 
 def span_from_roll(index: Any, sheet: LeadSheet) -> tuple[int, int]:
@@ -272,13 +284,18 @@ def span_from_roll(index: Any, sheet: LeadSheet) -> tuple[int, int]:
 
 
 def harmony_line(sheet: LeadSheet, limit: int = 16) -> str:
-    """'D I · G IV · A7 V7 …': the chord symbols with their Roman numerals, for the teacher."""
-    from musicui.core.m21 import roman_numeral
+    """'D: D I · G IV · A7 V7 …': the chord symbols with their Roman numerals, for the teacher;
+    hovering or tapping a chord says which tune notes are its tones and which pass or neighbour."""
+    from musicui.core.numerals import chord_spans, key_label, roman_numeral, why_this_chord
 
-    chords = [c.symbol for c in sheet.chords]
-    steps = [c for i, c in enumerate(chords) if i == 0 or c != chords[i - 1]]
-    shown = " · ".join(f"{symbol} <sub>{roman_numeral(symbol, sheet.key)}</sub>" for symbol in steps[:limit])
-    return f"<span class='mu-harmony'>{shown}{' …' if len(steps) > limit else ''}</span>" if steps else ""
+    spans = chord_spans(sheet.chords, sheet.end_beats)
+    if not spans:
+        return ""
+    shown = " · ".join(
+        f"<span class='mu-chord' tabindex='0' data-why='{html.escape(why_this_chord(symbol, sheet.key, sheet.notes, start, stop))}'>"
+        f"{html.escape(symbol)} <sub>{html.escape(roman_numeral(symbol, sheet.key))}</sub></span>"
+        for symbol, start, stop in spans[:limit])
+    return f"<span class='mu-harmony'>{key_label(sheet.key)} {shown}{' …' if len(spans) > limit else ''}</span>"
 
 
 def card_updates(tab: ComposeTab, result, files: list[TakeFiles] | None = None) -> dict:
@@ -297,20 +314,42 @@ def card_updates(tab: ComposeTab, result, files: list[TakeFiles] | None = None) 
             out.update({
                 card.column: gr.update(visible=True),
                 card.heading: f"**{index + 1}. {STYLES[take.style].label}** · {sheet.key} · {sheet.meter} · "
-                              f"♩ = {round(sheet.tempo)} · seed {take.seed}  \n{harmony_line(sheet)}",
+                              f"♩ = {round(sheet.tempo)} · seed {take.seed}  \n{harmony_line(sheet)}"
+                              + (f"  \n<span class='mu-change'>{html.escape(take.note)}</span>" if take.note else ""),
                 card.audio: sound.paths[".wav"],
                 card.sheet: H.sheet_html(None, " ".join(sound.problems) or "writing the sheet music…"),
                 card.roll: None,
                 card.midi: gr.update(value=sound.paths[".mid"], interactive=sound.paths[".mid"] is not None),
+                card.pdf: gr.update(value=None, interactive=False),
             })
             continue
         views = files[index]
         out.update({card.sheet: H.sheet_html(views.svg), card.roll: views.paths[".png"]})
+    if files is None:
+        out[tab.handout] = gr.update(value=None, interactive=False)
+    return out
+
+
+def pdf_updates(tab: ComposeTab, result) -> dict:
+    """Each card's sheet as a PDF page, and all of them as the class handout (one page a card)."""
+    from musicui.render.pdf import joined_pdf
+
+    pages = [take.render(("pdf",)).others["pdf"] for take in result.takes]
+    out: dict = {}
+    for index, (take, page) in enumerate(zip(result.takes, pages)):
+        path = H.write_files(f"{take.sheet.title or 'take'}-{take.style}-{take.seed}", {".pdf": page})[".pdf"]
+        out[tab.cards[index].pdf] = gr.update(value=path, interactive=True)
+    title = result.takes[0].sheet.title if result.takes else "ideas"
+    out[tab.handout] = gr.update(value=H.write_files(f"{title or 'ideas'}-handout", {".pdf": joined_pdf(pages)})[".pdf"],
+                                 interactive=bool(pages))
     return out
 
 
 
 
+# The projector view: the card's sheet fills the screen (the SVG scales to the width); Esc leaves.
+PROJECT_JS = """() => { const sheet = document.querySelector('#compose-card-%d .mu-card-sheet');
+  if (sheet && sheet.requestFullscreen) sheet.requestFullscreen(); }"""
 COMPOSE_CONCURRENCY = 4  # composes in flight at once: see musicui.ui.app
 COMPOSE = dict(concurrency_id="compose", concurrency_limit=COMPOSE_CONCURRENCY, api_visibility="private")
 
@@ -347,11 +386,12 @@ def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, history: gr.B
         yield {tab.heard: heard, history: entries, tab.history_pick: history_choices(entries),
                **card_updates(tab, result)}
         yield card_updates(tab, result, render_takes(result.takes, ("svg", "png")))
+        yield pdf_updates(tab, result)  # the print views last: the page is complete without them
 
     card_outputs = [o for card in tab.cards for o in card.outputs()]
     composing = tab.button.click(
         on_compose, [*tab.inputs, seed.state, history],
-        [tab.heard, tab.takes, history, tab.history_pick, tab.stream, *card_outputs],
+        [tab.heard, tab.takes, history, tab.history_pick, tab.stream, tab.handout, *card_outputs],
         show_progress="minimal", show_progress_on=[tab.heard], **COMPOSE)
     tab.stop.click(None, cancels=[composing])
 

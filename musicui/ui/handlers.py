@@ -331,6 +331,7 @@ class Rendered:
     midi: bytes | None = None
     musicxml: str | None = None
     svg: str | None = None
+    pdf: bytes | None = None
     problems: list[str] = field(default_factory=list)  # sentences: what could not be made, and why
 
 
@@ -338,7 +339,7 @@ def render_views(sheet: LeadSheet, settings, want=("audio", "midi", "musicxml"),
     """Each view on its own, so that one that fails (say MusicXML) does not take the others with it.
     Bad settings or an unplayable sheet (ValueError, SeedError) still raise: nothing can be made."""
     out = Rendered()
-    groups = [g for g in (("audio", "midi"), ("musicxml",), ("svg",)) if set(g) & set(want)]
+    groups = [g for g in (("audio", "midi"), ("musicxml",), ("svg",), ("pdf",)) if set(g) & set(want)]
     for group in groups:
         try:
             result = service.render(sheet, settings, want=tuple(v for v in group if v in want), quality=quality)
@@ -354,12 +355,13 @@ def render_views(sheet: LeadSheet, settings, want=("audio", "midi", "musicxml"),
         out.midi = out.midi or result.midi
         out.musicxml = out.musicxml or result.musicxml
         out.svg = out.svg or result.svg
+        out.pdf = out.pdf or result.others.get("pdf")
         if "audio" in group and "audio" in want and result.wav is None:
             out.problems.append(result.audio_message or "Audio could not be made.")
     return out
 
 
-_VIEW_NAMES = {"audio": "Audio", "midi": "MIDI", "musicxml": "MusicXML", "svg": "Sheet music"}
+_VIEW_NAMES = {"audio": "Audio", "midi": "MIDI", "musicxml": "MusicXML", "svg": "Sheet music", "pdf": "The PDF"}
 
 
 def _one_line(error: BaseException | None) -> str:
@@ -371,7 +373,8 @@ def render_all(sheet: LeadSheet, settings, want=("audio", "midi", "musicxml"),
                quality: str = "preview") -> tuple[Rendered, dict]:
     """Render the views and write them to files; returns (rendered, {suffix: path or None})."""
     rendered = render_views(sheet, settings, want, quality)
-    paths = write_files(sheet.title, {".wav": rendered.wav, ".mid": rendered.midi, ".musicxml": rendered.musicxml})
+    paths = write_files(sheet.title, {".wav": rendered.wav, ".mid": rendered.midi, ".musicxml": rendered.musicxml,
+                                      ".pdf": rendered.pdf})
     return rendered, paths
 
 

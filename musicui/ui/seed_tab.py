@@ -48,10 +48,11 @@ class SeedTab:
     dl_midi: gr.DownloadButton
     dl_xml: gr.DownloadButton
     dl_wav: gr.DownloadButton
+    dl_pdf: gr.DownloadButton
 
     @property
     def downloads(self) -> list:
-        return [self.dl_midi, self.dl_xml, self.dl_wav]
+        return [self.dl_midi, self.dl_xml, self.dl_wav, self.dl_pdf]
 
     @property
     def outputs(self) -> list:
@@ -133,7 +134,8 @@ def _playback() -> tuple:
                 xml = gr.DownloadButton(VIEWS["musicxml"].label, interactive=False, size="md", elem_id="download-musicxml",
                                         min_width=80)
                 wav = gr.DownloadButton(VIEWS["audio"].label, interactive=False, size="md", elem_id="download-wav", min_width=80)
-    return audio, play_note, midi, xml, wav
+                pdf = gr.DownloadButton("PDF", interactive=False, size="md", elem_id="download-pdf", min_width=80)
+    return audio, play_note, midi, xml, wav, pdf
 
 
 def wire_seed_tab(demo: gr.Blocks, tab: SeedTab) -> None:
@@ -221,12 +223,12 @@ def _wire_playback(tab: SeedTab) -> None:
     def on_play_downloads(current: Any, bpm: Any, shift: Any, melody: Any, chord: Any, chords: Any):
         try:
             settings = H.playback_settings(bpm, shift, melody, chord, chords)
-            _, paths = H.render_all(H.sheet_of(current), settings, want=("audio", "musicxml"), quality="studio")
+            _, paths = H.render_all(H.sheet_of(current), settings, want=("audio", "musicxml", "pdf"), quality="studio")
         except (H.InputError, SeedError, ValueError):
-            return download(None), download(None)
-        return download(paths[".wav"]), download(paths[".musicxml"])
+            return download(None), download(None), download(None)
+        return download(paths[".wav"]), download(paths[".musicxml"]), download(paths[".pdf"])
 
     tab.play.click(on_play, tab.play_inputs, [tab.audio, tab.roll, tab.play_note, tab.dl_midi],
                    api_visibility="private", concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY,
                    show_progress="minimal", show_progress_on=[tab.audio]).success(
-        on_play_downloads, tab.play_inputs, [tab.dl_wav, tab.dl_xml], show_progress="hidden", **PREVIEW)
+        on_play_downloads, tab.play_inputs, [tab.dl_wav, tab.dl_xml, tab.dl_pdf], show_progress="hidden", **PREVIEW)

@@ -94,6 +94,13 @@ footer { opacity: .8; }
 .mu-card-title p { font-size: 14px; margin: 0; }
 .mu-harmony { font-size: 12.5px; color: #57534e; }
 .mu-harmony sub { color: #b45309; font-size: 11px; }
+.mu-card-sheet:fullscreen { background: #fff; overflow: auto; padding: 2vh 2vw; }
+.mu-card-sheet:fullscreen .mu-sheet { max-height: none; }
+.mu-card-sheet:fullscreen svg { width: 100% !important; max-width: none !important; height: auto; }
+.mu-chord { position: relative; cursor: help; border-bottom: 1px dotted #b45309; }
+.mu-chord:hover::after, .mu-chord:focus::after { content: attr(data-why); position: absolute; left: 0; top: 1.6em;
+  z-index: 20; width: max-content; max-width: 22em; white-space: normal; padding: 6px 8px; border-radius: 6px;
+  background: #1c1917; color: #fafaf9; font-size: 12.5px; line-height: 1.35; }
 #compose-heard { align-self: center; }
 @media (max-width: 900px) { .mu-card { max-width: 100%; } }
 """
