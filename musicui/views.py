@@ -35,15 +35,16 @@ def _musicxml(sheet: LeadSheet, arrangement: Arrangement, quality: str) -> str:
 
 
 def _svg(sheet: LeadSheet, arrangement: Arrangement, quality: str) -> str:
-    from musicui.render.sheet import render_svg
+    from musicui.render.sheet import four_voices, render_four_part_svg, render_svg
 
-    return render_svg(sheet)
+    voices = four_voices(sheet, arrangement)  # a chorale: its four voices, a staff each
+    return render_four_part_svg(sheet, voices) if voices else render_svg(sheet)
 
 
 def _pdf(sheet: LeadSheet, arrangement: Arrangement, quality: str) -> bytes:
     from musicui.render.pdf import sheet_pdf_page
 
-    return sheet_pdf_page(sheet)
+    return sheet_pdf_page(sheet, arrangement)
 
 
 def _png(sheet: LeadSheet, arrangement: Arrangement, quality: str) -> bytes:

@@ -134,3 +134,50 @@ def test_settings_override_instruments_and_drop_drums():
         ArrangeSettings(programs={"Bass": 200})
     with pytest.raises(ValueError, match="unknown style"):
         arrange(sheet, "polka-dot")
+
+
+def chorale_test_split() -> list[LeadSheet]:
+    """The soprano lines of the Bach chorales the corpus build puts in its test split (music21's
+    encodings, read as the build reads them; their own chords are Bach's, taken a beat at a time)."""
+    from music21 import corpus
+
+    from musicui.data.sources import chorale_items
+    from musicui.data.splits import split_of
+
+    names = list(dict.fromkeys(str(n) for n in corpus.chorales.Iterator(returnType="filename")))
+    test_names = [n for n in names if split_of(f"chorales/{n.replace('/', '_')}") == "test"]
+    items, _ = chorale_items(test_names)
+    return [item.sheet for item in items]
+
+
+@pytest.mark.slow
+def test_the_chorale_harmonizes_a_chord_a_beat_over_the_chorale_test_split_without_parallels():
+    from musicui.core.harmonizer import harmonize
+
+    sheets = chorale_test_split()
+    assert len(sheets) >= 8
+    changes = []
+    for sheet in sheets:
+        written = harmonize(sheet.copy(chords=[]), style="chorale")
+        changes.append(len(written.chords) / sheet.num_bars)
+        written = written.transpose(soprano_shift(written))
+        _, voicings = harmonize_four_parts(written, ChordTimeline(written))
+        assert all(parallels(a, b) == 0 for a, b in zip(voicings, voicings[1:])), sheet.title
+    assert sum(changes) / len(changes) >= 2.0, changes
+
+
+def test_the_chorale_card_shows_four_voices_with_fermatas_and_its_midi_has_four_tracks():
+    import io
+
+    import pretty_midi
+
+    from musicui import studio
+
+    seed = parse_abc(next(p for p in EXAMPLES if "auld" in p.name).read_text())
+    take = studio.compose(seed_sheet=seed, mode="restyle", styles=["chorale"]).takes[0]
+    assert len(take.sheet.chords) > len(seed.chords), "harmonized anew, more often than the seed's chords"
+    rendered = take.render(("svg", "midi"))
+    assert rendered.svg.count('class="staff') >= 4 and all(f">{name}<" in rendered.svg for name in VOICES)
+    assert 'class="fermata' in rendered.svg
+    tracks = [i.name for i in pretty_midi.PrettyMIDI(io.BytesIO(rendered.midi)).instruments]
+    assert len([t for t in tracks if t]) == 4, tracks

@@ -359,10 +359,30 @@ def test_the_teacher_view_of_auld_lang_syne_waltzes_in_three_four_prints_and_pro
     page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('Auld Lang Syne')")
     seed_numerals = page.eval_on_selector_all("#sheet-view .mu-sheet g.dir", "gs => gs.map(g => g.textContent.trim())")
     assert seed_numerals[:2] == ["F: I", "V7"], "the seed's own sheet has numerals under the staff, after the key"
+    # Practise bars 2-3 in a loop, slowed to 75 %, with a count-in and the metronome: the position returns.
+    page.click("#play-button")
+    page.wait_for_selector("#playback audio[src]", state="attached")
+    page.wait_for_function("() => !document.querySelector('#seed-practice .mp').classList.contains('mp-disabled')")
+    strip = "#seed-practice"
+    page.fill(f"{strip} .mp-from", "2")
+    page.fill(f"{strip} .mp-to", "3")
+    page.check(f"{strip} .mp-loop")
+    page.check(f"{strip} .mp-count")
+    page.check(f"{strip} .mp-metro")
+    page.select_option(f"{strip} .mp-speed", "0.75")
+    page.click(f"{strip} .mp-go")
+    # Bars 2-3 (numbered as on the sheet, the pickup bar 0): beats 5-13, at 84 bpm 3.6-9.3 s of the audio.
+    page.wait_for_function(f"() => +document.querySelector('{strip} .mp').dataset.loops >= 1", timeout=30_000)
+    state = page.evaluate("() => { const a = document.querySelector('#playback audio');"
+                          " return {t: a.currentTime, rate: a.playbackRate, pitch: a.preservesPitch}; }")
+    assert 3.5 <= state["t"] < 9.3 and state["rate"] == 0.75 and state["pitch"], state
+    page.click(f"{strip} .mp-stop")
     page.click("#mu-compose-tab-button")
     compose_and_wait(page, "Restyle the seed")
     titles = [page.inner_text(f"#compose-card-{index} .mu-card-title") for index in range(4)]
     waltz = next(index for index, title in enumerate(titles) if "waltz" in title.lower())
+    page.locator("#compose-cards").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "13-teacher-view-auld-lang-syne.png"), full_page=True)
     assert "3/4" in titles[waltz], titles[waltz]
     # The waltz's sheet is in 3/4 (verovio draws the digits as the music font's time-signature glyphs) ...
     meter = page.eval_on_selector(f"#compose-card-{waltz} .mu-sheet g.meterSig", "g => g.innerHTML")
@@ -372,6 +392,10 @@ def test_the_teacher_view_of_auld_lang_syne_waltzes_in_three_four_prints_and_pro
         page.click(f"#compose-card-{waltz} button:has-text('MIDI')")
     signatures = [(t.numerator, t.denominator) for t in pretty_midi.PrettyMIDI(download.value.path()).time_signature_changes]
     assert signatures in ([(3, 4)], [(1, 4), (3, 4)]), signatures  # after the one-beat pickup, if written as a bar
+    # The chorale card shows its four voices, a staff each.
+    chorale = next(index for index, title in enumerate(titles) if "chorale" in title.lower())
+    labels = page.eval_on_selector_all(f"#compose-card-{chorale} .mu-sheet g.label", "gs => gs.map(g => g.textContent.trim())")
+    assert labels[:4] == ["Soprano", "Alto", "Tenor", "Bass"], labels
     # Numerals under every card's staff; a chord says which tune notes are its tones.
     for index in range(4):
         assert page.locator(f"#compose-card-{index} .mu-sheet g.dir").count() > 0

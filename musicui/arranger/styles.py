@@ -31,6 +31,7 @@ class Style:
     tune_types: tuple[str, ...] = ()  # corpus tune types this style arranges when none is chosen
     model_tune_type: str | None = None  # the tune-type control sent to the model when this style is chosen
     soprano_tune: bool = False  # the tune moved into the soprano's range (four-part writing)
+    own_harmony: bool = False  # restyle harmonizes the tune anew in the style's harmonic rhythm, whatever its chords
     teacher_view: int = 0  # its place among the contrasting styles restyle shows side by side by default (0: none)
     teaching_note: str = ""
 
@@ -58,8 +59,9 @@ STYLES: dict[str, Style] = {s.name: s for s in (
           teaching_note="Root and fifth in the tuba on the strong beats, brass chords off the beat, snare and bass drum."),
     Style("chorale", "Bach-style chorale (four parts)", chorale_parts, 76, {MELODY: 19, "Alto": 19, "Tenor": 19, "Bass": 19},
           corpus_style="chorale", tune_types=("chorale",),
-          model_tune_type="chorale", soprano_tune=True, teacher_view=1,
-          teaching_note="Four voices, one chord per beat: the tune in the soprano, no parallel fifths or octaves."),
+          model_tune_type="chorale", soprano_tune=True, own_harmony=True, teacher_view=1,
+          teaching_note="Harmonized anew in Bach's harmonic rhythm (the chord may change on every beat): four "
+                        "voices, the tune in the soprano, no parallel fifths or octaves, a fermata closing each phrase."),
     Style("swing", "Jazz swing", swing, 140, {MELODY: 66, "Piano": 0, "Bass": 32}, kit=drums.swing,
           swing=True, corpus_style="pop", teacher_view=3,
           teaching_note="Shell voicings (root, third, seventh), a walking bass in quarters, swung eighths, ride cymbal."),

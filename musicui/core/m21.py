@@ -133,15 +133,18 @@ def _title(score: stream.Stream) -> str:
     return (md.title or md.movementName or "") if md else ""
 
 
-def to_music21(sheet: LeadSheet, numerals: bool = False) -> stream.Score:
+def to_music21(sheet: LeadSheet, numerals: bool = False, chord_symbols: bool = True, tempo_mark: bool = True,
+               fermatas: tuple[float, ...] = ()) -> stream.Score:
     """A one-part score: notes with lyrics, chord symbols as harmony, key/meter/tempo marks; with
-    ``numerals``, each chord's Roman numeral under the staff (the first after the key: 'D: I')."""
+    ``numerals``, each chord's Roman numeral under the staff (the first after the key: 'D: I'); a
+    fermata over each note that ends at one of the beats in ``fermatas``."""
     part = stream.Part(id="melody")
     part.partName = "Melody"
     m21_key = key.Key(sheet.key.tonic.replace("b", "-") if len(sheet.key.tonic) > 1 else sheet.key.tonic, sheet.key.mode)
     part.insert(0, m21_key)
     part.insert(0, meter.TimeSignature(str(sheet.meter)))
-    part.insert(0, tempo.MetronomeMark(number=round(sheet.tempo, 2), referent=1.0))
+    if tempo_mark:
+        part.insert(0, tempo.MetronomeMark(number=round(sheet.tempo, 2), referent=1.0))
     cursor = 0.0
     continues_word = False
     for n in sheet.notes:
@@ -153,11 +156,13 @@ def to_music21(sheet: LeadSheet, numerals: bool = False) -> stream.Score:
         if n.lyric:
             _set_lyric(m21_note, n.lyric, continues_word)
         continues_word = bool(n.lyric and n.lyric.endswith("-")) or (continues_word and not n.lyric)
+        if any(abs(n.end - end) < EPSILON for end in fermatas):
+            m21_note.expressions.append(expressions.Fermata())
         part.insert(n.onset, m21_note)
         cursor = max(cursor, n.end)
     if sheet.end_beats > cursor + EPSILON:
         part.insert(cursor, note.Rest(quarterLength=sheet.end_beats - cursor))
-    for c in sheet.chords:
+    for c in sheet.chords if chord_symbols else ():
         part.insert(c.onset, copy.deepcopy(_chord_symbol(c.symbol)))
     if numerals:
         _insert_numerals(part, sheet)
@@ -172,6 +177,45 @@ def to_music21(sheet: LeadSheet, numerals: bool = False) -> stream.Score:
     part.makeTies(inPlace=True)
     _mark_sections(part, sheet)
     return score
+
+
+VOICE_CLEFS = {"Soprano": "treble", "Alto": "treble", "Tenor": "treble8vb", "Bass": "bass"}
+PHRASE_END_PUNCTUATION = tuple(",.;:?!")
+
+
+def four_part_score(sheet: LeadSheet, voices: dict[str, list[Note]], numerals: bool = True) -> stream.Score:
+    """Soprano, alto, tenor and bass, a staff each (the open score a class reads a chorale in): the
+    words under the soprano, the chord symbols over it, the Roman numerals under the bass, and a
+    fermata over every voice where a phrase ends (see :func:`phrase_ends`)."""
+    from music21 import clef, layout
+
+    score = stream.Score()
+    score.metadata = metadata.Metadata(title=sheet.title)
+    ends = tuple(phrase_ends(sheet))
+    for name, notes in voices.items():
+        top = name == "Soprano"
+        voice_sheet = sheet.copy(notes=notes, title="", sections=[] if not top else list(sheet.sections))
+        part = to_music21(voice_sheet, numerals=numerals and name == "Bass", chord_symbols=top, tempo_mark=top,
+                          fermatas=ends).parts[0]
+        part.partName, part.partAbbreviation = name, name[0]
+        part.getElementsByClass(stream.Measure).first().insert(0, clef.clefFromString(VOICE_CLEFS[name]))
+        score.insert(0, part)
+    score.insert(0, layout.StaffGroup(list(score.parts), symbol="bracket", barTogether=True))
+    return score
+
+
+def phrase_ends(sheet: LeadSheet) -> list[float]:
+    """Where the phrases end (beats): after a sung word that closes a line (a comma, a full stop, a
+    question), else at every fourth bar line after the pickup; always at the last note's end."""
+    notes = sorted(sheet.notes, key=lambda n: n.onset)
+    if not notes:
+        return []
+    ends = [n.end for n in notes if n.lyric and n.lyric.rstrip().endswith(PHRASE_END_PUNCTUATION)]
+    if not ends:
+        starts = sheet.bar_starts()[1 if sheet.pickup else 0:]
+        lines = [starts[i] for i in range(4, len(starts), 4)]
+        ends = [max((n.end for n in notes if n.end <= line + EPSILON), default=0.0) for line in lines]
+    return sorted({round(e, 6) for e in ends + [notes[-1].end, sheet.end_beats] if e > 0})
 
 
 def _insert_numerals(part: stream.Part, sheet: LeadSheet) -> None:
@@ -209,6 +253,7 @@ def _measures_with_pickup(part: stream.Part, sheet: LeadSheet) -> None:
     part.insert(0, meter.TimeSignature("%d/%d" % lengths[0]))
     part.insert(sheet.pickup, meter.TimeSignature(str(sheet.meter)))
     part.makeMeasures(inPlace=True)
+    part.makeTies(inPlace=True)  # while the pickup bar is one beat long: a note held over its bar line is tied
     measures = list(part.getElementsByClass(stream.Measure))
     first = measures[0]
     first.remove(first.timeSignature)

@@ -33,7 +33,9 @@ class Restyle(ModelMode):
         sheets: dict[str, LeadSheet] = {}
         changes: dict[str, str] = {}
         for style in order:
-            sheet = harmonized.setdefault(STYLES[style].corpus_style, with_chords(seed, style))
+            own = STYLES[style].own_harmony  # a chorale harmonizes the tune itself, a chord a beat
+            sheet = harmonized.setdefault(STYLES[style].corpus_style if not own else style,
+                                          with_chords(seed.copy(chords=[]) if own else seed, style))
             sheet = sheet.copy(notes=list(seed.notes), title=seed.title)
             sheets[style], changes[style] = in_style_meter(sheet, style, composer, params, on_progress)
         takes = []

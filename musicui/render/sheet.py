@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import verovio
 
-from musicui.core.leadsheet import LeadSheet
-from musicui.core.m21 import to_music21
+from musicui.core.arrangement import MELODY, Arrangement
+from musicui.core.leadsheet import LeadSheet, Note
+from musicui.core.m21 import four_part_score, to_music21
 from musicui.core.musicxml import score_musicxml
 
 
@@ -73,6 +74,29 @@ def sheet_musicxml(sheet: LeadSheet, options: SheetOptions) -> str:
         for part in score.parts:
             part.partName = None
     return score_musicxml(score)
+
+
+FOUR_PARTS = ("Alto", "Tenor", "Bass")  # with the tune (the soprano): a chorale's voices
+
+
+def four_voices(sheet: LeadSheet, arrangement: Arrangement) -> dict[str, list[Note]] | None:
+    """Soprano, alto, tenor and bass when the arrangement is a four-part chorale, else None. The
+    soprano is the arrangement's tune (moved into the soprano's range) with the sheet's words."""
+    parts = {part.name: part for part in arrangement.parts}
+    if not all(name in parts for name in FOUR_PARTS) or MELODY not in parts:
+        return None
+    sung = sorted(sheet.notes, key=lambda n: n.onset)
+    voices = {"Soprano": [Note(n.pitch, n.onset_beats, n.duration_beats, n.velocity, old.lyric)
+                          for n, old in zip(parts[MELODY].notes, sung)]}
+    for name in FOUR_PARTS:
+        voices[name] = [Note(n.pitch, n.onset_beats, n.duration_beats, n.velocity) for n in parts[name].notes]
+    return voices
+
+
+def render_four_part_svg(sheet: LeadSheet, voices: dict[str, list[Note]], options: SheetOptions | None = None) -> str:
+    """The four voices of a chorale, a staff each (:func:`musicui.core.m21.four_part_score`)."""
+    options = options or SheetOptions()
+    return _engraver.svg(score_musicxml(four_part_score(sheet, voices, numerals=options.numerals)), options)
 
 
 def render_svg(sheet: LeadSheet, options: SheetOptions | None = None) -> str:

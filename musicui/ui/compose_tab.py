@@ -21,6 +21,7 @@ from musicui.lyrics import MAX_CHARACTERS as MAX_LYRICS_CHARS
 from musicui.studio import MAX_BARS, MAX_TEXT, MODES, VARIATIONS, ComposeError, ComposeParams, Take, compose
 from musicui.ui import handlers as H
 from musicui.ui.guard import cancelled_when_gone, speaks
+from musicui.ui.practice import PracticeStrip, practice_value
 from musicui.ui.seed_tab import PREVIEW, SeedTab
 from musicui.ui.stream import StreamPlayer, compose_streaming, streams
 
@@ -136,6 +137,7 @@ class Card:
     column: gr.Column
     heading: gr.Markdown
     audio: gr.Audio
+    practice: PracticeStrip
     sheet: gr.HTML
     roll: gr.Image
     midi: gr.DownloadButton
@@ -143,7 +145,7 @@ class Card:
     use: gr.Button
 
     def outputs(self) -> list:
-        return [self.column, self.heading, self.audio, self.sheet, self.roll, self.midi, self.pdf]
+        return [self.column, self.heading, self.audio, self.practice, self.sheet, self.roll, self.midi, self.pdf]
 
 
 @dataclass
@@ -244,6 +246,8 @@ def build_tab() -> ComposeTab:
                 heading = gr.Markdown(elem_classes="mu-card-title", sanitize_html=False)
                 audio = gr.Audio(type="filepath", interactive=False, show_label=False, buttons=["download"],
                                  elem_id=f"compose-audio-{index}")
+                practice = PracticeStrip(audio=f"#compose-audio-{index} audio", sheet=f"#compose-card-{index} .mu-sheet",
+                                         elem_id=f"compose-practice-{index}")
                 sheet = gr.HTML(padding=False, elem_classes="mu-card-sheet")
                 roll = gr.Image(type="filepath", interactive=False, show_label=False, buttons=[],
                                 elem_classes="mu-card-roll")
@@ -255,9 +259,12 @@ def build_tab() -> ComposeTab:
                         None, js=PROJECT_JS % index)
                     use = gr.Button("Use as seed", size="sm", variant="secondary", min_width=100,
                                     elem_id=f"compose-use-{index}")
-            cards.append(Card(column, heading, audio, sheet, roll, midi, pdf, use))
-    handout = gr.DownloadButton("🖨 All the ideas as a PDF (a page each)", size="sm", interactive=False,
-                                elem_id="compose-handout")
+            cards.append(Card(column, heading, audio, practice, sheet, roll, midi, pdf, use))
+    with gr.Row():
+        gr.Button("▶ Play the ideas in a row", size="sm", elem_id="compose-in-a-row", scale=0, min_width=200).click(
+            None, js=IN_A_ROW_JS)
+        handout = gr.DownloadButton("🖨 All the ideas as a PDF (a page each)", size="sm", interactive=False,
+                                    elem_id="compose-handout", scale=0, min_width=260)
     with gr.Accordion("Earlier takes (kept in this browser)", open=False, elem_id="compose-history-box"):
         with gr.Row(equal_height=True):
             history_pick = gr.Dropdown([], label="Take", elem_id="compose-history", scale=4)
@@ -314,9 +321,10 @@ def card_updates(tab: ComposeTab, result, files: list[TakeFiles] | None = None) 
             out.update({
                 card.column: gr.update(visible=True),
                 card.heading: f"**{index + 1}. {STYLES[take.style].label}** · {sheet.key} · {sheet.meter} · "
-                              f"♩ = {round(sheet.tempo)} · seed {take.seed}  \n{harmony_line(sheet)}"
+                              f"♩ = <span class='mu-tempo'>{round(sheet.tempo)}</span> · seed {take.seed}  \n{harmony_line(sheet)}"
                               + (f"  \n<span class='mu-change'>{html.escape(take.note)}</span>" if take.note else ""),
                 card.audio: sound.paths[".wav"],
+                card.practice: practice_value(sheet),
                 card.sheet: H.sheet_html(None, " ".join(sound.problems) or "writing the sheet music…"),
                 card.roll: None,
                 card.midi: gr.update(value=sound.paths[".mid"], interactive=sound.paths[".mid"] is not None),
@@ -350,6 +358,26 @@ def pdf_updates(tab: ComposeTab, result) -> dict:
 # The projector view: the card's sheet fills the screen (the SVG scales to the width); Esc leaves.
 PROJECT_JS = """() => { const sheet = document.querySelector('#compose-card-%d .mu-card-sheet');
   if (sheet && sheet.requestFullscreen) sheet.requestFullscreen(); }"""
+# The teacher's "styles in a row": each card's audio after the other, all at the first card's tempo
+# (a faster or slower style is slowed or sped up with its pitch kept).
+IN_A_ROW_JS = """() => {
+  const players = [...document.querySelectorAll('[id^=compose-card-]')].filter(c => c.offsetParent !== null)
+    .map(c => ({audio: c.querySelector('audio'), card: c})).filter(p => p.audio && p.audio.src);
+  const tempos = players.map(p => parseFloat((p.card.querySelector('.mu-tempo') || {}).textContent) || 0);
+  const common = tempos[0] || 0;
+  document.querySelectorAll('audio').forEach(a => a.pause());
+  const play = (i) => {
+    if (i >= players.length) return;
+    const a = players[i].audio;
+    a.preservesPitch = true;
+    a.playbackRate = common && tempos[i] ? Math.min(4, Math.max(0.25, common / tempos[i])) : 1;
+    a.currentTime = 0;
+    a.addEventListener('ended', () => play(i + 1), {once: true});
+    players[i].card.scrollIntoView({block: 'nearest'});
+    a.play();
+  };
+  play(0);
+}"""
 COMPOSE_CONCURRENCY = 4  # composes in flight at once: see musicui.ui.app
 COMPOSE = dict(concurrency_id="compose", concurrency_limit=COMPOSE_CONCURRENCY, api_visibility="private")
 

@@ -13,6 +13,7 @@ from musicui.core.errors import SeedError
 from musicui.ui import handlers as H
 from musicui.ui.guard import cancelled_when_gone, speaks
 from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
+from musicui.ui.practice import PracticeStrip, practice_value
 from musicui.views import VIEWS
 
 RENDER_CONCURRENCY = 2  # audio renders at once (the machine may have 2 cores)
@@ -44,6 +45,7 @@ class SeedTab:
     chord_inst: gr.Dropdown
     chords_on: gr.Checkbox
     audio: gr.Audio
+    practice: PracticeStrip
     play_note: gr.Markdown
     dl_midi: gr.DownloadButton
     dl_xml: gr.DownloadButton
@@ -124,6 +126,7 @@ def _playback() -> tuple:
         with gr.Column(scale=3, min_width=320):
             audio = gr.Audio(label="Playback", type="filepath", autoplay=True, interactive=False, elem_id="playback",
                              buttons=["download"], waveform_options=gr.WaveformOptions(show_recording_waveform=False))
+            practice = PracticeStrip(audio="#playback audio", sheet="#sheet-view .mu-sheet", elem_id="seed-practice")
             play_note = gr.Markdown(PLAY_HINT, elem_id="play-note", elem_classes="mu-play-note")
         with gr.Column(scale=2, min_width=260, elem_classes="mu-downloads"):
             gr.HTML('<div class="mu-label">Download what you hear</div>'
@@ -135,7 +138,7 @@ def _playback() -> tuple:
                                         min_width=80)
                 wav = gr.DownloadButton(VIEWS["audio"].label, interactive=False, size="md", elem_id="download-wav", min_width=80)
                 pdf = gr.DownloadButton("PDF", interactive=False, size="md", elem_id="download-pdf", min_width=80)
-    return audio, play_note, midi, xml, wav, pdf
+    return audio, practice, play_note, midi, xml, wav, pdf
 
 
 def wire_seed_tab(demo: gr.Blocks, tab: SeedTab) -> None:
@@ -217,6 +220,7 @@ def _wire_playback(tab: SeedTab) -> None:
         if result.problems:
             note += "  \n" + "  \n".join(f"⚠ {problem}" for problem in result.problems)
         return {tab.audio: paths[".wav"], tab.roll: playhead_update(settings.tempo or sheet.tempo),
+                tab.practice: practice_value(sheet, settings.tempo or sheet.tempo) if result.wav else {},
                 tab.play_note: note, tab.dl_midi: download(paths[".mid"])}
 
     @speaks("writing the downloads")
@@ -228,7 +232,7 @@ def _wire_playback(tab: SeedTab) -> None:
             return download(None), download(None), download(None)
         return download(paths[".wav"]), download(paths[".musicxml"]), download(paths[".pdf"])
 
-    tab.play.click(on_play, tab.play_inputs, [tab.audio, tab.roll, tab.play_note, tab.dl_midi],
+    tab.play.click(on_play, tab.play_inputs, [tab.audio, tab.roll, tab.practice, tab.play_note, tab.dl_midi],
                    api_visibility="private", concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY,
                    show_progress="minimal", show_progress_on=[tab.audio]).success(
         on_play_downloads, tab.play_inputs, [tab.dl_wav, tab.dl_xml, tab.dl_pdf], show_progress="hidden", **PREVIEW)
