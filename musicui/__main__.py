@@ -51,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
                          "(AABA, ABAC, AA'BA') or verse-chorus, binary, ternary, rondo")
     compose.add_argument("--chords", default="", help="over-chords: the progression, e.g. 'Am F C G', '| C G | Am F |', "
                          "'C:2 G:2', 'I vi IV V in G'")
+    compose.add_argument("--level", type=int, default=0, help="an exercise at level 1 (beginner) to 5; it sets the "
+                         "range, leaps, rhythms, key and length. With -o x.pdf the batch is one PDF, a page each")
     compose.add_argument("--temperature", type=float, default=0.9)
     return parser
 
@@ -109,11 +111,17 @@ def _compose(args: argparse.Namespace, service) -> int:
     result = compose(args.text, seed_sheet=seed_sheet, lyrics=lyrics, mode=args.mode, bars=args.bars, key=args.key,
                      tempo=args.tempo, meter=args.meter, style=args.style, candidates=args.candidates, seed=args.seed,
                      variation=args.variation, span=span, temperature=args.temperature, styles=args.styles,
-                     form=args.form, chords=args.chords)
+                     form=args.form, chords=args.chords, level=args.level)
     print(f"I heard: {result.heard}")
     for notice in result.notices:
         print(f"note: {notice}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
+    if args.output.suffix.lower() == ".pdf" and len(result.takes) > 1:  # a batch of exercises: one handout
+        from musicui.render.pdf import joined_pdf
+
+        args.output.write_bytes(joined_pdf([take.render(("pdf",)).others["pdf"] for take in result.takes]))
+        print(f"wrote {args.output} ({len(result.takes)} pages)")
+        return 0
     for index, take in enumerate(result.takes):
         path = args.output if len(result.takes) == 1 else args.output.with_name(
             f"{args.output.stem}-{index + 1}{args.output.suffix}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from musicui.arranger import STYLES as ARRANGEMENT_STYLES
 from musicui.arranger import style_named
 from musicui.core.leadsheet import Key, Meter
+from musicui.core.levels import LEVELS, level_in_words
 from musicui.core.limits import LIMITS, number, quoted, whole
 
 VARIATIONS = ("rhythm", "contour", "free")
@@ -41,6 +42,7 @@ class ComposeParams:
     span: tuple[int, int] | None = None  # infill: bars first..last, 1-based inclusive
     chords: str = ""  # over-chords: the progression ("Am F C G", "| C G | Am F |", "C:2 G:2", "I vi IV V in G")
     form: str = "none"  # compose: "none" (through-composed), "auto" (a form the style's tunes use), "AABA", "AA'BA'"...
+    level: int = 0  # compose: an exercise at this level, 1 (beginner) - 5 (see musicui.core.levels); 0: none
     temperature: float = 0.9
     guidance: float = 1.5
     instruments: dict[str, int] = field(default_factory=dict)  # part name -> GM program
@@ -88,6 +90,14 @@ class ComposeParams:
                 raise ComposeError(f"the infill span {first}-{last} must run forward from bar 1 or later")
             self.span = (first, last)
         self.form = _form(self.form)
+        self.level = whole(self.level or 0, "level", 0, max(LEVELS), ComposeError)
+        if not self.level and self.mode == "compose":
+            self.level = level_in_words(self.text)  # "an exercise for a beginner", "grade 3 sight-singing"
+        if self.level:
+            if self.mode != "compose":
+                raise ComposeError(f"a level makes a new exercise: use it with the compose mode, not {quoted(self.mode)}")
+            self.bars = LEVELS[self.level].bars  # the level sets the exercise's length
+            self.notices.append(f"an exercise at {LEVELS[self.level].summary}")
         self.chords = _text(self.chords, "chord progression")
         if self.chords:
             _check_progression(self.chords, self.meter)

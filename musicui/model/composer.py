@@ -16,7 +16,8 @@ from pathlib import Path
 
 import torch
 
-from musicui.core.leadsheet import GRID, ChordSymbol, LeadSheet
+from musicui.core.leadsheet import GRID, ChordSymbol, Key, LeadSheet
+from musicui.core.levels import Level
 from musicui.core.limits import LIMITS
 from musicui.core.theory import mode_family
 from musicui.model.attributes import AttributeHead, Plan, plan
@@ -62,6 +63,7 @@ class ComposeRequest:
     phrases: list[Phrase] = field(default_factory=list)  # lyrics: exact note counts
     on_step: Callable[[int, list[GrammarState]], bool] | None = None  # progress; return True to stop
     on_bars: Callable[[LeadSheet, Plan], None] | None = None  # the first candidate's finished bars, as they come
+    level: Level | None = None  # an exercise: the level's range, leaps and note lengths bind the grammar
 
 
 @dataclass
@@ -69,6 +71,23 @@ class ComposeResult:
     sheets: list[LeadSheet]
     plan: Plan
     token_counts: list[int]
+
+
+def _level_constraints(level: Level | None, key: Key) -> dict:
+    """The grammar's limits for an exercise at ``level`` in ``key`` (none without a level)."""
+    if level is None:
+        return {}
+    return {"pitch_range": level.range_in(key), "max_leap": level.max_leap, "repeats": level.repeats,
+            "final_pc": key.tonic_pc,
+            **({} if level.rests else {"rest_bars": frozenset()}),
+            "lengths": frozenset(round(b * GRID) for b in level.lengths) if level.lengths else None}
+
+
+def _closing_bar(level: Level | None, layout) -> list[Phrase]:
+    """An exercise ends on one long note filling its last bar (the tonic, see ``final_pc``)."""
+    if level is None or not layout.ends_piece:
+        return []
+    return [Phrase(layout.total_bars - 1, layout.total_bars, 1)]
 
 
 class Composer:
@@ -202,14 +221,16 @@ class Composer:
         # a first note written without its length repeats the fixed part's last note: tell the grammar
         before = self.tokenizer.decode([i for i in task.fixed_part(layout, self.vocab) if i < len(self.tokenizer.vocab)])
         previous_ticks = round(before.notes[-1].duration * GRID) if before.notes else GRID // 2
+        exercise = _level_constraints(request.level, chosen.key)
         constraints = Constraints(bars=layout.total_bars, bar_ticks=round(chosen.meter.bar_beats * GRID),
                                   pulse_ticks=round(chosen.meter.pulse_beats * GRID), pickup_ticks=round(pickup * GRID),
                                   scale_pcs=chosen.key.scale_pcs if request.stay_in_key and task.keeps_key else None,
-                                  phrases=list(request.phrases) + layout.phrases, rhythm_template=layout.rhythm,
+                                  phrases=list(request.phrases) + layout.phrases + _closing_bar(request.level, layout),
+                                  rhythm_template=layout.rhythm,
                                   first_bar=layout.first_bar, contour=layout.contour, melody_template=layout.melody,
                                   previous_note_ticks=previous_ticks, ends_piece=layout.ends_piece,
                                   chord_template=layout.chords, pitch_sequence=layout.pitches,
-                                  rest_bars=layout.rest_bars,
+                                  rest_bars=exercise.pop("rest_bars", layout.rest_bars), **exercise,
                                   tonal=self._prior(chosen, layout, request.tonal_prior) if request.tonal_prior else None)
         drafts = self.drafts_for(request)
         grammars = [GrammarState(self.families, constraints) for _ in range(request.candidates * drafts)]

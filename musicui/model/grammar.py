@@ -59,6 +59,10 @@ class Constraints:
     chord_template: list[ChordAt] | None = None  # over chords: exactly these chords at these ticks, nothing else
     pitch_sequence: list[int] | None = None  # re-metering: exactly these pitches in this order (the rhythm free)
     rest_bars: frozenset[int] | None = None  # bars where rests may be written (None: every bar)
+    max_leap: int | None = None  # exercises: the widest interval between two notes, in semitones
+    repeats: bool = True  # exercises: False forbids a note on the pitch just sung (steps only)
+    lengths: frozenset[int] | None = None  # exercises: the only lengths (ticks) notes and rests may take
+    final_pc: int | None = None  # exercises: the last bar's note is this pitch class (the tonic) when a step reaches it
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,7 @@ class GrammarState:
         self.placing: ChordAt | None = None  # the template chord whose quality and bass come next
         # the pitches range and key allow, listed once (the grammar asks for them at every note)
         self._allowed_pitch_ids = [i for p, i in families.pitch.items() if self._pitch_ok(p)]
+        self._reach: dict[tuple[int, int], bool] = {}  # exercises: (pitch, notes between) -> home reachable
 
     # --- bar geometry --------------------------------------------------------------------
     def _bar_start(self, bar: int) -> int:
@@ -214,8 +219,8 @@ class GrammarState:
         """An event may end at ``tick`` if it stays in the bar, the rest of the bar can still be
         filled (no single tick left over), and the phrase's remaining notes still fit."""
         left_in_bar = self.bar_end - tick
-        if not self._rests_allowed() and notes_after == 0 and left_in_bar > 0:
-            return False  # nothing may fill the rest of the bar but notes, and none are left
+        if not self._rests_allowed() and notes_after == 0 and left_in_bar > 0 and self._phrase() is not None:
+            return False  # nothing may fill the rest of the bar but notes, and the phrase has none left
         return (left_in_bar == 0 or left_in_bar >= 2) and self._fits(tick, notes_after)
 
     def _rests_allowed(self) -> bool:
@@ -236,13 +241,16 @@ class GrammarState:
         if self.pending == "rest_dur":
             left = self._notes_left() or 0
             due = self._due_tick()  # over chords, a rest ends where the next chord begins, or before
-            return [i for d, i in self.f.dur.items() if self._can_end_at(self.cursor + d, left)
+            return [i for d, i in self.f.dur.items() if self._length_ok(d) and self._can_end_at(self.cursor + d, left)
                     and (due is None or self.cursor + d <= due)]
         ids: list[int] = []
         if self.pending == "note_dur":
             left = max(0, (self._notes_left() or 0))
-            ids += [i for d, i in self.f.dur.items() if self._can_end_at(self.note_start + d, left)]
-            if not self._can_end_at(self.note_start + self.prev_dur, left):
+            lengths = [(d, i) for d, i in self.f.dur.items() if self._length_ok(d) and self._can_end_at(self.note_start + d, left)]
+            heading_home = [(d, i) for d, i in lengths if self._home_reachable_after(d)]
+            ids += [i for _, i in heading_home or lengths]
+            if not (self._length_ok(self.prev_dur) and self._can_end_at(self.note_start + self.prev_dur, left)
+                    and (not heading_home or self._home_reachable_after(self.prev_dur))):
                 return ids  # the duration must be written
         if self.pending == "bass":
             if self.placing is not None:
@@ -318,11 +326,57 @@ class GrammarState:
         return ids
 
     def _next_pitch_ids(self) -> list[int]:
-        """The pitches the next note may take: the given sequence's next one, else any in range and key."""
+        """The pitches the next note may take: the given sequence's next one, else any in range and
+        key (within the widest leap an exercise allows of the last note)."""
         sequence = self.c.pitch_sequence
-        if sequence is None:
+        if sequence is not None:
+            return [self.f.pitch[sequence[len(self.pitches)]]] if len(self.pitches) < len(sequence) else []
+        if not self.pitches or (self.c.max_leap is None and self.c.repeats and self.c.final_pc is None):
             return self._allowed_pitch_ids
-        return [self.f.pitch[sequence[len(self.pitches)]]] if len(self.pitches) < len(sequence) else []
+        last, widest = self.pitches[-1], self.c.max_leap if self.c.max_leap is not None else 127
+        ids = [(p, i) for p, i in self.f.pitch.items() if self._pitch_ok(p) and abs(p - last) <= widest
+               and (self.c.repeats or p != last)]
+        if self.c.final_pc is not None and self.bar >= self.c.bars - 1:
+            home = [(p, i) for p, i in ids if p % 12 == self.c.final_pc]
+            ids = home or ids  # the piece ends at home, if the leap allowed from the last note gets there
+        elif self._approaching_home():  # the bar's last note must reach home: keep it within reach
+            notes_after = (self.bar_end - self.cursor) // min(self.c.lengths or self.f.dur) - 1
+            near = [(p, i) for p, i in ids if any(self._home_within(p, k) for k in range(notes_after + 1))]
+            ids = near or ids
+        return [i for _, i in ids]
+
+    def _approaching_home(self) -> bool:
+        """The bar before an exercise's last: its last note must be a leap the level allows from home."""
+        return self.c.final_pc is not None and self.c.ends_piece and self.bar == self.c.bars - 2
+
+    def _near_home(self, pitch: int) -> bool:
+        """Home (the final pitch class, in range) is one allowed move from ``pitch``."""
+        return self._home_within(pitch, 0)
+
+    def _home_within(self, pitch: int, notes_between: int) -> bool:
+        """Home can be reached from ``pitch`` with ``notes_between`` more notes on the way, each an
+        allowed move (within the widest leap, no repeat unless allowed, in range and key)."""
+        key = (pitch, notes_between)
+        if key not in self._reach:
+            widest = self.c.max_leap if self.c.max_leap is not None else 127
+            moves = [q for q in range(pitch - widest, pitch + widest + 1) if self._pitch_ok(q) and (self.c.repeats or q != pitch)]
+            self._reach[key] = (any(q % 12 == self.c.final_pc for q in moves) if notes_between <= 0 else
+                                any(self._home_within(q, notes_between - 1) for q in moves))
+        return self._reach[key]
+
+    def _home_reachable_after(self, ticks: int) -> bool:
+        """In the bar before an exercise's last, a note this long still lets the bar end on a pitch
+        one move from home (always true elsewhere)."""
+        if not self._approaching_home() or not self.pitches:
+            return True
+        left = self.bar_end - (self.note_start + ticks)
+        if left <= 0:
+            return self._near_home(self.pitches[-1])
+        shortest = min(self.c.lengths or self.f.dur)
+        return any(self._home_within(self.pitches[-1], notes) for notes in range(1, left // shortest + 1))
+
+    def _length_ok(self, ticks: int) -> bool:
+        return self.c.lengths is None or ticks in self.c.lengths
 
     def _pitch_ok(self, pitch: int) -> bool:
         low, high = self.c.pitch_range

@@ -66,7 +66,26 @@ def overrides(params: ComposeParams, valence: str | None = None) -> dict:
             fixed["tune_type"] = style.model_tune_type
     if valence:
         fixed["valence"] = valence
+    if params.level:
+        fixed.update(_level_defaults(params, fixed))
     return fixed
+
+
+def _level_defaults(params: ComposeParams, fixed: dict) -> dict:
+    """An exercise's key, meter and tempo from its level when neither the controls nor the words say."""
+    from musicui.core.levels import LEVELS
+    from musicui.model.prompt import parse_explicit
+
+    level, words = LEVELS[params.level], parse_explicit(params.text)
+    chosen: dict = {}
+    if "tonic" not in fixed and words.key is None and words.mode is None:
+        key = Key.parse(level.keys[params.seed % len(level.keys)])
+        chosen.update(tonic=key.tonic_pc, mode=key.mode)
+    if "meter" not in fixed and words.meter is None:
+        chosen["meter"] = level.meters[(params.seed // 7) % len(level.meters)]
+    if "tempo" not in fixed and words.tempo is None:
+        chosen["tempo"] = level.tempo
+    return chosen
 
 
 def arrangement_style(params: ComposeParams, plan) -> str:
@@ -94,8 +113,10 @@ def model_request(params: ComposeParams, valence: str | None = None, **fields):
     from musicui.model.prompt import english_gloss
     from musicui.model.sampler import SamplingParams
 
+    from musicui.core.levels import LEVELS
+
     return ComposeRequest(text=english_gloss(params.text), candidates=params.candidates,
-                          overrides=overrides(params, valence),
+                          overrides=overrides(params, valence), level=LEVELS.get(params.level),
                           sampling=SamplingParams(temperature=params.temperature, guidance=params.guidance,
                                                   seed=params.seed), **fields)
 

@@ -25,7 +25,7 @@ MELODY = H.GM_CHOICES[H.DEFAULT_MELODY_PROGRAM][0]
 CHORDS = H.GM_CHOICES[H.DEFAULT_CHORD_PROGRAM][0]
 RENDER = dict(concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY)
 # Parameters added after an endpoint was first published: a call in the older, shorter form still works.
-ADDED_LATER = {"compose": ("form", "chords")}
+ADDED_LATER = {"compose": ("form", "chords", "level")}
 
 
 def _file(path: str | None) -> dict | None:
@@ -111,7 +111,7 @@ def build_api(demo: gr.Blocks) -> None:
     def compose(text: str = "", lyrics: str = "", abc: str = "", mode: Mode = "compose", bars: int = 8,
                 key: str = "auto", tempo: float = 0, meter: str = "auto", style: str = "auto", candidates: int = 4,
                 seed: int = 0, variation: Variation = "free", span_first: int = 0, span_last: int = 0,
-                styles: str = "", form: str = "none", chords: str = "", request: gr.Request = None
+                styles: str = "", form: str = "none", chords: str = "", level: int = 0, request: gr.Request = None
                 ) -> tuple[str, dict, list[FileData], list[FileData]]:
         """Compose from words (a mood, a scene) and/or lyrics (one phrase per line), or work on a seed
         given as ABC: continue it, vary it (variation), harmonize it, rewrite bars span_first..span_last
@@ -122,12 +122,14 @@ def build_api(demo: gr.Blocks) -> None:
         verse-chorus, binary, ternary, rondo; the bars must divide into its phrases.
         chords (over-chords): the progression the melody is written over, e.g. "Am F C G", "| C G | Am F |",
         "C:2 G:2", "I vi IV V in G" (empty: the seed's own chords); its length sets the bars.
+        level (compose): 0 = not an exercise, 1 (beginner: steps, quarters and halves, 4 bars) - 5; it sets the
+        range, the widest leap, the rhythms, the key and meter (unless given) and the length.
         Returns what was heard, the takes as JSON (ABC, style, seed...), and each take's WAV and MIDI."""
         text, lyrics, abc, key, meter, style, styles, form, chords = map(
             _text, (text, lyrics, abc, key, meter, style, styles, form, chords))
         message, takes, wavs, midis = C.compose_endpoint(
             text, lyrics, abc, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first,
-            span_last, styles, form, chords, cancelled_when_gone(demo, request))
+            span_last, styles, form, chords, level, cancelled_when_gone(demo, request))
         return message, takes, [_file(p) for p in wavs], [_file(p) for p in midis]
 
     gr.api(play, api_name="play", **RENDER)

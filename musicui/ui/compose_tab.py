@@ -16,6 +16,7 @@ from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import MODES as KEY_MODES
 from musicui.core.leadsheet import PITCH_NAMES_FLAT, LeadSheet
+from musicui.core.levels import LEVELS
 from musicui.core.limits import LIMITS
 from musicui.lyrics import MAX_CHARACTERS as MAX_LYRICS_CHARS
 from musicui.studio import MAX_BARS, MAX_TEXT, MODES, VARIATIONS, ComposeError, ComposeParams, Take, compose
@@ -32,13 +33,14 @@ KEY_CHOICES = ["Auto"] + [f"{tonic} {mode}" for mode in KEY_MODES[:2] for tonic 
 METER_CHOICES = ["Auto", "4/4", "3/4", "2/4", "6/8", "9/8", "12/8", "2/2"]
 FORM_CHOICES = [("Free (no plan)", "none"), ("Auto (as the style's tunes)", "auto"), "AABA", "ABAC", "AA'BA'",
                 "ABAB", "AABB", ("Verse-chorus (AA'BB')", "verse-chorus")]
+LEVEL_CHOICES = [("Not an exercise", 0)] + [(f"{n}: {LEVELS[n].name}", n) for n in LEVELS]
 STYLE_CHOICES = [("Auto (from the words)", "Auto")] + [(style.label, name) for name, style in STYLES.items()]
 
 
 def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo: Any, meter: Any, style: Any,
                    candidates: Any, seed: Any, variation: Any, span_first: Any, span_last: Any,
                    melody_sound: Any = "auto", drums: Any = True, styles: Any = (), form: Any = "none",
-                   chords: Any = "") -> ComposeParams:
+                   chords: Any = "", level: Any = 0) -> ComposeParams:
     """The page's (or an API caller's) values -> checked parameters; ComposeError says what is wrong."""
     def auto(value: Any) -> Any:
         return None if value in (None, "", "Auto", "auto", 0) else value
@@ -52,7 +54,8 @@ def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo
                          span=span, drums=bool(drums), styles=(styles or ()) if mode == "restyle" else (),
                          instruments={} if auto(melody_sound) is None else {"Melody": melody_sound},
                          form=form if mode in (None, "", "compose") else "none",
-                         chords=chords if mode == "over-chords" else "")
+                         chords=chords if mode == "over-chords" else "",
+                         level=(level or 0) if mode in (None, "", "compose") else 0)
 
 
 @dataclass
@@ -109,13 +112,14 @@ def compose_with_stream(params: ComposeParams, seed_sheet: LeadSheet | None, pla
 
 def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, key: str, tempo: float,
                      meter: str, style: str, candidates: float, seed: float, variation: str, span_first: float,
-                     span_last: float, styles: str = "", form: str = "none", chords: str = "", cancelled=None):
+                     span_last: float, styles: str = "", form: str = "none", chords: str = "", level: float = 0,
+                     cancelled=None):
     """Compose from words and/or lyrics, or continue, vary, harmonize, infill or restyle a seed (ABC).
 
     Returns what was heard, the takes as JSON (ABC, style, seed each) and each take's WAV and MIDI."""
     try:
         params = params_from_ui(text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation,
-                                span_first, span_last, styles=styles, form=form, chords=chords)
+                                span_first, span_last, styles=styles, form=form, chords=chords, level=level)
         if abc is not None and not isinstance(abc, str):
             raise ComposeError("the seed (abc) must be ABC text")
         seed_sheet = H.load_abc(abc, cancelled) if abc and abc.strip() else None
@@ -228,6 +232,7 @@ def build_tab() -> ComposeTab:
                                    label="Melody sound", elem_id="compose-melody-sound", min_width=170)
         form = gr.Dropdown(FORM_CHOICES, value="none", label="Form (or letters: AABA)", elem_id="compose-form",
                            min_width=170, allow_custom_value=True)
+        level = gr.Dropdown(LEVEL_CHOICES, value=0, label="Exercise level", elem_id="compose-level", min_width=170)
         drums = gr.Checkbox(value=True, label="Drums", elem_id="compose-drums", min_width=90)
     with gr.Row():
         button = gr.Button("✨ Compose", variant="primary", size="lg", elem_id="compose-button", scale=0,
@@ -272,7 +277,7 @@ def build_tab() -> ComposeTab:
             undo = gr.Button("↶ Undo the last seed change", size="sm", elem_id="seed-undo", scale=1)
             history_clear = gr.Button("Clear", size="sm", variant="stop", scale=0, min_width=70)
     inputs = [text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first, span_last,
-              melody_sound, drums, styles, form, chords]
+              melody_sound, drums, styles, form, chords, level]
     return ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, handout,
                       history_pick, history_use, undo, history_clear)
 
