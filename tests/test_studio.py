@@ -286,3 +286,16 @@ def test_compose_endpoint_refuses_bad_input_clearly(client, options, words):
 
     with pytest.raises(AppError, match=words):
         call_compose(client, **options)
+
+
+def test_the_compose_endpoint_writes_exercises_at_a_level_and_checks_it(client):
+    from gradio_client.exceptions import AppError
+
+    heard, takes, _, _ = call_compose(client, level=1, candidates=2, seed=4)
+    assert "level 1 (beginner)" in heard
+    for take in takes["takes"]:
+        sheet = parse_abc(take["abc"])
+        pitches = [n.pitch for n in sheet.notes]
+        assert take["bars"] == 4 and all(1 <= abs(b - a) <= 2 for a, b in zip(pitches, pitches[1:]))
+    with pytest.raises(AppError, match="level"):
+        call_compose(client, level=7)
