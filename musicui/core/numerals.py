@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from musicui.core.chords import QUALITIES, ParsedChord, parse_chord
-from musicui.core.leadsheet import ChordSymbol, Key, Note
+from musicui.core.leadsheet import Key, LeadSheet, Note
 from musicui.core.spelling import spell_pitch
 
 NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII")
@@ -155,15 +155,15 @@ def chord_roles(chord_symbol: str, melody: list[Note], start: float, stop: float
     return roles
 
 
-def chord_spans(chords: list[ChordSymbol], end: float) -> list[tuple[str, float, float]]:
-    """(symbol, start, stop) for each chord change: a chord repeated in a row is one span."""
+def chord_changes(sheet: LeadSheet) -> list[tuple[str, float, float]]:
+    """(symbol, start, stop) for each chord change (``LeadSheet.chord_spans`` with a chord repeated
+    in a row joined into one span)."""
     spans: list[tuple[str, float, float]] = []
-    for c in chords:
-        if spans and spans[-1][0] == c.symbol:
-            continue
-        if spans:
-            spans[-1] = (spans[-1][0], spans[-1][1], c.onset)
-        spans.append((c.symbol, c.onset, end))
+    for chord, stop in sheet.chord_spans():
+        if spans and spans[-1][0] == chord.symbol:
+            spans[-1] = (chord.symbol, spans[-1][1], stop)
+        else:
+            spans.append((chord.symbol, chord.onset, stop))
     return spans
 
 

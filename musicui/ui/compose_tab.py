@@ -298,9 +298,9 @@ def span_from_roll(index: Any, sheet: LeadSheet) -> tuple[int, int]:
 def harmony_line(sheet: LeadSheet, limit: int = 16) -> str:
     """'D: D I · G IV · A7 V7 …': the chord symbols with their Roman numerals, for the teacher;
     hovering or tapping a chord says which tune notes are its tones and which pass or neighbour."""
-    from musicui.core.numerals import chord_spans, key_label, roman_numeral, why_this_chord
+    from musicui.core.numerals import chord_changes, key_label, roman_numeral, why_this_chord
 
-    spans = chord_spans(sheet.chords, sheet.end_beats)
+    spans = chord_changes(sheet)
     if not spans:
         return ""
     shown = " · ".join(
