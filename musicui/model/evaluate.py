@@ -390,7 +390,8 @@ def training_markdown(summary: dict) -> str:
     c, history = summary["config"], summary["history"]
     start = history[0]
     lines = [f"- config `{c['name']}`: {c['n_layer']} layers, {c['n_head']} heads, width {c['n_embd']}, "
-             f"context {c['n_positions']}; batches of {c['batch_tokens']} tokens (windows bucketed by length), "
+             f"context {c['n_positions']}; " + (f"batches of {c['batch_tokens']} tokens (windows bucketed by length), "
+                                                 if "batch_tokens" in c else f"batches of {c['batch_size']} windows, ") +
              f"peak learning rate {c['learning_rate']}, {c['max_steps']} steps",
              f"- {summary['tokens_seen'] / 1e6:.1f}M real (non-padding) tokens seen"
              + (f", starting from `{start['init']}` ({start['tokens'] / 1e6:.1f}M of them)" if "init" in start else "")
@@ -401,7 +402,8 @@ def training_markdown(summary: dict) -> str:
     for row in history:
         lines.append(f"| {row['step']} | {row.get('tokens', 0) / 1e6:.2f}M | {row['valid_loss']:.3f} | "
                      f"{row.get('train_loss', float('nan')):.3f} | {row.get('tokens_per_s', '')} |")
-    lines.append(f"\n- windows of {c['window_bars']} bars ({c['phrase_windows']:.0%} whole 4-bar phrases), text "
+    phrases = f" ({c['phrase_windows']:.0%} whole 4-bar phrases)" if "phrase_windows" in c else ""  # older runs: not kept
+    lines.append(f"\n- windows of {c['window_bars']} bars{phrases}, text "
                  f"dropout {c['text_dropout']} (classifier-free guidance), fill-in-the-middle share {c['infill_rate']}, "
                  "random transposition")
     return "\n".join(lines)
