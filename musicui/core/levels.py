@@ -26,8 +26,9 @@ class Level:
     bars: int
 
     def range_in(self, key: Key) -> tuple[int, int]:
-        """The MIDI range in ``key``, around a tonic from F#3 to F4 (C4 = 60: a singer's middle)."""
-        tonic = 60 + key.tonic_pc if key.tonic_pc <= 5 else 48 + key.tonic_pc
+        """The MIDI range in ``key``, above a tonic from C4 to G#4 (A, Bb and B a step below C4), so
+        the exercise sits on the treble staff."""
+        tonic = 60 + key.tonic_pc if key.tonic_pc <= 8 else 48 + key.tonic_pc
         return tonic - self.span[0], tonic + self.span[1]
 
     @property
