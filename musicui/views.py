@@ -35,10 +35,9 @@ def _musicxml(sheet: LeadSheet, arrangement: Arrangement, quality: str) -> str:
 
 
 def _svg(sheet: LeadSheet, arrangement: Arrangement, quality: str) -> str:
-    from musicui.render.sheet import four_voices, render_four_part_svg, render_svg
+    from musicui.render.sheet import render_arranged_svg
 
-    voices = four_voices(sheet, arrangement)  # a chorale: its four voices, a staff each
-    return render_four_part_svg(sheet, voices) if voices else render_svg(sheet)
+    return render_arranged_svg(sheet, arrangement)  # a chorale: its four voices, a staff each
 
 
 def _pdf(sheet: LeadSheet, arrangement: Arrangement, quality: str) -> bytes:

@@ -18,11 +18,11 @@ from functools import lru_cache
 from musicui.core.chords import QUALITIES, ParsedChord, parse_chord
 from musicui.core.leadsheet import Key, LeadSheet, Note
 from musicui.core.spelling import spell_pitch
+from musicui.core.theory import mode_family
 
 NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII")
 MAJOR_STEPS = (0, 2, 4, 5, 7, 9, 11)
 MINOR_STEPS = (0, 2, 3, 5, 7, 8, 10)  # natural minor; the raised sixth and seventh are read by case
-MINOR_MODES = ("minor", "dorian", "phrygian", "locrian", "aeolian")
 LOWER_CASE = {"m", "dim", "m7", "m7b5", "dim7", "mMaj7", "m6", "m9"}
 # The figure after the numeral: the quality mark and the seventh (or other added tones).
 QUALITY_MARK = {"dim": "°", "dim7": "°7", "m7b5": "ø7", "aug": "+", "7": "7", "m7": "7", "maj7": "7", "mMaj7": "7",
@@ -34,7 +34,7 @@ DOMINANTS, LEADING_TONES = {"", "7", "9"}, {"dim", "dim7", "m7b5"}
 
 
 def is_minor(sheet_key: Key) -> bool:
-    return sheet_key.mode in MINOR_MODES
+    return mode_family(sheet_key) == "minor"  # dorian and phrygian read as minor, mixolydian as major
 
 
 def key_pitch_classes(sheet_key: Key) -> frozenset[int]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from musicui.core.arrangement import Arrangement
 from musicui.core.leadsheet import LeadSheet
-from musicui.render.sheet import SheetOptions, four_voices, render_four_part_svg, render_svg
+from musicui.render.sheet import SheetOptions, render_arranged_svg
 
 A4_WIDTH_PT = 595  # points; pages are A4-wide and as tall as the sheet needs (at least A4 high)
 A4_HEIGHT_PT = 842
@@ -58,8 +58,7 @@ def sheet_pdf_page(sheet: LeadSheet, arrangement: Arrangement | None = None) -> 
     _install_music_font()
     import cairosvg
 
-    voices = four_voices(sheet, arrangement) if arrangement is not None else None
-    svg = render_four_part_svg(sheet, voices, PRINT_OPTIONS) if voices else render_svg(sheet, PRINT_OPTIONS)
+    svg = render_arranged_svg(sheet, arrangement, PRINT_OPTIONS)
     view_box = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
     width, height = (float(view_box.group(1)), float(view_box.group(2))) if view_box else (1.0, 1.414)
     page_height = max(A4_HEIGHT_PT, round(A4_WIDTH_PT * height / width))

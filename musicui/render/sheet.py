@@ -99,6 +99,12 @@ def render_four_part_svg(sheet: LeadSheet, voices: dict[str, list[Note]], option
     return _engraver.svg(score_musicxml(four_part_score(sheet, voices, numerals=options.numerals)), options)
 
 
+def render_arranged_svg(sheet: LeadSheet, arrangement: Arrangement | None, options: SheetOptions | None = None) -> str:
+    """The sheet as its arrangement is scored: a chorale's four voices, else the lead sheet."""
+    voices = four_voices(sheet, arrangement) if arrangement is not None else None
+    return render_four_part_svg(sheet, voices, options) if voices else render_svg(sheet, options)
+
+
 def render_svg(sheet: LeadSheet, options: SheetOptions | None = None) -> str:
     """SVG markup (one <svg> per page; one page unless ``single_page=False``)."""
     options = options or SheetOptions()
