@@ -36,7 +36,7 @@ def compose(text: str = "", *, seed_sheet: LeadSheet | None = None,
     mode = MODES[params.mode]
     if mode.needs_seed and (seed_sheet is None or not seed_sheet.notes):
         raise ComposeError(f"'{params.mode}' works on a seed melody: write or upload one first")
-    given = seed_sheet if mode.needs_seed or mode.may_use_seed else None
+    given = seed_sheet.for_model() if seed_sheet is not None and (mode.needs_seed or mode.may_use_seed) else None
     takes, heard, attributes = mode.run(params, given, on_progress, on_bars)
     return Composition(takes, heard, attributes, list(params.notices), time.perf_counter() - started, params)
 

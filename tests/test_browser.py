@@ -254,11 +254,10 @@ def test_compose_a_mood_hear_a_take_and_use_it_as_the_seed(page, screenshots):
     assert seed.notes and str(seed.key) in title, (title, seed.key)
     page.screenshot(path=str(screenshots / "11-take-as-seed.png"), full_page=True)
     # Undo brings the user's own seed text back, exactly; the takes stay in the history.
-    page.click("#mu-compose-tab-button")
-    page.click("#compose-history-box button:has-text('Earlier takes')")
     page.click("#seed-undo")
     page.wait_for_function("t => document.querySelector('#abc-input textarea').value === t", arg=seed_before)
     page.click("#mu-compose-tab-button")
+    page.click("#compose-history-box button:has-text('Earlier takes')")
     page.click("#compose-history input")
     assert page.locator("ul[role='listbox'] li").count() >= 4
     page.keyboard.press("Escape")

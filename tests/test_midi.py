@@ -48,7 +48,10 @@ def test_round_trip_on_nottingham_tunes_with_chords():
     sheets = [parse_abc(text) for text in nottingham_tunes("jigs.abc", 2) + nottingham_tunes("hpps.abc", 2)]
     assert sum(bool(s.chords) for s in sheets) >= 3
     for sheet in sheets:
-        assert music(round_trip(sheet)) == music(sheet), sheet.title
+        played = sheet.expanded()  # MIDI plays the repeats; a pass restates the chord it starts on, which
+        chords = [c for i, c in enumerate(played.chords)  # sounds (and reads back) as the chord held on
+                  if i == 0 or c.symbol != played.chords[i - 1].symbol]
+        assert music(round_trip(sheet)) == music(played.copy(chords=chords)), sheet.title
 
 
 def test_midi_file_structure():

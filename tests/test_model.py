@@ -124,7 +124,7 @@ def mini_corpus(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
     records = []
     for index, text in enumerate(corpus_tunes("essenFolksong/han1.abc", 14) + corpus_tunes("oneills1850/0001-0050.abc", 10)):
-        sheet = canonical(harmonize(parse_abc(text).slice_bars(0, 7)))
+        sheet = canonical(harmonize(parse_abc(text).for_model().slice_bars(0, 7)))
         attrs = analyse(sheet)
         controls = {"style": attrs.style, "tune_type": attrs.tune_type, "valence": attrs.valence_bin,
                     "arousal": attrs.arousal_bin}

@@ -51,6 +51,7 @@ def arrange(sheet, style: str | Style = "folk", settings: ArrangeSettings | None
     """The sheet arranged in ``style`` (a name from STYLES or a Style)."""
     spec = style if isinstance(style, Style) else style_named(style)
     settings = settings or ArrangeSettings()
+    sheet = sheet.expanded()  # as played: repeats and endings written out
     if settings.transpose:
         sheet = sheet.transpose(settings.transpose)
     sheet = with_chords(sheet, spec)

@@ -7,11 +7,15 @@ against the key signature and the bar, ties across bar lines, chords in quotes, 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 import re
+from dataclasses import dataclass
 from fractions import Fraction
 
 from music21 import converter
+from music21.abcFormat import translate
 
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import Key, LeadSheet, Meter, as_fraction
@@ -31,18 +35,123 @@ BODY_TOKEN_RE = re.compile(
 HEADER_FIELDS = set("ABCDFGHIKLMmNOPQRrSsTUVWwXZ")
 
 
-def check_abc(text: str, limits: Limits = LIMITS) -> None:
-    """Raise SeedError at the first line/column that is not valid ABC, or where the first tune
-    (the one that is read) goes past a limit: before music21 sees it, so that no tune takes long."""
+# --- tune books: texts of several X: tunes ------------------------------------------
+X_LINE_RE = re.compile(r"^[ \t]*X:", re.MULTILINE)
+BODY_FIELDS = "KMLQPVwWTNR"  # fields that may stand on a line of their own inside a tune's body
+OPAQUE_RE = re.compile(r'"[^"]*"|![^!\n]*!|\+[^+\n]*\+|\[[A-Za-z]:[^\]\n]*\]|%.*|\[\d+(?:[,-]\d+)*')
+BAR_SPLIT_RE = re.compile(r"::+|\[\||:*\|[\]|:]*")
+SOUNDING_RE = re.compile(r"[A-Ga-gzZxX]")
+
+
+@dataclass(frozen=True)
+class TuneInfo:
+    """One tune of a tune book, from its headers (nothing parsed by music21)."""
+    index: int  # 0-based: what parse_abc(text, tune=index) reads
+    number: str  # the X: field as written
+    title: str  # the first T:
+    key: str  # the K: that ends the header, as written
+    meter: str  # the M: in force at the first note, as written ("" when none)
+    bars: int  # bars as written (repeats not played out), a pickup bar counted
+    line: int  # 1-based line of the tune's first line in the text
+
+
+def _tune_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) character offsets of each tune: from each X: line to the next; text before the
+    first X: is a tune of its own only when it holds music (a headerless snippet)."""
+    starts = [m.start() for m in X_LINE_RE.finditer(text)]
+    if not starts:
+        return [(0, len(text))]
+    spans = list(zip(starts, starts[1:] + [len(text)]))
+    preamble = text[: starts[0]].splitlines()
+    if any(line.strip() and not line.strip().startswith("%") and not HEADER_RE.match(line.strip())
+           for line in preamble):
+        spans.insert(0, (0, starts[0]))
+    return spans
+
+
+def split_tunes(text: str) -> list[str]:
+    """The text of each tune in an ABC text (one item for a single tune)."""
+    return [text[start:end] for start, end in _tune_spans(text)]
+
+
+def tune_count(text: str) -> int:
+    """How many tunes an ABC text holds (X: fields; 1 for a single tune or a headerless snippet)."""
+    return len(_tune_spans(text))
+
+
+def list_tunes(text: str) -> list[TuneInfo]:
+    """The tunes of an ABC text (a tune book) from a scan of their headers and bar lines: fast
+    (no music21), for a tune picker. Raises SeedError when the text is past the size of a book."""
+    if len(text) > LIMITS.abc_book_chars:
+        raise SeedError(f"the ABC text is {len(text):,} characters; a tune book can be at most "
+                        f"{LIMITS.abc_book_chars:,}")
+    tunes = []
+    for index, (start, end) in enumerate(_tune_spans(text)):
+        headers, body = _scan_tune(text[start:end])
+        tunes.append(TuneInfo(index, headers.get("X", ""), headers.get("T", ""), headers.get("K", ""),
+                              headers.get("M", ""), _count_bars(body), text.count("\n", 0, start) + 1))
+    return tunes
+
+
+def _scan_tune(tune: str) -> tuple[dict[str, str], list[str]]:
+    """The first value of each header field (the last M: before the music) and the body's music lines."""
+    headers: dict[str, str] = {}
+    body: list[str] = []
+    in_body = False
+    for line in tune.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("%"):
+            continue
+        header = HEADER_RE.match(stripped)
+        if header and (not in_body or header.group(1) in BODY_FIELDS):
+            name, value = header.group(1), header.group(2).split("%")[0].strip()
+            if (not in_body and name not in headers) or (name == "M" and not body):
+                headers[name] = value
+            in_body = in_body or name == "K"
+            continue
+        in_body = True
+        body.append(stripped)
+    return headers, body
+
+
+def _count_bars(body: list[str]) -> int:
+    """Bars as written: stretches between bar lines that hold a note or a rest."""
+    music = " ".join(OPAQUE_RE.sub(" ", line) for line in body)
+    return sum(1 for stretch in BAR_SPLIT_RE.split(music) if SOUNDING_RE.search(stretch))
+
+
+def _no_tune(tune: int, count: int) -> str:
+    return (f"there is no tune {tune}: the ABC text holds {count} tune{'s' if count != 1 else ''}, "
+            f"numbered 0-{count - 1}")
+
+
+def _tune_text(text: str, tune: int) -> tuple[str, int]:
+    """Tune ``tune`` of the text and the number of lines before it; SeedError when there is none."""
+    spans = _tune_spans(text)
+    if isinstance(tune, bool) or not isinstance(tune, int) or not 0 <= tune < len(spans):
+        raise SeedError(_no_tune(tune, len(spans)))
+    start, end = spans[tune]
+    return text[start:end], text.count("\n", 0, start)
+
+
+def check_abc(text: str, limits: Limits = LIMITS, tune: int = 0) -> None:
+    """Raise SeedError at the first line/column that is not valid ABC, or where the tune that is read
+    (``tune``, 0-based, of a tune book) goes past a limit: before music21 sees it, so that no tune
+    takes long. Line numbers count from the top of the whole text."""
     if not text.strip():
         raise SeedError("the ABC text is empty; write a tune, e.g. 'X:1 / K:G / GABc dedB|'")
-    if len(text) > limits.abc_chars:
-        raise SeedError(f"the ABC text is {len(text):,} characters; the limit is {limits.abc_chars:,}")
-    lines = text.splitlines()
+    if len(text) > limits.abc_book_chars:
+        raise SeedError(f"the ABC text is {len(text):,} characters; a tune book can be at most "
+                        f"{limits.abc_book_chars:,}")
+    body, skipped = _tune_text(text, tune)
+    if len(body) > limits.abc_chars:
+        which = "the ABC text" if body == text else f"tune {tune}"
+        raise SeedError(f"{which} is {len(body):,} characters; the limit is {limits.abc_chars:,}")
+    lines = body.splitlines()
     in_body = False
     seen_key = False
     size: _TuneSize | None = _TuneSize(limits)
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=skipped + 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("%"):
             continue
@@ -334,20 +443,44 @@ def _split_lyrics(text: str) -> list[str | None]:
     return syllables
 
 
-def parse_abc(text: str) -> LeadSheet:
-    """ABC text -> lead sheet (the first tune if there are several)."""
-    check_abc(text)
-    text = _with_default_headers(_first_tune(text))
+_KEEP_BARS = contextvars.ContextVar("keep_bars", default=False)
+_music21_rebar = translate.reBar
+
+
+def _rebar_unless_kept(part, *, inPlace=False):  # noqa: N803 - music21's signature
+    """music21 splits bars longer than the meter; parse_abc keeps them as written (and flags them)."""
+    return part if _KEEP_BARS.get() else _music21_rebar(part, inPlace=inPlace)
+
+
+translate.reBar = _rebar_unless_kept
+
+
+@contextlib.contextmanager
+def _bars_as_written():
+    token = _KEEP_BARS.set(True)
+    try:
+        yield
+    finally:
+        _KEEP_BARS.reset(token)
+
+
+def parse_abc(text: str, tune: int = 0) -> LeadSheet:
+    """ABC text -> lead sheet, as written: bars, repeats, endings, key and meter changes kept (play it
+    with ``sheet.expanded()``; ``sheet.bar_warnings()`` names bars longer or shorter than the meter).
+    A text of several tunes (a tune book) gives tune ``tune`` (0-based; see ``list_tunes``)."""
+    check_abc(text, tune=tune)
+    text = _with_default_headers(_tune_text(text, tune)[0])
     prepared, syllables = _prepare(text)
     try:
-        score = converter.parse(prepared, format="abc")
+        with _bars_as_written():
+            score = converter.parse(prepared, format="abc")
     except Exception as error:  # music21 raises many kinds; the user needs one sentence
         log.info("music21 did not read an ABC tune: %s", str(error)[:300])
         raise SeedError("this ABC could not be read as music: check that every '[', '(' and '\"' is closed, and "
                         "the note lengths") from None
     if any(syllables):
         _attach_lyrics(score, syllables)
-    sheet = from_music21(score)
+    sheet = from_music21(score, expand_repeats=False)
     tempo = re.search(r"^\s*Q:(.*)$", text, re.MULTILINE)
     if tempo:  # music21 ignores some Q: forms such as Q:3/8=120
         sheet.tempo = round(_parse_tempo(tempo.group(1)), 2)
@@ -357,7 +490,67 @@ def parse_abc(text: str) -> LeadSheet:
     key_line = re.search(r"^\s*K:(.*)$", text, re.MULTILINE)
     if key_line:  # keep modes (dorian, mixolydian) exactly as written
         sheet.key = parse_abc_key(key_line.group(1).split("%")[0])
+    _changes_as_written(sheet, text)
     return sheet
+
+
+def _changes_as_written(sheet: LeadSheet, text: str) -> None:
+    """Mid-tune K: and M: fields at the bars the text puts them (music21 places some K: nowhere),
+    when the text's bars are the bars music21 read."""
+    fields, bars = _body_fields(text)
+    if bars != sheet.num_bars:
+        sheet.key_changes = _keys_as_written(text, sheet.key_changes)
+        return
+    keys, meters = [(0, sheet.key)], [(0, sheet.meter)]
+    for bar, name, value in fields:
+        try:
+            changes, parsed = (keys, parse_abc_key(value)) if name == "K" else (meters, Meter.parse(value))
+        except (ValueError, IndexError):
+            continue
+        if 0 < bar < bars and parsed != changes[-1][1]:
+            changes.append((bar, parsed))
+    sheet.key_changes, sheet.meter_changes = keys[1:], meters[1:]
+
+
+def _body_fields(text: str) -> tuple[list[tuple[int, str, str]], int]:
+    """(bar, 'K' or 'M', value) for each K:/M: line in the tune's body, and the bars as written."""
+    fields, bars, sounding, in_body = [], 0, False, False
+    for line in text.splitlines():
+        stripped = line.strip()
+        header = HEADER_RE.match(stripped)
+        if not stripped or stripped.startswith("%") or (header and header.group(1) in BODY_FIELDS + "X"):
+            if header and in_body and header.group(1) in "KM":
+                fields.append((bars, header.group(1), header.group(2).split("%")[0].strip()))
+            in_body = in_body or bool(header and header.group(1) == "K")
+            continue
+        if header and not in_body:
+            continue
+        in_body = True
+        *closed, last = BAR_SPLIT_RE.split(OPAQUE_RE.sub(" ", stripped))
+        for stretch in closed:
+            if sounding or SOUNDING_RE.search(stretch):
+                bars, sounding = bars + 1, False
+        sounding = sounding or bool(SOUNDING_RE.search(last))
+    return fields, bars + sounding
+
+
+KEY_FIELD_RE = re.compile(r"^\s*K:(.*)$|\[K:([^\]]*)\]", re.MULTILINE)
+
+
+def _keys_as_written(text: str, changes: list[tuple[int, Key]]) -> list[tuple[int, Key]]:
+    """The key changes music21 read (signatures only), each with its mode from its K: field."""
+    written = []
+    for match in list(KEY_FIELD_RE.finditer(text))[1:]:
+        try:
+            written.append(parse_abc_key((match.group(1) or match.group(2) or "").split("%")[0]))
+        except (ValueError, IndexError):
+            continue
+    kept = []
+    for bar, found in changes:
+        while written and written[0].sharps != found.sharps:
+            written.pop(0)
+        kept.append((bar, written.pop(0) if written else found))
+    return kept
 
 
 def _meter_at_first_note(text: str) -> Meter | None:
@@ -451,7 +644,7 @@ def _segments(sheet: LeadSheet) -> list[list[tuple[Fraction, Fraction, int | Non
     """Bars of (length, pitch or None for a rest, tied to next, chord symbol, lyric) pieces."""
     bar_starts = [as_fraction(b) for b in sheet.bar_starts()] + [as_fraction(sheet.end_beats)]
     chords = {as_fraction(c.onset): c.symbol for c in sheet.chords}
-    pulse = as_fraction(sheet.meter.pulse_beats)
+    pulses = [as_fraction(sheet.meter_at(i).pulse_beats) for i in range(len(bar_starts) - 1)]
     events: list[tuple[Fraction, Fraction, int | None, str | None]] = []
     cursor = Fraction(0)
     for n in sheet.notes:
@@ -471,19 +664,21 @@ def _segments(sheet: LeadSheet) -> list[list[tuple[Fraction, Fraction, int | Non
             bar = max(j for j, b in enumerate(bar_starts[:-1]) if b <= start)
             tied = pitch is not None and i < len(points) - 2
             bars[bar].append((start, stop - start, pitch, tied, chords.get(start), lyric if i == 0 else None,
-                              i > 0, (start - bar_starts[bar]) % pulse == 0))
+                              i > 0, (start - bar_starts[bar]) % pulses[bar] == 0))
     return bars
 
 
-def write_abc(sheet: LeadSheet, reference: int = 1) -> str:
-    """Lead sheet -> ABC text (repeats written out, four bars a line, notes beamed by beat)."""
-    unit = Fraction(1, 2)  # L:1/8 in quarter notes
-    lines = [f"X:{reference}", f"T:{sheet.title or 'Untitled'}", f"M:{sheet.meter}", "L:1/8",
+def write_abc(sheet: LeadSheet, reference: int = 1, unit_note: Fraction = Fraction(1, 8)) -> str:
+    """Lead sheet -> ABC text (repeats written out, four bars a line, notes beamed by beat), with the
+    unit note length ``unit_note`` (L:, a fraction of a whole note)."""
+    unit = unit_note * 4  # in quarter notes
+    lines = [f"X:{reference}", f"T:{sheet.title or 'Untitled'}", f"M:{sheet.meter}", f"L:{unit_note}",
              f"Q:1/4={round(sheet.tempo)}", f"K:{_abc_key(sheet.key)}"]
     has_lyrics = any(n.lyric for n in sheet.notes)
     bar_texts: list[str] = []
     syllables: list[list[str]] = []
-    for bar in _segments(sheet):
+    for bar_index, bar in enumerate(_segments(sheet)):
+        bar_key = sheet.key_at(bar_index)
         bar_alters: dict[tuple[str, int], int] = {}
         text, words = "", []
         tuplet_left = group_left = 0
@@ -500,7 +695,7 @@ def write_abc(sheet: LeadSheet, reference: int = 1) -> str:
                         break
                     tuplet_left += len(_split_plain(item[1] * Fraction(3, 2)))
             pieces = _split_plain(length * Fraction(3, 2)) if tuplet_left else _split_plain(length)
-            symbol = "z" if pitch is None else _pitch_text(pitch, sheet.key, bar_alters)
+            symbol = "z" if pitch is None else _pitch_text(pitch, bar_key, bar_alters)
             tie = "" if pitch is None else "-"  # rests are written side by side, never tied
             for number, piece in enumerate(pieces):
                 if number:
@@ -516,13 +711,51 @@ def write_abc(sheet: LeadSheet, reference: int = 1) -> str:
                 words.extend(["_" if continued else _abc_lyric(lyric or "*")] + ["_"] * (len(pieces) - 1))
         bar_texts.append(text.strip())
         syllables.append(words)
-    for first in range(0, len(bar_texts), 4):
-        last = min(first + 4, len(bar_texts))
-        ending = "|]" if last == len(bar_texts) else "|"
-        lines.append(" | ".join(bar_texts[first:last]) + " " + ending)
-        if has_lyrics:
-            lines.append("w:" + " | ".join(_join_syllables(words) for words in syllables[first:last]))
+    lines += _music_lines(sheet, bar_texts, syllables if has_lyrics else None)
     return "\n".join(lines) + "\n"
+
+
+def _music_lines(sheet: LeadSheet, bars: list[str], syllables: list[list[str]] | None) -> list[str]:
+    """Four bars a line between their bar lines ('|:', ':|', '::', '[1', '|]'), each ``w:`` line under
+    its music; a mid-tune key or meter change starts a line after its 'M:'/'K:' field."""
+    count = len(bars)
+    starts, ends = {r.start for r in sheet.repeats}, {r.end for r in sheet.repeats}
+    openings = {e.start: ",".join(str(n) for n in e.numbers) for e in sheet.endings}
+    fields: dict[int, list[str]] = {}
+    for bar, m in sheet.meter_changes:
+        fields.setdefault(bar, []).append(f"M:{m}")
+    for bar, k in sheet.key_changes:
+        fields.setdefault(bar, []).append(f"K:{_abc_key(k)}")
+    out: list[str] = []
+    line: list[int] = []
+
+    def flush() -> None:
+        if line:
+            out.append(" ".join(("|:" if i in starts and (i == 0 or i in fields) else "")
+                                + (f"[{openings[i]} " if i in openings else "")
+                                + bars[i] + " " + _closer(i, count, starts - set(fields), ends) for i in line))
+            if syllables is not None:
+                out.append("w:" + " | ".join(_join_syllables(syllables[i]) for i in line))
+            line.clear()
+
+    for i in range(count):
+        if i in fields:
+            flush()
+            out += fields[i]
+        line.append(i)
+        if len(line) == 4:
+            flush()
+    flush()
+    return out
+
+
+def _closer(bar: int, count: int, starts: set[int], ends: set[int]) -> str:
+    """The bar line after bar ``bar``: ':|' ends a repeat, '|:' starts one, ':||:' both (music21 reads
+    no '::'), '|]' ends the tune."""
+    close = ":|" if bar in ends else "|]" if bar == count - 1 else "|"
+    if bar + 1 in starts:
+        return ":||:" if close == ":|" else "|:"
+    return close
 
 
 def _abc_key(k: Key) -> str:

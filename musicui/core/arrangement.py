@@ -109,6 +109,7 @@ def chord_register(melody_pitches: list[int]) -> int:
 def basic_arrangement(sheet: LeadSheet, settings: PlaybackSettings | None = None) -> Arrangement:
     """The melody and, when asked, each chord symbol voiced and held until the next one."""
     settings = settings or PlaybackSettings()
+    sheet = sheet.expanded()  # as played: repeats and endings written out
     if settings.transpose:
         sheet = sheet.transpose(settings.transpose)
     melody = Part(MELODY, settings.melody_program,

@@ -194,6 +194,22 @@ class ChordSymbol:
     symbol: str  # e.g. "Am7", "G", "D/F#"
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """A passage played ``times`` times: bars start..end (0-based, pickup counted); ``end`` has the ':|'."""
+    start: int
+    end: int
+    times: int = 2
+
+
+@dataclass(frozen=True)
+class Ending:
+    """A first/second ending: bars start..end, played on the passes in ``numbers`` (1-based)."""
+    start: int
+    end: int
+    numbers: tuple[int, ...] = (1,)
+
+
 @dataclass
 class LeadSheet(Timed):
     notes: list[Note] = field(default_factory=list)
@@ -204,11 +220,22 @@ class LeadSheet(Timed):
     title: str = ""
     pickup: float = 0.0  # beats before the first full bar
     sections: list[tuple[int, str]] = field(default_factory=list)  # (bar index, phrase letter): the form, if planned
+    # The written structure; the defaults (none) mean uniform bars from ``pickup`` in one key and meter.
+    bar_lines: list[float] = field(default_factory=list)  # every bar line, 0 to the end, when bars are irregular
+    repeats: list[Repeat] = field(default_factory=list)
+    endings: list[Ending] = field(default_factory=list)
+    key_changes: list[tuple[int, Key]] = field(default_factory=list)  # (bar index, key from that bar on)
+    meter_changes: list[tuple[int, Meter]] = field(default_factory=list)  # (bar index, meter from that bar on)
 
     def __post_init__(self) -> None:
         self.notes = sorted(self.notes, key=lambda n: (n.onset, -n.pitch))
         self.chords = sorted(self.chords, key=lambda c: c.onset)
         self.sections = sorted((int(bar), str(letter)) for bar, letter in self.sections)
+        self.bar_lines = [float(b) for b in self.bar_lines] if len(self.bar_lines) > 1 else []
+        self.repeats = sorted(self.repeats, key=lambda r: r.start)
+        self.endings = sorted(self.endings, key=lambda e: e.start)
+        self.key_changes = sorted(self.key_changes, key=lambda change: change[0])
+        self.meter_changes = sorted(self.meter_changes, key=lambda change: change[0])
 
     # --- measurements -------------------------------------------------
     @property
@@ -219,6 +246,8 @@ class LeadSheet(Timed):
     def end_beats(self) -> float:
         """Length in beats, rounded up to a whole bar."""
         last = max([n.end for n in self.notes] + [c.onset for c in self.chords] + [0.0])
+        if self.bar_lines:
+            return self._lines(last)[-1]
         if last <= self.pickup:
             return self.pickup + (self.bar_beats if last > 0 or not self.pickup else 0)
         bars = math.ceil(round((last - self.pickup) / self.bar_beats, 6))
@@ -227,11 +256,161 @@ class LeadSheet(Timed):
     @property
     def num_bars(self) -> int:
         """Bars including an incomplete pickup bar."""
+        if self.bar_lines:
+            return len(self.bar_starts())
         return round((self.end_beats - self.pickup) / self.bar_beats) + (1 if self.pickup else 0)
 
     def bar_starts(self) -> list[float]:
         """Onset of every bar, the pickup bar first when there is one."""
+        if self.bar_lines:
+            return self._lines(self.end_beats)[:-1]
         return bar_starts(self.pickup, self.bar_beats, self.end_beats) or [0.0]
+
+    def _lines(self, last: float) -> list[float]:
+        """The written bar lines, continued in the last meter until ``last`` (notes added past them)."""
+        lines = list(self.bar_lines)
+        step = self.meter_at(len(lines) - 2).bar_beats
+        while lines[-1] < last - EPSILON:
+            lines.append(lines[-1] + step)
+        return lines
+
+    # --- the written structure: key and meter per bar, repeats, irregular bars ---------------
+    def key_at(self, bar: int) -> Key:
+        """The key in force in bar ``bar`` (0-based)."""
+        return next((k for start, k in reversed(self.key_changes) if start <= bar), self.key)
+
+    def meter_at(self, bar: int) -> Meter:
+        """The meter in force in bar ``bar`` (0-based)."""
+        return next((m for start, m in reversed(self.meter_changes) if start <= bar), self.meter)
+
+    @property
+    def has_structure(self) -> bool:
+        """Whether the sheet has repeats, endings, key or meter changes or irregular bars."""
+        return bool(self.bar_lines or self.repeats or self.endings or self.key_changes or self.meter_changes)
+
+    def plain(self) -> LeadSheet:
+        """The notes and chords as written, without the written structure: uniform bars, one key and meter."""
+        if not self.has_structure:
+            return self
+        return self.copy(bar_lines=[], repeats=[], endings=[], key_changes=[], meter_changes=[])
+
+    def for_model(self) -> LeadSheet:
+        """The sheet as the model reads a seed: played out, in the uniform bars its tokens count."""
+        return self.expanded().regularized().plain()
+
+    def played_bars(self) -> list[int]:
+        """The bar indices in the order they are played: repeats taken, each ending on its pass."""
+        count = self.num_bars
+        passes_of = {bar: e.numbers for e in self.endings for bar in range(e.start, e.end + 1)}
+        order: list[int] = []
+        done = 0
+        for r in self.repeats:
+            if r.start < done or r.end >= count or r.end < r.start:
+                continue  # overlapping or outside the piece: played once
+            order += range(done, r.start)
+            for number in range(1, max(1, r.times) + 1):
+                order += [b for b in range(r.start, r.end + 1) if number in passes_of.get(b, (number,))]
+            done = r.end + 1
+        return order + list(range(done, count))
+
+    def expanded(self) -> LeadSheet:
+        """The piece as played (for audio and MIDI): repeats and endings written out, bar by bar."""
+        if not (self.repeats or self.endings):
+            return self
+        lines = self.bar_starts() + [self.end_beats]
+        order = self.played_bars()
+        notes: list[Note] = []
+        chords: list[ChordSymbol] = []
+        new_lines, keys, meters = [0.0], [], []
+        first_played: dict[int, int] = {}
+        for position, bar in enumerate(order):
+            start, stop, at = lines[bar], lines[bar + 1], new_lines[-1]
+            joined = position + 1 < len(order) and order[position + 1] == bar + 1  # the next bar follows
+            for n in self.notes:
+                if start - EPSILON <= n.onset < stop - EPSILON:
+                    end = n.end if joined else min(n.end, stop)
+                    notes.append(replace(n, onset=snap(at + n.onset - start), duration=snap(end - n.onset)))
+            inside = [replace(c, onset=snap(at + c.onset - start)) for c in self.chords
+                      if start - EPSILON <= c.onset < stop - EPSILON]
+            sounding = [c for c in self.chords if c.onset < start - EPSILON]
+            if position and order[position - 1] != bar - 1 and sounding and (not inside or inside[0].onset > at):
+                inside.insert(0, ChordSymbol(snap(at), sounding[-1].symbol))  # a jump: the chord in force
+            chords += inside
+            keys.append((position, self.key_at(bar)))
+            meters.append((position, self.meter_at(bar)))
+            first_played.setdefault(bar, position)
+            new_lines.append(snap(at + stop - start))
+        sections = [(first_played[bar], letter) for bar, letter in self.sections if bar in first_played]
+        played = self.copy(notes=notes, chords=chords, bar_lines=new_lines, repeats=[], endings=[],
+                           key_changes=_changes(keys), meter_changes=_changes(meters), sections=sections)
+        return played.regularized()
+
+    def regularized(self, join: bool = True) -> LeadSheet:
+        """With ``join``, split bars joined (a short bar then a short bar that fill one bar: a repeat's
+        last bar and the pickup played again); then, if the bars are uniform, the default uniform bars."""
+        if not self.bar_lines:
+            return self
+        if not join:
+            return self.copy(bar_lines=[]) if self._uniform() else self
+        lines = self.bar_starts() + [self.end_beats]
+        merged = [lines[0]]
+        index = 0
+        keep = []  # old bar index of each kept bar line
+        while index < len(lines) - 1:
+            full = self.meter_at(index).bar_beats
+            length = lines[index + 1] - lines[index]
+            if (0 < index < len(lines) - 2 and length < full - EPSILON
+                    and abs(lines[index + 2] - lines[index] - full) < EPSILON
+                    and not any(bar == index + 1 for bar, _ in self.key_changes + self.meter_changes)):
+                merged.append(lines[index + 2])
+                keep.append(index)
+                index += 2
+                continue
+            merged.append(lines[index + 1])
+            keep.append(index)
+            index += 1
+        remap = {old: new for new, old in enumerate(keep)}
+        moved = lambda changes: [(remap[b], v) for b, v in changes if b in remap]  # noqa: E731
+        sheet = self.copy(bar_lines=merged, key_changes=moved(self.key_changes),
+                          meter_changes=moved(self.meter_changes),
+                          sections=[(remap[b], v) for b, v in self.sections if b in remap])
+        return sheet.copy(bar_lines=[]) if sheet._uniform() else sheet
+
+    def _uniform(self) -> bool:
+        """Whether the bar lines are those the pickup and the one meter give (the last bar may be short)."""
+        if self.meter_changes or self.repeats or self.endings:
+            return False
+        lines = self.bar_lines
+        if len(lines) > 2 and abs(lines[1] - lines[0] - self.bar_beats) > EPSILON and not self.pickup:
+            return False
+        starts = bar_starts(self.pickup, self.bar_beats, lines[-1]) or [0.0]
+        return len(starts) == len(lines) - 1 and all(abs(a - b) < EPSILON for a, b in zip(starts, lines))
+
+    def bar_warnings(self) -> list[str]:
+        """A sentence for each bar longer or shorter than its meter (kept as written), e.g. 'Bar 7 has 4
+        beats where 3/4 has 3 (kept as written)'. The pickup, the last bar, and two short bars that make
+        one (around a repeat sign or a new part) are normal."""
+        if not self.bar_lines:
+            return []
+        lines = self.bar_starts() + [self.end_beats]
+        lengths = [b - a for a, b in zip(lines, lines[1:])]
+        count = len(lengths)
+        full = [self.meter_at(i).bar_beats for i in range(count)]
+        short = lambda i: 0 <= i < count and lengths[i] < full[i] - EPSILON  # noqa: E731
+        pair = lambda i, j: short(i) and short(j) and abs(lengths[i] + lengths[j] - full[i]) < EPSILON  # noqa: E731
+        back_to = {r.end: r.start for r in self.repeats}
+        warnings = []
+        for i, length in enumerate(lengths):
+            if abs(length - full[i]) < EPSILON:
+                continue
+            if short(i) and (i == 0 or pair(i - 1, i) or pair(i, i + 1) or pair(i, back_to.get(i, -1))
+                             or (i == count - 1 and self.pickup and pair(i, 0))):
+                continue
+            m = self.meter_at(i)
+            unit = {4: "beats", 8: "eighths", 2: "half notes", 16: "sixteenths"}.get(m.denominator, "beats")
+            has = length * m.denominator / 4
+            warnings.append(f"Bar {i + 1} has {has:.3g} {unit} where {m} has {m.numerator} (kept as written)")
+        return warnings
 
     def bar_range(self, first_bar: int, last_bar: int) -> tuple[float, float]:
         """Beat span of bars first..last (0-based, inclusive, pickup bar counted)."""
@@ -248,7 +427,9 @@ class LeadSheet(Timed):
     # --- edits (each returns a new lead sheet) -----------------------------
     def copy(self, **changes) -> LeadSheet:
         fields = dict(notes=list(self.notes), chords=list(self.chords), key=self.key, meter=self.meter,
-                      tempo=self.tempo, title=self.title, pickup=self.pickup, sections=list(self.sections))
+                      tempo=self.tempo, title=self.title, pickup=self.pickup, sections=list(self.sections),
+                      bar_lines=list(self.bar_lines), repeats=list(self.repeats), endings=list(self.endings),
+                      key_changes=list(self.key_changes), meter_changes=list(self.meter_changes))
         fields.update(changes)
         return LeadSheet(**fields)
 
@@ -262,7 +443,8 @@ class LeadSheet(Timed):
             raise ValueError(f"transposing by {semitones} semitones leaves the MIDI range 0-127")
         key = self.key.transposed(semitones)
         chords = [replace(c, symbol=transpose_symbol(c.symbol, semitones, key.prefers_flats)) for c in self.chords]
-        return self.copy(notes=notes, chords=chords, key=key)
+        key_changes = [(bar, k.transposed(semitones)) for bar, k in self.key_changes]
+        return self.copy(notes=notes, chords=chords, key=key, key_changes=key_changes)
 
     def with_tempo(self, bpm: float) -> LeadSheet:
         if not 20 <= bpm <= 400:
@@ -280,7 +462,28 @@ class LeadSheet(Timed):
             chords.insert(0, ChordSymbol(0.0, sounding[-1].symbol))
         pickup = self.pickup if first_bar == 0 and self.pickup else 0.0
         sections = [(bar - first_bar, letter) for bar, letter in self.sections if first_bar <= bar <= last_bar]
+        if self.has_structure:
+            return self._sliced_structure(first_bar, last_bar, notes, chords, sections)
         return self.copy(notes=notes, chords=chords, pickup=pickup, sections=sections)
+
+    def _sliced_structure(self, first: int, last: int, notes, chords, sections) -> LeadSheet:
+        """slice_bars for a sheet with a written structure: its bar lines, repeats and changes go along."""
+        lines = self.bar_starts() + [self.end_beats]
+        start = lines[first]
+        inside = lambda bar: first <= bar <= last  # noqa: E731
+        meter = self.meter_at(first)
+        length = lines[first + 1] - start
+        sheet = self.copy(
+            notes=notes, chords=chords, sections=sections, key=self.key_at(first), meter=meter,
+            pickup=snap(length) if length < meter.bar_beats - EPSILON and last > first else 0.0,
+            bar_lines=[snap(b - start) for b in lines[first:last + 2]],
+            repeats=[replace(r, start=r.start - first, end=r.end - first) for r in self.repeats
+                     if inside(r.start) and inside(r.end)],
+            endings=[replace(e, start=e.start - first, end=e.end - first) for e in self.endings
+                     if inside(e.start) and inside(e.end)],
+            key_changes=[(b - first, k) for b, k in self.key_changes if first < b <= last],
+            meter_changes=[(b - first, m) for b, m in self.meter_changes if first < b <= last])
+        return sheet.regularized(join=False)
 
     def shifted(self, beats: float) -> LeadSheet:
         """Every note and chord ``beats`` later."""
@@ -291,7 +494,16 @@ class LeadSheet(Timed):
         """This piece followed by ``other`` (in this key, meter and tempo), from the next bar line."""
         moved = other.shifted(self.end_beats)
         sections = self.sections + [(bar + self.num_bars, letter) for bar, letter in other.sections]
-        return self.copy(notes=self.notes + moved.notes, chords=self.chords + moved.chords, sections=sections)
+        joined = self.copy(notes=self.notes + moved.notes, chords=self.chords + moved.chords, sections=sections)
+        if not (self.has_structure or other.has_structure):
+            return joined
+        bars, end = self.num_bars, self.end_beats
+        return joined.copy(
+            bar_lines=self.bar_starts() + [end] + [end + b for b in other.bar_starts()[1:] + [other.end_beats]],
+            repeats=self.repeats + [replace(r, start=r.start + bars, end=r.end + bars) for r in other.repeats],
+            endings=self.endings + [replace(e, start=e.start + bars, end=e.end + bars) for e in other.endings],
+            key_changes=self.key_changes + [(b + bars, k) for b, k in other.key_changes],
+            meter_changes=self.meter_changes + [(b + bars, m) for b, m in other.meter_changes]).regularized(join=False)
 
     def with_bars_from(self, written: LeadSheet, start: int, stop: int) -> LeadSheet:
         """This piece with bars start..stop-1 (0-based) taken from ``written`` (same beat positions):
@@ -321,7 +533,7 @@ class LeadSheet(Timed):
                 chords[-1] = c
             elif not chords or chords[-1].symbol != c.symbol:
                 chords.append(c)
-        return self.copy(notes=notes, chords=chords, pickup=snap(self.pickup))
+        return self.copy(notes=notes, chords=chords, pickup=snap(self.pickup), bar_lines=[snap(b) for b in self.bar_lines])
 
     # --- (de)serialisation for sessions and APIs -----------------------------
     def to_dict(self) -> dict:
@@ -331,6 +543,11 @@ class LeadSheet(Timed):
             "notes": [[n.pitch, n.onset, n.duration, n.velocity, n.lyric] for n in self.notes],
             "chords": [[c.onset, c.symbol] for c in self.chords],
             **({"sections": [list(section) for section in self.sections]} if self.sections else {}),
+            **({"bar_lines": list(self.bar_lines)} if self.bar_lines else {}),
+            **({"repeats": [[r.start, r.end, r.times] for r in self.repeats]} if self.repeats else {}),
+            **({"endings": [[e.start, e.end, list(e.numbers)] for e in self.endings]} if self.endings else {}),
+            **({"key_changes": [[b, str(k)] for b, k in self.key_changes]} if self.key_changes else {}),
+            **({"meter_changes": [[b, str(m)] for b, m in self.meter_changes]} if self.meter_changes else {}),
         }
 
     @classmethod
@@ -342,7 +559,17 @@ class LeadSheet(Timed):
             tempo=float(data.get("tempo", 120)), title=str(data.get("title", "")),
             pickup=float(data.get("pickup", 0.0)),
             sections=[(int(bar), str(letter)) for bar, letter in data.get("sections", [])],
+            bar_lines=[float(b) for b in data.get("bar_lines", [])],
+            repeats=[Repeat(int(s), int(e), int(t)) for s, e, t in data.get("repeats", [])],
+            endings=[Ending(int(s), int(e), tuple(int(n) for n in numbers)) for s, e, numbers in data.get("endings", [])],
+            key_changes=[(int(b), Key.parse(k)) for b, k in data.get("key_changes", [])],
+            meter_changes=[(int(b), Meter.parse(m)) for b, m in data.get("meter_changes", [])],
         )
+
+
+def _changes(per_bar: list[tuple[int, object]]) -> list[tuple[int, object]]:
+    """(bar, value) for each bar -> only the bars where the value changes (bar 0's is the sheet's own)."""
+    return [(bar, value) for i, (bar, value) in enumerate(per_bar) if i and value != per_bar[i - 1][1]]
 
 
 def as_fraction(beats: float) -> Fraction:

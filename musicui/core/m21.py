@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import logging
+from bisect import bisect_right
 from functools import lru_cache
 
-from music21 import expressions, harmony, key, meter, metadata, note, stream, tempo
+from music21 import bar, expressions, harmony, key, meter, metadata, note, spanner, stream, tempo
 
 from musicui.core.chords import normalize_symbol
 from musicui.core.errors import SeedError
-from musicui.core.leadsheet import EPSILON, ChordSymbol, Key, LeadSheet, Meter, Note, snap
+from musicui.core.leadsheet import EPSILON, ChordSymbol, Ending, Key, LeadSheet, Meter, Note, Repeat, snap
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,8 @@ def _expanded(part: stream.Stream) -> stream.Stream:
 
 
 def from_music21(score: stream.Stream, expand_repeats: bool = True) -> LeadSheet:
+    """The first part as a lead sheet: with ``expand_repeats`` played out (music21's expansion), else
+    as written: its bars, repeats, endings and key and meter changes kept (see ``_written``)."""
     part = _melody_part(score)
     if not part.getElementsByClass(stream.Measure) and part.getElementsByClass(meter.TimeSignature):
         part = part.makeMeasures()  # music21's ABC reader makes no measures for tunes under two bars
@@ -44,6 +47,7 @@ def from_music21(score: stream.Stream, expand_repeats: bool = True) -> LeadSheet
     pickup = 0.0
     if measures and measures[0].paddingLeft:
         pickup = float(measures[0].barDuration.quarterLength - measures[0].paddingLeft)
+    structure = {} if expand_repeats else _written(part, measures)
     _drop_ties_between_different_pitches(part)
     flat = part.stripTies().flatten()
     notes: list[Note] = []
@@ -63,8 +67,81 @@ def from_music21(score: stream.Stream, expand_repeats: bool = True) -> LeadSheet
         notes.append(Note(pitch, snap(float(element.offset)), snap(float(element.quarterLength)), int(velocity), lyric))
     if not notes:
         raise SeedError("no notes found")
-    return LeadSheet(notes=notes, chords=chords, key=_key(flat, notes), meter=_meter(flat),
-                     tempo=_tempo(flat), title=_title(score), pickup=snap(pickup)).quantized()
+    sheet = LeadSheet(notes=notes, chords=chords, key=_key(flat, notes), meter=_meter(flat),
+                      tempo=_tempo(flat), title=_title(score), pickup=snap(pickup)).quantized()
+    return sheet.copy(**structure).regularized(join=False) if structure else sheet
+
+
+def _written(part: stream.Stream, measures: list[stream.Measure]) -> dict:
+    """The written structure of a part's measures: bar lines, repeats, endings, key and meter changes."""
+    if len(measures) < 2:
+        return {}
+    index = {id(m): i for i, m in enumerate(measures)}
+    lines = [float(m.offset) for m in measures]
+    lines.append(lines[-1] + float(measures[-1].duration.quarterLength))
+    endings = []
+    for bracket in part.getElementsByClass(spanner.RepeatBracket):
+        bars = sorted(index[id(m)] for m in bracket.getSpannedElements() if id(m) in index)
+        numbers = _ending_numbers(str(bracket.number or "1"))
+        if bars:
+            endings.append(Ending(bars[0], bars[-1], numbers))
+    in_ending = {b for e in endings for b in range(e.start, e.end + 1)}
+    repeats, start = [], 0
+    for i, m in enumerate(measures):
+        if isinstance(m.leftBarline, bar.Repeat):
+            start = i
+        if isinstance(m.rightBarline, bar.Repeat) and m.rightBarline.direction == "end":
+            if start <= i:
+                repeats.append(Repeat(start, i, max(2, min(8, int(m.rightBarline.times or 2)))))
+            start = i + 1
+            while start in in_ending and not isinstance(measures[start].leftBarline, bar.Repeat):
+                start += 1  # the endings after a repeat sign are not a new repeated passage
+    return {"bar_lines": [snap(b) for b in lines], "repeats": repeats, "endings": endings,
+            "key_changes": _changes_in(measures, key.KeySignature, _as_key),
+            "meter_changes": _changes_in(measures, meter.TimeSignature, _as_meter)}
+
+
+def _ending_numbers(text: str) -> tuple[int, ...]:
+    """'1' -> (1,), '1, 2' -> (1, 2), '1-3' -> (1, 2, 3)."""
+    numbers: list[int] = []
+    for piece in text.replace(" ", "").split(","):
+        low, _, high = piece.partition("-")
+        if low.isdigit() and (not high or high.isdigit()):
+            numbers += range(int(low), int(high or low) + 1)
+    return tuple(numbers[:16]) or (1,)
+
+
+def _changes_in(measures: list[stream.Measure], kind: type, convert) -> list[tuple[int, object]]:
+    """(bar, value) where a key or time signature in a measure after the first changes what is in force."""
+    found = []
+    current = None
+    for i, m in enumerate(measures):
+        for element in m.getElementsByClass(kind):
+            value = convert(element)
+            if value is not None and value != current:
+                if i and current is not None:
+                    found.append((i, value))
+                current = value
+    return found
+
+
+def _as_key(signature: key.KeySignature) -> Key | None:
+    try:
+        if isinstance(signature, key.Key):
+            mode = signature.mode if signature.mode in ("major", "minor", "dorian", "phrygian", "lydian",
+                                                        "mixolydian", "locrian") else "major"
+            return Key(signature.tonic.name.replace("-", "b"), mode)
+        major = signature.asKey("major")
+        return Key(major.tonic.name.replace("-", "b"), "major")
+    except ValueError:
+        return None
+
+
+def _as_meter(signature: meter.TimeSignature) -> Meter | None:
+    try:
+        return Meter(signature.numerator, signature.denominator)
+    except (ValueError, TypeError):
+        return None
 
 
 def _drop_ties_between_different_pitches(part: stream.Stream) -> None:
@@ -140,8 +217,11 @@ def to_music21(sheet: LeadSheet, numerals: bool = False, chord_symbols: bool = T
     fermata over each note that ends at one of the beats in ``fermatas``."""
     part = stream.Part(id="melody")
     part.partName = "Melody"
-    m21_key = key.Key(sheet.key.tonic.replace("b", "-") if len(sheet.key.tonic) > 1 else sheet.key.tonic, sheet.key.mode)
-    part.insert(0, m21_key)
+    part.insert(0, _m21_key(sheet.key))
+    starts = sheet.bar_starts() if sheet.key_changes else []
+    for bar_index, k in sheet.key_changes:
+        if bar_index < len(starts):
+            part.insert(starts[bar_index], _m21_key(k))
     part.insert(0, meter.TimeSignature(str(sheet.meter)))
     if tempo_mark:
         part.insert(0, tempo.MetronomeMark(number=round(sheet.tempo, 2), referent=1.0))
@@ -166,17 +246,96 @@ def to_music21(sheet: LeadSheet, numerals: bool = False, chord_symbols: bool = T
         part.insert(c.onset, copy.deepcopy(_chord_symbol(c.symbol)))
     if numerals:
         _insert_numerals(part, sheet)
-    _spell_in_key(part, sheet.key)
+    _spell_in_key(part, sheet.key, sheet if sheet.key_changes else None)
     score = stream.Score()
     score.metadata = metadata.Metadata(title=sheet.title)
+    if sheet.bar_lines:
+        part = _measures_as_written(part, sheet)
     score.insert(0, part)
-    if sheet.pickup:
+    if sheet.bar_lines:
+        pass
+    elif sheet.pickup:
         _measures_with_pickup(part, sheet)
     else:
         part.makeMeasures(inPlace=True)
     part.makeTies(inPlace=True)
     _mark_sections(part, sheet)
+    _mark_repeats(part, sheet)
     return score
+
+
+def _m21_key(k: Key) -> key.Key:
+    return key.Key(k.tonic.replace("b", "-") if len(k.tonic) > 1 else k.tonic, k.mode)
+
+
+def _measures_as_written(flat: stream.Part, sheet: LeadSheet) -> stream.Part:
+    """A part of measures at the sheet's own bar lines (irregular bars, meter changes): notes and rests
+    that cross a bar line are split and tied; a short bar is padded, a long one gets its own meter."""
+    lines = sheet.bar_starts() + [sheet.end_beats]
+    part = stream.Part(id=flat.id)
+    part.partName = flat.partName
+    measures = []
+    for i in range(len(lines) - 1):
+        measure = stream.Measure(number=i if sheet.pickup else i + 1)
+        part.insert(lines[i], measure)
+        measures.append(measure)
+    for element in list(flat.elements):
+        offset = float(flat.elementOffset(element))
+        while isinstance(element, note.GeneralNote) and not isinstance(element, harmony.ChordSymbol):
+            bar_end = lines[min(bisect_right(lines, offset + EPSILON), len(lines) - 1)]
+            if offset + element.quarterLength <= bar_end + EPSILON:
+                break
+            head, element = element.splitAtQuarterLength(bar_end - offset)
+            _place(measures, lines, head, offset)
+            offset = bar_end
+        _place(measures, lines, element, offset)
+    meters = dict(sheet.meter_changes)
+    for i, measure in enumerate(measures):
+        written = sheet.meter_at(i)
+        length, full = lines[i + 1] - lines[i], written.bar_beats
+        if i in meters:
+            measure.insert(0, meter.TimeSignature(str(written)))
+        if length > full + EPSILON:  # a long bar keeps its notes: a meter of its length, then back
+            _meter_for_long_bar(measures, i, length, written, meters)
+        elif length < full - EPSILON:
+            if i == 0:
+                measure.padAsAnacrusis()
+            else:
+                measure.paddingRight = full - length
+    return part
+
+
+def _place(measures: list[stream.Measure], lines: list[float], element, offset: float) -> None:
+    bar_index = max(0, min(bisect_right(lines, offset + EPSILON) - 1, len(measures) - 1))
+    measures[bar_index].insert(max(0.0, offset - lines[bar_index]), element)
+
+
+def _meter_for_long_bar(measures: list[stream.Measure], i: int, length: float, written: Meter,
+                        meters: dict[int, Meter]) -> None:
+    denominator = next((d for d in (written.denominator, 8, 16, 32) if abs(length * d / 4 - round(length * d / 4)) < 1e-6
+                        and d >= written.denominator), None)
+    if denominator is None:
+        return  # a triplet-length bar: music21 will tie its end over the bar line
+    for old in measures[i].getElementsByClass(meter.TimeSignature):
+        measures[i].remove(old)
+    measures[i].insert(0, meter.TimeSignature(f"{round(length * denominator / 4)}/{denominator}"))
+    if i + 1 < len(measures) and i + 1 not in meters:
+        measures[i + 1].insert(0, meter.TimeSignature(str(written)))
+
+
+def _mark_repeats(part: stream.Part, sheet: LeadSheet) -> None:
+    """Repeat bar lines and first/second-ending brackets on the measures, as written."""
+    if not (sheet.repeats or sheet.endings):
+        return
+    measures = list(part.getElementsByClass(stream.Measure))
+    for r in sheet.repeats:
+        if r.end < len(measures):
+            measures[r.start].leftBarline = bar.Repeat(direction="start")
+            measures[r.end].rightBarline = bar.Repeat(direction="end", times=r.times if r.times != 2 else None)
+    for e in sheet.endings:
+        if e.end < len(measures):
+            bracket = spanner.RepeatBracket(measures[e.start:e.end + 1], number=",".join(str(n) for n in e.numbers))
+            part.insert(0, bracket)
 
 
 VOICE_CLEFS = {"Soprano": "treble", "Alto": "treble", "Tenor": "treble8vb", "Bass": "bass"}
@@ -291,12 +450,16 @@ def _m21_figure(symbol: str) -> str:
     return out.replace("m7b5", "m7b5")
 
 
-def _spell_in_key(part: stream.Part, sheet_key: Key) -> None:
-    """Spell notes as the key signature suggests: F# in D major, Bb in F major."""
+def _spell_in_key(part: stream.Part, sheet_key: Key, sheet: LeadSheet | None = None) -> None:
+    """Spell notes as the key signature suggests: F# in D major, Bb in F major (with ``sheet``, in the
+    key of each note's bar)."""
     from musicui.core.spelling import spell_pitch
 
+    starts = sheet.bar_starts() if sheet is not None else []
     for n in part.recurse().notes:
         if isinstance(n, note.Note):
+            if sheet is not None:
+                sheet_key = sheet.key_at(bisect_right(starts, float(n.offset) + EPSILON) - 1)
             name, _, octave = spell_pitch(n.pitch.midi, sheet_key)
             n.pitch.name = name.replace("b", "-") if len(name) > 1 else name
             n.pitch.octave = octave

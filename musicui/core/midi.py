@@ -3,7 +3,9 @@
 Files written here read back exactly: besides the usual tempo, time and key signatures they carry
 the key's mode and the chord symbols' spelling as text events ("key: A dorian", "chord: Bb7"), and a
 pickup as a short first bar (a 1/4 bar before 4/4). Other files (POP909, DAW exports, performances)
-go through melody-track selection, quantisation to a sixteenth or triplet grid and a skyline.
+go through melody-track selection, quantisation to a sixteenth or triplet grid (its phase set by where
+the accompaniment plays the beat) and a skyline; with no chord track or chord text, their chords are
+heard in the accompaniment (core/chord_recognition).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 import pretty_midi
 
 from musicui.core.arrangement import Arrangement
+from musicui.core.chord_recognition import recognise_chords
 from musicui.core.chords import QUALITIES, ParsedChord, spell
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import EPSILON, GRID, ChordSymbol, Key, LeadSheet, Meter, Note, snap
@@ -120,7 +123,8 @@ class _RawNote:
 
 
 def read_midi(data: bytes, name: str = "", config: MidiReadConfig | None = None, limits: Limits = LIMITS) -> LeadSheet:
-    """A lead sheet from any MIDI file: the melody track (or the top line), chords from a chord track."""
+    """A lead sheet from any MIDI file: the melody track (or the top line); chords from chord text, a chord
+    track, or else heard in the accompaniment (the other pitched tracks)."""
     config = config or MidiReadConfig()
     midi = _parse(data, limits)
     title = _decoded(_sequence_name(midi)) or Path(name).stem
@@ -136,19 +140,27 @@ def read_midi(data: bytes, name: str = "", config: MidiReadConfig | None = None,
         raise SeedError("the MIDI file has no notes" + (" besides drums" if drums_only else ""))
     beats = _beat_converter(pm)
     chord_parts = [i for i in pitched if CHORD_NAME.search(i.name or "")]
-    melody = _melody_notes(pitched, chord_parts, beats, config)
+    melody_tracks = _melody_tracks(pitched, chord_parts, config)
+    melody = _skyline([_RawNote(n.pitch, beats(n.start), beats(n.end), n.velocity)
+                       for i in melody_tracks for n in i.notes])
     texts = [(beats(t.time), _decoded(t.text).strip()) for t in pm.text_events]
 
-    shift, grid = _alignment([n.onset for n in melody], [n.end for n in melody], config)
+    accompaniment = [(n.pitch, beats(n.start), beats(n.end)) for i in pitched if i not in melody_tracks
+                     for n in i.notes]
+    shift, grid = _alignment([n.onset for n in melody], [n.end for n in melody], config,
+                             _beat_phase([onset for _, onset, _ in accompaniment]))
     place = (lambda t: snap(t - shift)) if grid == GRID else (lambda t: round((t - shift) * grid) / grid)
     notes = _placed(melody, place, 1 / grid, config.legato_gap_beats if grid != GRID else 0.0)
     key = _key(pm, texts) or _estimated_key(pitched)
-    chords = _chords(texts, chord_parts, beats, place, key.prefers_flats)
-    lyrics = [(place(beats(lyric.time)), _decoded(lyric.text).strip()) for lyric in pm.lyrics if lyric.text.strip()]
     meter, pickup = _meter(pm, beats)
+    chords = _chords(texts, chord_parts, beats, place, key.prefers_flats)
+    heard = not chords
+    if heard:
+        chords = _heard_chords(accompaniment, place, shift, meter.pulse_beats, key.prefers_flats, notes)
+    lyrics = [(place(beats(lyric.time)), _decoded(lyric.text).strip()) for lyric in pm.lyrics if lyric.text.strip()]
     notes = _with_lyrics(notes, lyrics)
     if config.trim_leading_bars:
-        notes, chords, pickup = _trimmed(notes, chords, meter, pickup)
+        notes, chords, pickup = _trimmed(notes, chords, meter, pickup, melody_only=heard)
     first_time = pm.tick_to_time(round((melody[0].onset) * pm.resolution))
     sheet = LeadSheet(notes=notes, chords=chords, key=key, meter=meter, tempo=_tempo(pm, first_time),
                       title=title, pickup=snap(pickup))
@@ -201,9 +213,9 @@ def _beat_converter(pm: pretty_midi.PrettyMIDI):
     return lambda seconds: pm.time_to_tick(seconds) / pm.resolution
 
 
-def _melody_notes(pitched: list[pretty_midi.Instrument], chord_parts: list[pretty_midi.Instrument], beats,
-                  config: MidiReadConfig) -> list[_RawNote]:
-    """A melody-named track, else the highest mostly-monophonic track; its skyline, in beats."""
+def _melody_tracks(pitched: list[pretty_midi.Instrument], chord_parts: list[pretty_midi.Instrument],
+                   config: MidiReadConfig) -> list[pretty_midi.Instrument]:
+    """A melody-named track (or its parts over several channels), else the highest mostly-monophonic one."""
     candidates = [i for i in pitched if i not in chord_parts] or pitched
     named = [i for i in candidates if MELODY_NAME.search(i.name or "")]
     if named:
@@ -217,8 +229,7 @@ def _melody_notes(pitched: list[pretty_midi.Instrument], chord_parts: list[prett
         monophonic = [i for i in enough if _polyphony_share(i.notes) <= config.max_polyphony_share]
         pool = monophonic or enough
         chosen = [max(pool, key=lambda i: float(np.mean([n.pitch for n in i.notes])))]
-    raw = [_RawNote(n.pitch, beats(n.start), beats(n.end), n.velocity) for i in chosen for n in i.notes]
-    return _skyline(raw)
+    return chosen
 
 
 def _polyphony_share(notes: list[pretty_midi.Note]) -> float:
@@ -244,9 +255,11 @@ def _skyline(notes: list[_RawNote]) -> list[_RawNote]:
     return line
 
 
-def _alignment(onsets: list[float], ends: list[float], config: MidiReadConfig) -> tuple[float, int]:
+def _alignment(onsets: list[float], ends: list[float], config: MidiReadConfig,
+               beat_phase: float | None = None) -> tuple[float, int]:
     """(shift in beats, grid steps per beat): the 1/12 grid for written files, else sixteenths or triplets
-    placed where the played onsets fall (a performance may sit a little off the file's beat)."""
+    placed where the played onsets fall (a performance may sit a little off the file's beat); of the
+    grid's phases, the one nearest ``beat_phase`` (where the accompaniment's beats fall) when known."""
     twelfths = np.asarray(onsets + ends) * GRID
     if np.mean(np.abs(twelfths - np.round(twelfths)) <= config.on_grid_tolerance) >= config.on_grid_share:
         return 0.0, GRID
@@ -258,7 +271,20 @@ def _alignment(onsets: list[float], ends: list[float], config: MidiReadConfig) -
         error = float(np.mean(np.abs(steps - phase - np.round(steps - phase)))) / grid
         fits[grid] = (phase / grid, error)
     grid = 3 if fits[3][1] < config.triplet_preference * fits[4][1] else 4
-    return fits[grid][0], grid
+    shift = fits[grid][0]
+    if beat_phase is not None:  # shift by whole grid steps so that the beat falls where the band plays it
+        steps = round(((beat_phase - shift + 0.5) % 1.0 - 0.5) * grid)
+        shift += steps / grid
+    return shift, grid
+
+
+def _beat_phase(onsets: list[float], least: float = 0.3) -> float | None:
+    """Where in the file's beat the onsets cluster (their circular mean, -0.5..0.5 beats); None when
+    they do not (fewer than 16, or a resultant below ``least``)."""
+    if len(onsets) < 16:
+        return None
+    mean = np.mean(np.exp(2j * np.pi * np.asarray(onsets)))
+    return float(np.angle(mean) / (2 * np.pi)) if abs(mean) >= least else None
 
 
 def _placed(raw: list[_RawNote], place, step: float, legato_gap: float) -> list[Note]:
@@ -290,6 +316,19 @@ def _chords(texts: list[tuple[float, str]], chord_parts: list[pretty_midi.Instru
         if symbol:
             chords.append(ChordSymbol(onset, symbol))
     return chords
+
+
+def _heard_chords(notes: list[tuple[int, float, float]], place, shift: float, pulse: float, flats: bool,
+                  melody: list[Note]) -> list[ChordSymbol]:
+    """Chords recognised in the accompaniment's (pitch, onset, end) notes on the lead sheet's pulses
+    (``shift`` beats into the file's), while the melody lasts."""
+    if not notes or not melody:
+        return []
+    last = max(n.end for n in melody)
+    chords = [ChordSymbol(max(0.0, snap(round(place(c.onset) / pulse) * pulse)), c.symbol)
+              for c in recognise_chords(notes, pulse, flats, phase=shift)]
+    chords = [c for i, c in enumerate(chords) if i + 1 == len(chords) or chords[i + 1].onset > c.onset + EPSILON]
+    return [c for c in chords if c.onset < last - EPSILON]
 
 
 def name_chord(pitches: list[int], flats: bool = False) -> str | None:
@@ -336,16 +375,18 @@ def _with_lyrics(notes: list[Note], lyrics: list[tuple[float, str]]) -> list[Not
     return out
 
 
-def _trimmed(notes: list[Note], chords: list[ChordSymbol], meter: Meter, pickup: float):
-    """Drop whole empty bars before the first note or chord (POP909 songs open with silent bars)."""
-    first = min([n.onset for n in notes] + [c.onset for c in chords])
+def _trimmed(notes: list[Note], chords: list[ChordSymbol], meter: Meter, pickup: float, melody_only: bool = False):
+    """Drop whole empty bars before the first note or chord (POP909 songs open with silent bars); with
+    ``melody_only`` (heard chords) the bars before the first note go too, the chord sounding then kept."""
+    first = min([n.onset for n in notes] + [c.onset for c in chords if not melody_only])
     starts = ([0.0] if pickup else []) + [pickup + k * meter.bar_beats
                                            for k in range(int(max(0.0, first - pickup) // meter.bar_beats) + 1)]
     shift = max(s for s in starts if s <= first + EPSILON)
     if shift <= 0:
         return notes, chords, pickup
-    return ([Note(n.pitch, n.onset - shift, n.duration, n.velocity, n.lyric) for n in notes],
-            [ChordSymbol(c.onset - shift, c.symbol) for c in chords], 0.0)
+    moved = sorted((ChordSymbol(max(0.0, c.onset - shift), c.symbol) for c in chords), key=lambda c: c.onset)
+    moved = [c for i, c in enumerate(moved) if i + 1 == len(moved) or moved[i + 1].onset > c.onset + EPSILON]
+    return [Note(n.pitch, n.onset - shift, n.duration, n.velocity, n.lyric) for n in notes], moved, 0.0
 
 
 def _key(pm: pretty_midi.PrettyMIDI, texts: list[tuple[float, str]]) -> Key | None:

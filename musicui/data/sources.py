@@ -400,7 +400,7 @@ def chorale_items(names: list[str]) -> tuple[list[Item], list[str]]:
         try:
             score = corpus.parse(name)
             soprano = score.parts[0]
-            sheet = from_music21(soprano, expand_repeats=False)
+            sheet = from_music21(soprano, expand_repeats=False).plain()  # as the corpus always read them
             sheet.chords = chorale_chords(score)
             sheet = sheet.quantized()
             sigs = score.flatten().getElementsByClass(m21key.KeySignature)

@@ -20,7 +20,8 @@ from musicui.ui import compose_tab as C
 from musicui.ui import handlers as H
 from musicui.ui.api import build_api
 from musicui.ui.guard import BodyLimit, ConfigCache, missing_values_error, unreadable_value_error
-from musicui.ui.seed_tab import RENDER_CONCURRENCY, build_seed_tab, wire_seed_tab
+from musicui.ui.seed_tab import RENDER_CONCURRENCY, UNDO_KEYS, build_seed_tab, wire_seed_tab
+from musicui.ui.takes_panel import build_takes_panel, kept_takes, wire_takes_panel
 from musicui.ui.theme import CSS, HEAD, THEME
 
 MAX_FILE_SIZE = "5mb"
@@ -50,7 +51,7 @@ class Studio(gr.Blocks):
     def launch(self, *args: Any, **kwargs: Any):  # type: ignore[override]
         kwargs.setdefault("theme", THEME)
         kwargs.setdefault("css", CSS)
-        kwargs.setdefault("head", HEAD)
+        kwargs.setdefault("head", HEAD + UNDO_KEYS)
         kwargs.setdefault("max_file_size", MAX_FILE_SIZE)
         kwargs.setdefault("ssr_mode", False)
         kwargs.setdefault("footer_links", ["api", "gradio"])
@@ -162,8 +163,11 @@ def build_app() -> Studio:
                 seed = build_seed_tab(H.load_example(DEFAULT_EXAMPLE))
             with gr.Tab("Compose", id="compose", elem_id="mu-compose-tab"):
                 compose = C.build_tab()
+                takes = build_takes_panel()
+        takes.kept = kept_takes()
         wire_seed_tab(demo, seed)
-        C.wire_compose_tab(demo, seed, compose, tabs)
+        C.wire_compose_tab(demo, seed, compose, tabs, takes)
+        wire_takes_panel(demo, seed, takes, tabs)
         build_api(demo)
     demo.queue(default_concurrency_limit=RENDER_CONCURRENCY, max_size=QUEUE_SIZE)
     return demo

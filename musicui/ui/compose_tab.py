@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import html
-import os
 import time
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import gradio as gr
@@ -23,7 +23,10 @@ from musicui.studio import MAX_BARS, MAX_TEXT, MODES, VARIATIONS, ComposeError, 
 from musicui.ui import handlers as H
 from musicui.ui.guard import cancelled_when_gone, speaks
 from musicui.ui.practice import PracticeStrip, practice_value
-from musicui.ui.seed_tab import PREVIEW, SeedTab
+from musicui.ui import takes_store as store
+from musicui.ui.seed_tab import PREVIEW, STORAGE_SECRET, SeedTab
+from musicui.ui.takes_panel import TakesPanel
+from musicui.ui.takes_panel import choices as takes_choices
 from musicui.ui.stream import StreamPlayer, compose_streaming, streams
 
 MAX_CARDS = LIMITS.candidates
@@ -165,33 +168,7 @@ class ComposeTab:
     takes: gr.State
     cards: list[Card]
     handout: gr.DownloadButton
-    history_pick: gr.Dropdown
-    history_use: gr.Button
-    undo: gr.Button
-    history_clear: gr.Button
-
-
-HISTORY_SIZE = 60
-STORAGE_SECRET = os.environ.get("MUSICUI_STORAGE_SECRET", "musicui-takes")  # obfuscation only: takes are not secrets
-
-
-def history_entries(stored: Any) -> list[dict]:
-    """The browser's history, checked (it comes from the page): [{label, abc}], newest first."""
-    if not isinstance(stored, list):
-        return []
-    return [e for e in stored[:HISTORY_SIZE] if isinstance(e, dict) and isinstance(e.get("abc"), str)
-            and isinstance(e.get("label"), str) and len(e["abc"]) <= MAX_ABC_CHARS]
-
-
-def history_with(stored: Any, result) -> list[dict]:
-    stamp = time.strftime("%H:%M")
-    new = [{"label": f"{stamp} · {index + 1}. {t.sheet.title or 'Untitled'} · {t.style} · seed {t.seed}",
-            "abc": write_abc(t.sheet)} for index, t in enumerate(result.takes)]
-    return (new + history_entries(stored))[:HISTORY_SIZE]
-
-
-def history_choices(entries: list[dict]) -> dict:
-    return gr.update(choices=[(e["label"], i) for i, e in enumerate(entries)], value=None)
+    names: list[str]  # the inputs' names, as the browser keeps them
 
 
 def build_tab() -> ComposeTab:
@@ -270,16 +247,11 @@ def build_tab() -> ComposeTab:
             None, js=IN_A_ROW_JS)
         handout = gr.DownloadButton("🖨 All the ideas as a PDF (a page each)", size="sm", interactive=False,
                                     elem_id="compose-handout", scale=0, min_width=260)
-    with gr.Accordion("Earlier takes (kept in this browser)", open=False, elem_id="compose-history-box"):
-        with gr.Row(equal_height=True):
-            history_pick = gr.Dropdown([], label="Take", elem_id="compose-history", scale=4)
-            history_use = gr.Button("Use as seed", size="sm", elem_id="history-use", scale=1)
-            undo = gr.Button("↶ Undo the last seed change", size="sm", elem_id="seed-undo", scale=1)
-            history_clear = gr.Button("Clear", size="sm", variant="stop", scale=0, min_width=70)
     inputs = [text, lyrics, mode, bars, key, tempo, meter, style, candidates, seed, variation, span_first, span_last,
               melody_sound, drums, styles, form, chords, level]
-    return ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, handout,
-                      history_pick, history_use, undo, history_clear)
+    names = ["text", "lyrics", "mode", "bars", "key", "tempo", "meter", "style", "candidates", "seed", "variation",
+             "span_first", "span_last", "melody_sound", "drums", "styles", "form", "chords", "level"]
+    return ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, handout, names)
 
 
 def span_from_roll(index: Any, sheet: LeadSheet) -> tuple[int, int]:
@@ -387,22 +359,79 @@ COMPOSE_CONCURRENCY = 4  # composes in flight at once: see musicui.ui.app
 COMPOSE = dict(concurrency_id="compose", concurrency_limit=COMPOSE_CONCURRENCY, api_visibility="private")
 
 
-def wire_compose_tab(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, tabs: gr.Tabs) -> None:
-    """The Compose button (the seed modes read the seed tab's state) and the ways a take becomes the seed."""
-    history = gr.BrowserState([], storage_key="musicui-history", secret=STORAGE_SECRET)
-    undo_stack = gr.BrowserState([], storage_key="musicui-seed-undo", secret=STORAGE_SECRET)
-    _wire_compose(demo, seed, tab, history)
-    _wire_takes_to_seed(seed, tab, tabs, history, undo_stack)
-    tab.history_clear.click(lambda: ([], history_choices([])), None, [history, tab.history_pick],
-                            api_visibility="private")
-    demo.load(lambda stored: history_choices(history_entries(stored)), [history], [tab.history_pick],
-              api_visibility="private")
+def wire_compose_tab(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, tabs: gr.Tabs, panel: TakesPanel) -> None:
+    """The Compose button (the seed modes read the seed tab's state), the ways a take becomes the seed,
+    and what the browser keeps of the tab (the words, the settings and the cards) for the next visit."""
+    cards_saved = gr.BrowserState({}, storage_key="musicui-cards", secret=STORAGE_SECRET)
+    inputs_saved = gr.BrowserState({}, storage_key="musicui-compose", secret=STORAGE_SECRET)
+    _wire_compose(demo, seed, tab, panel, cards_saved)
+    _wire_takes_to_seed(seed, tab, tabs)
+    gr.on([component.change for component in tab.inputs], lambda *values: dict(zip(tab.names, values)),
+          tab.inputs, inputs_saved, queue=False, show_progress="hidden", api_visibility="private")
+    card_outputs = [o for card in tab.cards for o in card.outputs()]
+
+    @speaks("bringing back the last visit's ideas")
+    def on_load(saved_inputs: Any, saved_cards: Any):
+        restored = restored_inputs(tab, saved_inputs)
+        takes, heard = [], ""
+        if isinstance(saved_cards, dict):
+            entries = store.entries_of(saved_cards.get("takes"))[:MAX_CARDS]
+            takes = [t for t in (_readable(e) for e in entries) if t is not None]
+            heard = saved_cards.get("heard") if isinstance(saved_cards.get("heard"), str) else ""
+        if not takes:
+            yield restored or {tab.heard: gr.skip()}  # an empty dict would read as one output value
+            return
+        result = SimpleNamespace(takes=takes)
+        yield {**restored, tab.heard: heard[:2000] + "  \n*(the ideas from your last visit)*", **card_updates(tab, result)}
+        yield card_updates(tab, result, render_takes(takes, ("svg", "png")))
+        yield pdf_updates(tab, result)
+
+    demo.load(on_load, [inputs_saved, cards_saved], [*tab.inputs, tab.heard, tab.takes, tab.handout, *card_outputs],
+              api_visibility="private", show_progress="hidden", **PREVIEW_LOAD)
 
 
-def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, history: gr.BrowserState) -> None:
+PREVIEW_LOAD = dict(concurrency_id="preview", concurrency_limit=2)
+
+
+def _readable(entry: dict) -> Take | None:
+    try:
+        return store.take_of(entry, H.load_abc)
+    except (store.StoreError, SeedError, ValueError):
+        return None
+
+
+def restored_inputs(tab: ComposeTab, saved: Any) -> dict:
+    """The settings the browser kept, each only where the control can take it (they come from the page)."""
+    if not isinstance(saved, dict):
+        return {}
+    return {component: saved[name] for component, name in zip(tab.inputs, tab.names)
+            if name in saved and _fits(component, saved[name])}
+
+
+def _fits(component: Any, value: Any) -> bool:
+    if isinstance(component, (gr.Dropdown, gr.Radio)):
+        allowed = [c[1] if isinstance(c, tuple) else c for c in component.choices]
+        return value in allowed or (getattr(component, "allow_custom_value", False) and isinstance(value, str)
+                                    and len(value) <= 40)
+    if isinstance(component, gr.CheckboxGroup):
+        allowed = [c[1] if isinstance(c, tuple) else c for c in component.choices]
+        return isinstance(value, list) and all(v in allowed for v in value)
+    if isinstance(component, gr.Checkbox):
+        return isinstance(value, bool)
+    if isinstance(component, (gr.Slider, gr.Number)):
+        low = component.minimum if component.minimum is not None else float("-inf")
+        high = component.maximum if component.maximum is not None else float("inf")
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
+    if isinstance(component, gr.Textbox):
+        return isinstance(value, str) and len(value) <= (component.max_length or 10_000)
+    return False
+
+
+def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, panel: TakesPanel,
+                  cards_saved: gr.BrowserState) -> None:
     @speaks("composing")
     def on_compose(request: gr.Request, *values: Any, progress=gr.Progress()):
-        *inputs, current, stored = values
+        *inputs, current, kept = values
         try:
             params = params_from_ui(*inputs)
         except ComposeError as error:
@@ -414,19 +443,21 @@ def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, history: gr.B
             result = run_compose(params, seed_sheet, progress, cancelled_when_gone(demo, request))
         heard = f"**I heard:** {result.heard} · {result.seconds:.1f} s"
         heard += "".join(f"  \n⚠ {notice}" for notice in result.notices)
-        entries = history_with(stored, result)
+        entries = store.added(kept, result.takes)
         # the sound first, so the ideas can be heard at once; then the sheets and rolls
-        yield {tab.heard: heard, history: entries, tab.history_pick: history_choices(entries),
-               **card_updates(tab, result)}
+        yield {tab.heard: heard, panel.kept: entries, panel.pick: takes_choices(entries),
+               cards_saved: {"heard": heard, "takes": entries[:len(result.takes)]}, **card_updates(tab, result)}
         yield card_updates(tab, result, render_takes(result.takes, ("svg", "png")))
         yield pdf_updates(tab, result)  # the print views last: the page is complete without them
 
     card_outputs = [o for card in tab.cards for o in card.outputs()]
     composing = tab.button.click(
-        on_compose, [*tab.inputs, seed.state, history],
-        [tab.heard, tab.takes, history, tab.history_pick, tab.stream, tab.handout, *card_outputs],
+        on_compose, [*tab.inputs, seed.state, panel.kept],
+        [tab.heard, tab.takes, panel.kept, panel.pick, cards_saved, tab.stream, tab.handout, *card_outputs],
         show_progress="minimal", show_progress_on=[tab.heard], **COMPOSE)
-    tab.stop.click(None, cancels=[composing])
+    # Stop: the page says what is true (nothing new was written; the cards are the earlier ones)
+    tab.stop.click(lambda: {tab.heard: STOPPED, tab.stream: {"stopped": True}}, None, [tab.heard, tab.stream],
+                   cancels=[composing], js=STOPPED_JS, queue=False, api_visibility="private")
 
     @speaks("picking bars")
     def on_bars_picked(current: Any, evt: gr.SelectData):
@@ -443,51 +474,26 @@ def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, history: gr.B
                      api_visibility="private", queue=False)
 
 
-def _wire_takes_to_seed(seed: SeedTab, tab: ComposeTab, tabs: gr.Tabs, history: gr.BrowserState,
-                        undo_stack: gr.BrowserState) -> None:
-    """A take (a card's or an earlier one) becomes the seed; the seed it replaced can come back."""
-    outputs = [*seed.outputs, undo_stack, tabs]
+STOPPED = "**Stopped.** Nothing new was written; any ideas below are from before."
+# A card whose sheet was still being drawn says so, instead of "writing the sheet music…" for ever.
+STOPPED_JS = """() => { document.querySelectorAll('#compose-cards .mu-sheet-empty').forEach(
+  (box) => { box.textContent = 'Stopped before the sheet music was drawn: compose again to see it.'; }); }"""
 
-    def replace_seed(sheet, text: Any, current: Any, stack: Any, note: str) -> dict:
-        """The new seed in every view; the user's ABC text as it was goes on the browser's undo stack."""
-        previous = text if isinstance(text, str) and text.strip() else write_abc(H.sheet_of(current))
-        kept = [abc for abc in (stack if isinstance(stack, list) else []) if isinstance(abc, str)][:19]
-        update = seed.update(H.Loaded(sheet, write_abc(sheet)), current, set_abc=True, note=note)
-        return {**update, undo_stack: [previous] + kept, tabs: gr.Tabs(selected="seed")}
+
+def _wire_takes_to_seed(seed: SeedTab, tab: ComposeTab, tabs: gr.Tabs) -> None:
+    """A take (a card's or an earlier one) becomes the seed; the seed's undo brings back the one it replaced."""
+    outputs = [*seed.outputs, tabs]
+
+    def replace_seed(sheet, current: Any, past: Any, note: str) -> dict:
+        update = seed.update(H.Loaded(sheet, write_abc(sheet)), current, past, set_abc=True,
+                             note=f"{note} (Undo brings back the seed it replaced)")
+        return {**update, tabs: gr.Tabs(selected="seed")}
 
     for index, card in enumerate(tab.cards):
         @speaks("making the take the seed")
-        def on_use(takes: Any, text: Any, current: Any, stack: Any, index: int = index):
+        def on_use(takes: Any, current: Any, past: Any, index: int = index):
             if not takes or index >= len(takes):
                 raise gr.Error("That take is gone: compose again.")
-            return replace_seed(H.sheet_of(takes[index]), text, current, stack, f"take {index + 1} is the seed now")
+            return replace_seed(H.sheet_of(takes[index]), current, past, f"take {index + 1} is the seed now")
 
-        card.use.click(on_use, [tab.takes, seed.abc_box, seed.state, undo_stack], outputs, **PREVIEW)
-
-    @speaks("bringing back an earlier take")
-    def on_history_use(choice: Any, stored: Any, text: Any, current: Any, stack: Any):
-        entries = history_entries(stored)
-        if not isinstance(choice, int) or not 0 <= choice < len(entries):
-            raise gr.Error("Pick an earlier take first.")
-        try:
-            sheet = H.load_abc(entries[choice]["abc"])
-        except SeedError as error:
-            raise gr.Error(f"That take cannot be read back: {error}") from None
-        return replace_seed(sheet, text, current, stack, "an earlier take is the seed now")
-
-    tab.history_use.click(on_history_use, [tab.history_pick, history, seed.abc_box, seed.state, undo_stack], outputs,
-                          api_visibility="private")
-
-    @speaks("undoing")
-    def on_undo(current: Any, stack: Any):
-        kept = [abc for abc in (stack if isinstance(stack, list) else []) if isinstance(abc, str)]
-        if not kept:
-            raise gr.Error("Nothing to undo: the seed has not been replaced by a take.")
-        try:
-            sheet = H.load_abc(kept[0])
-        except SeedError as error:
-            raise gr.Error(f"The earlier seed cannot be read back: {error}") from None
-        update = seed.update(H.Loaded(sheet, kept[0]), current, set_abc=True, note="the earlier seed is back")
-        return {**update, undo_stack: kept[1:], tabs: gr.Tabs(selected="seed")}  # the text exactly as written
-
-    tab.undo.click(on_undo, [seed.state, undo_stack], outputs, api_visibility="private")
+        card.use.click(on_use, [tab.takes, seed.state, seed.history], outputs, **PREVIEW)

@@ -74,13 +74,27 @@ def sheet_of(state: Any) -> LeadSheet:
     return LeadSheet()
 
 
+def abc_of(state: Any) -> str:
+    """The ABC text of the session's lead sheet."""
+    return write_abc(sheet_of(state))
+
+
+def abc_after_edit(text: str, before: LeadSheet, after: LeadSheet) -> str:
+    """The ABC after a piano-roll edit: the user's text changed only where the notes changed."""
+    from musicui.core.abc_edit import edited_abc
+
+    return edited_abc(text, before, after)
+
+
 def fit_seed(sheet: LeadSheet) -> tuple[LeadSheet, str]:
     """A loaded file longer than the editor takes is cut to its first bars (with a note saying so)."""
     note = ""
     if sheet.num_bars > MAX_BARS + (1 if sheet.pickup else 0):
         last = MAX_BARS - 1 + (1 if sheet.pickup else 0)
-        note = f"The file has {sheet.num_bars} bars; the editor keeps the first {MAX_BARS}."
-        sheet = sheet.slice_bars(0, last)
+        kept = sheet.slice_bars(0, last)  # both counts as the status line counts: the pickup as a bar
+        pickup = f" (the pickup and {kept.num_bars - 1} full bars)" if kept.pickup else ""
+        note = f"The file's tune has {sheet.num_bars} bars; the editor keeps the first {kept.num_bars}{pickup}."
+        sheet = kept
     if len(sheet.notes) > MAX_NOTES:
         raise SeedError(f"the file has {len(sheet.notes):,} melody notes; the editor takes up to {MAX_NOTES:,}")
     return sheet, note

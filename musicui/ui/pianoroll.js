@@ -16,6 +16,9 @@ const FLATS = ["C", "D♭", "D", "E♭", "E", "F", "G♭", "G", "A♭", "A", "B�
 const BLACK = new Set([1, 3, 6, 8, 10]);
 const KEYS_W = 46, PAD = 6, BAR_LANE = 16, CHORD_LANE = 20, TOP = BAR_LANE + CHORD_LANE;
 const EPS = 1e-6;
+// A finger is wider than a mouse pointer: on a touch screen the pitch rows are taller and a note's
+// lengthening edge wider.
+const COARSE = !!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
 
 const S = {
   v: {}, notes: [], sel: -1, grid: 0.5, userGrid: false, ppb: 44, row: 13, lo: 55, hi: 79,
@@ -62,7 +65,7 @@ function layout() {
   while (hi - lo < 24) { hi += 1; if (hi - lo < 24) lo -= 1; }
   S.lo = Math.max(minP(), lo); S.hi = Math.min(maxP(), hi);
   const rows = S.hi - S.lo + 1;
-  S.row = rows > 40 ? 10 : rows > 32 ? 11 : 13;
+  S.row = COARSE ? (rows > 40 ? 12 : rows > 32 ? 14 : 16) : rows > 40 ? 10 : rows > 32 ? 11 : 13;
   const last = Math.max(num(S.v.end, 0), ...S.notes.map((n) => n.o + n.d), pickup());
   const bars = Math.ceil(Math.max(0, last - pickup()) / barBeats() - EPS) + 1;  // one empty bar to write into
   S.total = Math.min(maxBeats(), pickup() + Math.max(bars, 2) * barBeats());
@@ -148,7 +151,7 @@ function draw() {
 }
 
 function noteSvg(n, i) {
-  const w = Math.max(3, n.d * S.ppb - 1), h = S.row - 1, ex = Math.min(8, Math.max(3, w / 3));
+  const w = Math.max(3, n.d * S.ppb - 1), h = S.row - 1, ex = Math.min(COARSE ? 12 : 8, Math.max(3, w / 3));
   const label = n.lyr && w > 18 ? `<text x="${x(n.o) + 3}" y="${y(n.p) + h - 2.5}">${esc(n.lyr)}</text>` : "";
   return `<g class="pr-note${i === S.sel ? " sel" : ""}" data-i="${i}" data-pitch="${n.p}" data-onset="${r6(n.o)}">` +
     `<title>${name(n.p)} · beat ${r6(n.o + 1)} · ${r6(n.d)} beat${Math.abs(n.d - 1) < EPS ? "" : "s"}${n.lyr ? " · " + esc(n.lyr) : ""}</title>` +
@@ -230,8 +233,40 @@ function local(e) {
   return { px: e.clientX - r.left, py: e.clientY - r.top };
 }
 
+// Touch (a phone, a tablet): a finger on a note or on the bar numbers drags them (the touchstart
+// below keeps the page from scrolling); a finger on empty grid scrolls the roll and the page as
+// usual (touch-action in pianoroll.css), and a tap there adds a note one grid step long; a
+// long press there (TOUCH_HOLD_MS, finger still) adds one and then drags to set its length.
+const TOUCH_SLOP = 10, TOUCH_HOLD_MS = 350;
+let tap = null;  // a finger down on empty grid: a tap or a long press, until it moves or the browser scrolls
+const isTouch = (e) => e.pointerType === "touch" || e.pointerType === "pen";
+function cancelTap() { if (tap) { clearTimeout(tap.timer); tap = null; } }
+// The browser sends a finger's touch events to the node it first touched: redrawing the grid under
+// it (innerHTML) in pointerdown would leave them nowhere to go, and the page would scroll. So for a
+// finger the redraw waits a frame, and a long-pressed note is drawn on its own.
+const drawAfter = (e) => (isTouch(e) ? requestAnimationFrame(() => draw()) : draw());
+function showNewNote(i) {
+  svg.querySelectorAll(".pr-note.sel").forEach((g) => g.classList.remove("sel"));
+  const tmp = document.createElementNS(NS, "g");
+  tmp.innerHTML = noteSvg(S.notes[i], i);
+  svg.appendChild(tmp.firstChild);
+  status();
+}
+
+// A new note at (px, py), selected, in "resize" drag mode (drag to set its length); false if none fits.
+function addNoteAt(px, py) {
+  const p = clampP(pitchAt(py)), o = Math.max(0, snapDown(beatAt(px)));
+  if (o + S.grid > maxBeats() + EPS || S.notes.length >= num(S.v.max_notes, 2000)) return false;
+  S.notes.push({ p, o, d: S.grid, vel: null, lyr: null });
+  S.sel = S.notes.length - 1;
+  S.drag = { mode: "resize", i: S.sel, px, py, o, d: S.grid, p, changed: true };
+  hear(p);
+  return true;
+}
+
 svg.addEventListener("pointerdown", (e) => {
   if (e.button !== 0) return;
+  cancelTap();
   scroller.focus({ preventScroll: true });
   const { px, py } = local(e);
   if (py < BAR_LANE) {  // the bar numbers: pick the bars to rewrite (drag or shift-click for several)
@@ -240,7 +275,7 @@ svg.addEventListener("pointerdown", (e) => {
     S.span = [Math.min(anchor, bar), Math.max(anchor, bar)];
     S.spanDrag = { anchor };
     svg.setPointerCapture(e.pointerId);
-    draw();
+    drawAfter(e);
     e.preventDefault();
     return;
   }
@@ -252,21 +287,26 @@ svg.addEventListener("pointerdown", (e) => {
     const mode = e.target.classList.contains("pr-edge") ? "resize" : "move";
     S.drag = { mode, i, px, py, o: n.o, d: n.d, p: n.p, changed: false };
     hear(n.p);
-  } else {
-    const p = clampP(pitchAt(py)), o = Math.max(0, snapDown(beatAt(px)));
-    if (o + S.grid > maxBeats() + EPS || S.notes.length >= num(S.v.max_notes, 2000)) return;
-    S.notes.push({ p, o, d: S.grid, vel: null, lyr: null });
-    S.sel = S.notes.length - 1;
-    S.drag = { mode: "resize", i: S.sel, px, py, o, d: S.grid, p, changed: true };
-    hear(p);
-  }
+  } else if (isTouch(e)) {  // empty grid under a finger: wait for a tap, a long press or a scroll
+    const id = e.pointerId;
+    tap = { id, px, py, cx: e.clientX, cy: e.clientY, timer: setTimeout(() => {
+      if (!tap || tap.id !== id || S.drag) return;
+      tap = null;
+      if (!addNoteAt(px, py)) return;
+      svg.classList.add("resizing");
+      try { svg.setPointerCapture(id); } catch (err) { /* the finger has lifted */ }
+      showNewNote(S.sel);
+    }, TOUCH_HOLD_MS) };
+    return;
+  } else if (!addNoteAt(px, py)) return;
   svg.classList.add(S.drag.mode === "move" ? "dragging" : "resizing");
   svg.setPointerCapture(e.pointerId);
-  draw();
+  drawAfter(e);
   e.preventDefault();
 });
 
 svg.addEventListener("pointermove", (e) => {
+  if (tap && e.pointerId === tap.id && Math.hypot(e.clientX - tap.cx, e.clientY - tap.cy) > TOUCH_SLOP) cancelTap();
   if (S.spanDrag) {
     const bar = Math.min(barIndexAt(Math.max(0, beatAt(local(e).px))), barIndexAt(Math.max(0, S.total - EPS)));
     const span = [Math.min(S.spanDrag.anchor, bar), Math.max(S.spanDrag.anchor, bar)];
@@ -303,9 +343,28 @@ function endDrag() {
   svg.classList.remove("dragging", "resizing");
   if (D.changed) { resolve(D.i); commit(); } else draw();
 }
-svg.addEventListener("pointerup", endDrag);
-svg.addEventListener("pointercancel", endDrag);
+svg.addEventListener("pointerup", (e) => {
+  if (tap && e.pointerId === tap.id) {  // a tap on empty grid: a note one grid step long
+    const { px, py } = tap;
+    cancelTap();
+    if (!S.drag && addNoteAt(px, py)) endDrag();
+    return;
+  }
+  endDrag();
+});
+svg.addEventListener("pointercancel", (e) => { cancelTap(); endDrag(e); });  // the browser took the finger to scroll
 svg.addEventListener("lostpointercapture", endDrag);
+
+// A finger on a note or on the bar numbers drags it instead of scrolling; elsewhere it scrolls.
+// (touch-action on SVG children is not honoured by every browser, so this is decided here.)
+svg.addEventListener("touchstart", (e) => {
+  if (e.touches.length !== 1) return;
+  const t = e.touches[0], r = svg.getBoundingClientRect();
+  const onNote = t.target instanceof Element && t.target.closest(".pr-note");
+  if (onNote || t.clientY - r.top < BAR_LANE) e.preventDefault();
+}, { passive: false });
+svg.addEventListener("touchmove", (e) => { if (S.drag || S.spanDrag) e.preventDefault(); }, { passive: false });
+svg.addEventListener("contextmenu", (e) => { if (S.drag || tap) e.preventDefault(); });
 
 function removeSelected() {
   if (S.sel < 0) return;
@@ -402,6 +461,15 @@ if (window.ResizeObserver) {
   new ResizeObserver(() => {
     if (Math.abs(scroller.clientWidth - lastWidth) > 1 && !S.drag) { lastWidth = scroller.clientWidth; draw(); }
   }).observe(scroller);
+}
+
+// On a touch screen the hint speaks of taps.
+if (COARSE) {
+  const hint = element.querySelector(".pr-hint");
+  if (hint) hint.textContent = "Tap the grid to add a note (hold, then drag, to set its length) · drag a note to move it · " +
+    "drag its right edge to lengthen · tap or drag the bar numbers to pick bars to rewrite · " +
+    "Delete note removes the selected one · swipe the empty grid to scroll";
+  scroller.setAttribute("aria-label", "Piano roll: tap to add a note, drag a note to move it, drag its right edge to lengthen");
 }
 
 load(props.value);

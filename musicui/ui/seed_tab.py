@@ -3,6 +3,7 @@ layout and its handlers; the seed itself lives in ``SeedTab.state`` (a lead shee
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from musicui.ui import handlers as H
 from musicui.ui.guard import cancelled_when_gone, speaks
 from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
 from musicui.ui.practice import PracticeStrip, practice_value
+from musicui.ui.seed_history import SeedHistory, history_of
 from musicui.views import VIEWS
 
 RENDER_CONCURRENCY = 2  # audio renders at once (the machine may have 2 cores)
@@ -21,6 +23,26 @@ PREVIEW_CONCURRENCY = 2
 PLAY_HINT = "Press **Play** (or Ctrl+Enter) to hear the seed with the settings above."
 PLAY_HINT_CHANGED = "The seed has changed: press **Play** (or Ctrl+Enter) to hear it."
 PREVIEW = dict(concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY, api_visibility="private")
+STORAGE_SECRET = os.environ.get("MUSICUI_STORAGE_SECRET", "musicui-takes")  # obfuscation only: takes are not secrets
+
+
+# Ctrl/Cmd+Z and Ctrl/Cmd+Shift+Z (or Ctrl+Y) on the seed tab step through the seed's one history, in the
+# ABC box too (the browser's own text undo would mix tunes); other text boxes keep their own undo.
+UNDO_KEYS = """
+<script>
+document.addEventListener("keydown", (event) => {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  const key = event.key.toLowerCase();
+  if (key !== "z" && key !== "y") return;
+  const tab = document.querySelector("#mu-seed-tab");
+  if (!tab || tab.offsetParent === null) return;
+  const target = event.target instanceof Element ? event.target : null;
+  if (target && target.closest("input, textarea, [contenteditable]") && !target.closest("#abc-input")) return;
+  const button = document.querySelector(key === "y" || event.shiftKey ? "#seed-redo" : "#seed-undo");
+  if (button) { event.preventDefault(); button.click(); }
+});
+</script>
+"""
 
 
 def download(path: str | None = None) -> dict:
@@ -33,6 +55,10 @@ class SeedTab:
     state: gr.State
     abc_echo: gr.State  # the ABC text Python itself last put in the box: its change event is an echo, not an edit
     abc_box: gr.Textbox
+    history: gr.State  # a SeedHistory: one undo history for every view of the seed
+    saved: gr.BrowserState  # the ABC box's text, kept in the browser for the next visit (even half typed)
+    undo: gr.Button
+    redo: gr.Button
     status: gr.HTML
     sheet_view: gr.HTML
     upload: gr.File
@@ -59,8 +85,8 @@ class SeedTab:
     @property
     def outputs(self) -> list:
         """Everything a new seed updates."""
-        return [self.state, self.abc_box, self.abc_echo, self.roll, self.sheet_view, self.status, self.tempo,
-                self.play_note, *self.downloads]
+        return [self.state, self.abc_box, self.abc_echo, self.history, self.saved, self.roll, self.sheet_view,
+                self.status, self.tempo, self.play_note, *self.downloads]
 
     @property
     def play_inputs(self) -> list:
@@ -70,11 +96,16 @@ class SeedTab:
         """After any change to the seed, the downloads and the play note wait for the next Play."""
         return {**{dl: download() for dl in self.downloads}, self.play_note: PLAY_HINT_CHANGED}
 
-    def update(self, loaded: H.Loaded, old_state: Any, *, set_abc: bool, note: str = "") -> dict:
-        """The seed in every view (and in the ABC box when ``set_abc``)."""
+    def update(self, loaded: H.Loaded, old_state: Any, history: Any, *, set_abc: bool, note: str = "",
+               typed: bool = False, recorded: SeedHistory | None = None) -> dict:
+        """The seed in every view (and in the ABC box when ``set_abc``), recorded in the undo history
+        (``recorded``: the history already moved, by undo or redo)."""
         sheet = loaded.sheet
+        if recorded is None:
+            recorded = history_of(history, H.abc_of(old_state)).record(loaded.abc, typed=typed)
         out = {self.state: sheet.to_dict(), self.roll: roll_value(sheet), self.sheet_view: H.render_sheet(sheet),
-               self.status: H.status_ok(sheet, note or loaded.note), **self.stale()}
+               self.status: H.status_ok(sheet, note or loaded.note), self.history: recorded, self.saved: loaded.abc,
+               **self.stale()}
         if set_abc:
             out[self.abc_box] = out[self.abc_echo] = loaded.abc
         if round(sheet.tempo) != round(H.sheet_of(old_state).tempo) or set_abc:
@@ -84,7 +115,8 @@ class SeedTab:
 
 def build_seed_tab(first: H.Loaded) -> SeedTab:
     """The tab's layout, opened on ``first``."""
-    state, abc_echo = gr.State(first.sheet.to_dict()), gr.State(first.abc)
+    state, abc_echo, history = gr.State(first.sheet.to_dict()), gr.State(first.abc), gr.State(SeedHistory(first.abc))
+    saved = gr.BrowserState("", storage_key="musicui-seed", secret=STORAGE_SECRET)
     with gr.Row(equal_height=False, elem_classes="mu-top"):
         with gr.Column(scale=5, min_width=340, elem_classes="mu-editor"):
             with gr.Row(elem_classes="mu-examples"):
@@ -96,6 +128,11 @@ def build_seed_tab(first: H.Loaded) -> SeedTab:
                 elem_id="abc-input", elem_classes="mu-abc", buttons=["copy"], autoscroll=False,
                 placeholder="X:1\nT:My tune\nM:4/4\nL:1/8\nK:G\nGABc dedB | ...",
                 info="Headers T: (title), M: (meter), L: (unit), Q: (tempo), K: (key); chords in quotes: \"Am\".")
+            with gr.Row(elem_classes="mu-undo-row"):
+                undo = gr.Button("↶ Undo", size="sm", variant="secondary", elem_id="seed-undo", scale=0, min_width=90)
+                redo = gr.Button("↷ Redo", size="sm", variant="secondary", elem_id="seed-redo", scale=0, min_width=90)
+                gr.HTML('<span class="mu-sub">Ctrl+Z / Ctrl+Shift+Z: one history for the ABC and the roll</span>',
+                        padding=False)
             status = gr.HTML(H.status_ok(first.sheet), elem_id="seed-status", padding=False)
         with gr.Column(scale=7, min_width=360, elem_classes="mu-preview"):
             sheet_view = gr.HTML(H.render_sheet(first.sheet), label="Sheet music", show_label=True,
@@ -104,7 +141,8 @@ def build_seed_tab(first: H.Loaded) -> SeedTab:
                              file_types=H.SEED_FILE_TYPES, type="filepath", elem_id="seed-upload", height=120)
     roll = PianoRoll(roll_value(first.sheet), elem_id="piano-roll")
     transport = _transport(round(first.sheet.tempo))
-    return SeedTab(state, abc_echo, abc_box, status, sheet_view, upload, examples, roll, *transport, *_playback())
+    return SeedTab(state, abc_echo, abc_box, history, saved, undo, redo, status, sheet_view, upload, examples, roll,
+                   *transport, *_playback())
 
 
 def _transport(tempo: int) -> tuple:
@@ -145,58 +183,86 @@ def wire_seed_tab(demo: gr.Blocks, tab: SeedTab) -> None:
     _wire_edits(demo, tab)
     _wire_playback(tab)
 
+    def on_load(saved: Any, text: Any):
+        """The seed text of the last visit back in the box (reading it is the box's own change event)."""
+        if isinstance(saved, str) and saved.strip() and saved != text and len(saved) <= MAX_ABC_CHARS:
+            return saved
+        return gr.skip()
+
+    demo.load(on_load, [tab.saved, tab.abc_box], [tab.abc_box], api_visibility="private", queue=False)
+
 
 def _wire_edits(demo: gr.Blocks, tab: SeedTab) -> None:
-    """The seed from any of its views: typed ABC, a roll edit, a file, an example."""
+    """The seed from any of its views: typed ABC, a roll edit, a file, an example; undo and redo."""
     # Typing, pasting or dropping text all change the box (Gradio's `input` event only follows keys).
     @speaks("reading the ABC")
-    def on_abc_change(text: str, echo: str, current: Any, request: gr.Request):
+    def on_abc_change(text: str, echo: str, current: Any, history: Any, request: gr.Request):
         if text == echo:
             return {tab.status: gr.skip()}
         try:
             sheet = H.load_abc(text, cancelled_when_gone(demo, request))
-        except SeedError as error:
-            return {tab.status: H.status_error(error, text if isinstance(text, str) else None)}
-        return tab.update(H.Loaded(sheet, text), current, set_abc=False)
+        except SeedError as error:  # the text stays in the box, and in the browser for the next visit
+            return {tab.status: H.status_error(error, text if isinstance(text, str) else None),
+                    tab.saved: text if isinstance(text, str) else gr.skip()}
+        return tab.update(H.Loaded(sheet, text), current, history, set_abc=False, typed=True)
 
-    tab.abc_box.change(on_abc_change, [tab.abc_box, tab.abc_echo, tab.state], tab.outputs,
+    tab.abc_box.change(on_abc_change, [tab.abc_box, tab.abc_echo, tab.state, tab.history], tab.outputs,
                        trigger_mode="always_last", show_progress="hidden", **PREVIEW)
 
     @speaks("applying the piano-roll edit")
-    def on_roll_input(payload: Any, current: Any):
+    def on_roll_input(payload: Any, current: Any, history: Any):
         try:
             sheet, edits = H.edit_from_roll(payload, current)
         except RollError as error:
             return {tab.roll: roll_value(H.sheet_of(current)),
                     tab.status: H.status_error(error, None, "Cannot apply this edit")}
-        text = write_abc(sheet)
-        return {tab.state: sheet.to_dict(), tab.abc_box: text, tab.abc_echo: text,
-                tab.roll: roll_value(sheet, origin="roll", edits=edits), tab.sheet_view: H.render_sheet(sheet),
-                tab.status: H.status_ok(sheet), **tab.stale()}
+        text = H.abc_after_edit(history_of(history, H.abc_of(current)).now, H.sheet_of(current), sheet)
+        out = tab.update(H.Loaded(sheet, text), current, history, set_abc=True)
+        out.pop(tab.tempo, None)
+        return {**out, tab.roll: roll_value(sheet, origin="roll", edits=edits)}
 
-    tab.roll.input(on_roll_input, [tab.roll, tab.state],
-                   [tab.state, tab.abc_box, tab.abc_echo, tab.roll, tab.sheet_view, tab.status, tab.play_note,
-                    *tab.downloads], trigger_mode="always_last", show_progress="hidden", **PREVIEW)
+    tab.roll.input(on_roll_input, [tab.roll, tab.state, tab.history], tab.outputs, trigger_mode="always_last",
+                   show_progress="hidden", **PREVIEW)
 
     # The file box empties after each upload (the status line names the file), ready for the next.
     @speaks("opening the file")
-    def on_upload(path: Any, current: Any, request: gr.Request):
+    def on_upload(path: Any, current: Any, history: Any, request: gr.Request):
         if not path:
             return {tab.status: gr.skip()}
         try:
             loaded = H.load_file(path, cancelled_when_gone(demo, request))
         except SeedError as error:
             return {tab.status: H.status_error(error, None, "Cannot open this file"), tab.upload: None}
-        return {**tab.update(loaded, current, set_abc=True), tab.upload: None}
+        return {**tab.update(loaded, current, history, set_abc=True), tab.upload: None}
 
-    tab.upload.upload(on_upload, [tab.upload, tab.state], [*tab.outputs, tab.upload], **PREVIEW)
+    tab.upload.upload(on_upload, [tab.upload, tab.state, tab.history], [*tab.outputs, tab.upload], **PREVIEW)
 
     for button, (_, filename) in zip(tab.examples, H.EXAMPLES):
         @speaks("opening the example")
-        def on_example(current: Any, filename: str = filename):
-            return tab.update(H.load_example(filename), current, set_abc=True)
+        def on_example(current: Any, history: Any, filename: str = filename):
+            return tab.update(H.load_example(filename), current, history, set_abc=True)
 
-        button.click(on_example, [tab.state], tab.outputs, show_progress="minimal", **PREVIEW)
+        button.click(on_example, [tab.state, tab.history], tab.outputs, show_progress="minimal", **PREVIEW)
+
+    def step(forward: bool):
+        @speaks("redoing" if forward else "undoing")
+        def on_step(text: Any, current: Any, history: Any):
+            past = history_of(history, H.abc_of(current))
+            moved = past.redo() if forward else past.undo(text)
+            if moved is None:
+                return {tab.status: H.status_ok(H.sheet_of(current), "nothing to redo" if forward else "nothing to undo")}
+            try:
+                sheet = H.load_abc(moved.now)
+            except SeedError as error:  # redo of text that never parsed: back in the box, as it was
+                return {tab.abc_box: past.future[0], tab.abc_echo: past.future[0], tab.saved: past.future[0],
+                        tab.history: past.skip_future(), tab.status: H.status_error(error, past.future[0])}
+            return tab.update(H.Loaded(sheet, moved.now), current, history, set_abc=True, recorded=moved,
+                              note="redone" if forward else "undone")
+        return on_step
+
+    for button, forward in ((tab.undo, False), (tab.redo, True)):
+        button.click(step(forward), [tab.abc_box, tab.state, tab.history], tab.outputs, show_progress="hidden",
+                     **PREVIEW)
 
 
 def _wire_playback(tab: SeedTab) -> None:

@@ -41,6 +41,11 @@ function show(v) {
 
 watch("value", () => {
   const v = props.value;
+  if (v && v.stopped) {  // the compose was stopped: no more is coming
+    stopAll(); box.dataset.state = "stopped"; box.dataset.done = "1"; S.id = null;
+    text.textContent = "Stopped: nothing more will be written.";
+    return;
+  }
   if (!v || typeof v !== "object" || typeof v.id !== "string") return;
   if (v.id !== S.id) { stopAll(); Object.assign(S, { id: v.id, seq: 0, chunks: 0, seconds: 0 }); box.dataset.state = "idle"; }
   if (!(v.seq > S.seq)) return;

@@ -103,6 +103,34 @@ footer { opacity: .8; }
   background: #1c1917; color: #fafaf9; font-size: 12.5px; line-height: 1.35; }
 #compose-heard { align-self: center; }
 @media (max-width: 900px) { .mu-card { max-width: 100%; } }
+
+/* a phone (390 px wide and so): one column, nothing wider than the screen; the sheet music and the
+   piano roll scroll sideways inside their own boxes (pianoroll.css keeps the roll's grid from
+   widening the page) */
+@media (max-width: 600px) {
+  .gradio-container .main.fillable { padding-left: 8px !important; padding-right: 8px !important; }
+  .mu-header { gap: 10px; align-items: flex-start; padding: 4px 2px 0; }
+  .mu-logo { width: 40px; height: 40px; flex: 0 0 40px; font-size: 26px; border-radius: 11px; }
+  .mu-header h1 { font-size: 21px; }
+  .mu-header h1 span { display: block; margin: 2px 0 0; font-size: 14px; }
+  .mu-header p { font-size: 13px; }
+  /* a staff at about 60 % of its size on a desktop (not a third, as fitted to the screen), scrolled
+     sideways in its box; the box's own width never follows the music's (inline-size containment) */
+  .mu-sheet { max-height: 70vh; overscroll-behavior-x: contain; contain: inline-size; }
+  .mu-sheet svg { min-width: 540px; }
+  .mu-undo-row { flex-wrap: wrap !important; }
+  .mu-undo-row > :last-child { flex: 1 1 100% !important; }
+  #transport { flex-wrap: wrap !important; }
+  #transport > * { flex: 1 1 100% !important; min-width: 0 !important; }
+  #play-button { width: 100%; }
+  /* Compose and Stop share a line; what the studio heard gets a line of its own */
+  .row:has(> #compose-heard) { flex-wrap: wrap !important; }
+  #compose-button, #compose-stop { flex: 1 1 0 !important; min-width: 0 !important; }
+  #compose-heard { flex: 1 1 100% !important; min-width: 100% !important; }
+  .mu-card { flex: 1 1 100% !important; max-width: 100%; min-width: 0 !important; }
+  .mu-card .mu-sheet { max-height: 60vh; }
+  .mu-chord:hover::after, .mu-chord:focus::after { max-width: min(22em, 80vw); }
+}
 """
 
 # Keyboard shortcut: Ctrl/Cmd+Enter anywhere plays the seed.

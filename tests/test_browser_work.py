@@ -1,0 +1,108 @@
+"""No work is lost, in a real browser: one undo history for the ABC box and the roll, the seed, the words,
+the settings and the cards back after a reload, earlier takes heard without touching the seed, and a
+Stop that leaves the page saying what is true."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+from tests.test_browser import (TUNE, abc_text, assert_no_event_errors, notes_of, page,  # noqa: F401 - fixture
+                                roll_point, wait_abc_change, wait_roll_notes)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def seed_shown(page, text: str) -> None:
+    page.wait_for_function("t => document.querySelector('#abc-input textarea').value === t", arg=text)
+
+
+def test_ctrl_z_after_a_roll_edit_brings_back_the_tune_exactly_and_ctrl_shift_z_redoes_it(page, screenshots):
+    page.fill("#abc-input textarea", TUNE)
+    wait_roll_notes(page, 8)
+    x, y = roll_point(page, 8.1, 74)
+    page.mouse.click(x, y)
+    edited = wait_abc_change(page, TUNE)
+    assert (74, 8.0, 0.5) in notes_of(edited)
+    assert edited.startswith(TUNE.split('"C"')[0]), edited  # the user's header (L:1/4, Q:) kept as written
+    assert '"C" C D E F |' in edited, edited  # the untouched bar kept, spacing and all
+    page.keyboard.press("Control+z")
+    seed_shown(page, TUNE)
+    wait_roll_notes(page, 8)
+    page.keyboard.press("Control+Shift+z")
+    seed_shown(page, edited)
+    wait_roll_notes(page, 9)
+    # in the ABC box too, Ctrl+Z walks the same history (never the browser's text undo, which mixes tunes)
+    page.click("#abc-input textarea")
+    page.keyboard.press("Control+z")
+    seed_shown(page, TUNE)
+    page.click("#seed-redo")
+    seed_shown(page, edited)
+    page.screenshot(path=str(screenshots / "30-undo-redo.png"), full_page=True)
+    assert_no_event_errors(page)
+
+
+def test_a_reload_keeps_the_seed_the_words_and_the_cards_and_earlier_takes_play_beside_the_seed(page, screenshots,
+                                                                                                  tmp_path):
+    mine = TUNE.replace("Test Tune", "Kept Tune")
+    page.fill("#abc-input textarea", mine)
+    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('Kept Tune')")
+    page.click("#mu-compose-tab-button")
+    page.fill("#compose-text textarea", "a quiet walk by the sea")
+    page.fill("#compose-candidates input[type=number]", "2")
+    page.fill("#compose-bars input[type=number]", "4")
+    page.keyboard.press("Tab")
+    page.click("#compose-button")
+    page.wait_for_selector("#compose-card-1 .mu-sheet svg", timeout=90_000)
+    heading = page.inner_text("#compose-card-0 .mu-card-title")
+
+    page.reload()
+    page.wait_for_selector(".pr[data-ready='1']")
+    seed_shown(page, mine)
+    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('Kept Tune')")
+    page.click("#mu-compose-tab-button")
+    page.wait_for_function("() => document.querySelector('#compose-text textarea').value === 'a quiet walk by the sea'")
+    page.wait_for_selector("#compose-card-1 .mu-sheet svg", timeout=60_000)
+    assert page.locator("#compose-card-2").is_hidden()
+    assert page.inner_text("#compose-card-0 .mu-card-title").split("\n")[0] == heading.split("\n")[0]
+    assert page.locator("#compose-audio-0 audio[src]").count() == 1
+    page.screenshot(path=str(screenshots / "31-after-reload.png"), full_page=True)
+
+    # an earlier take: heard, starred and named, without replacing the seed
+    page.click("#compose-history-box button:has-text('Earlier takes')")
+    page.click("#compose-history input")
+    page.locator("ul[role='listbox'] li").first.click()
+    page.click("#history-play")
+    page.wait_for_selector("#history-audio audio[src]", state="attached", timeout=30_000)
+    assert abc_text(page) == mine
+    page.fill("#history-name textarea", "the one for Monday")
+    page.click("#history-rename")
+    page.click("#history-star")
+    page.wait_for_function("() => document.querySelector('#compose-history input').value.startsWith('★ the one for Monday')")
+    with page.expect_download() as download:
+        page.click("#history-zip")
+        page.wait_for_selector("#history-zip-file a[download]", timeout=60_000)
+        page.click("#history-zip-file a[download]")
+    path = tmp_path / "takes.zip"
+    download.value.save_as(path)
+    names = zipfile.ZipFile(path).namelist()
+    assert {n.rsplit(".", 1)[-1] for n in names} >= {"mid", "musicxml", "wav", "txt"}, names
+    assert any("the-one-for-Monday" in n for n in names), names
+    page.screenshot(path=str(screenshots / "32-earlier-takes.png"), full_page=True)
+    assert_no_event_errors(page)
+
+
+def test_stop_leaves_the_page_saying_what_is_true(page):
+    page.click("#mu-compose-tab-button")
+    page.fill("#compose-bars input[type=number]", "32")
+    page.fill("#compose-candidates input[type=number]", "1")
+    page.keyboard.press("Tab")
+    page.click("#compose-button")
+    page.wait_for_function("() => document.querySelector('#compose-stream .mu-stream').dataset.state === 'playing'",
+                           timeout=60_000)
+    page.click("#compose-stop")
+    page.wait_for_function("() => document.querySelector('#compose-heard').innerText.includes('Stopped')")
+    page.wait_for_function("() => document.querySelector('#compose-stream .mu-stream').dataset.state === 'stopped'")
+    assert "while it is written" not in page.inner_text("#compose-stream")
+    assert_no_event_errors(page)
