@@ -106,3 +106,47 @@ def test_stop_leaves_the_page_saying_what_is_true(page):
     page.wait_for_function("() => document.querySelector('#compose-stream .mu-stream').dataset.state === 'stopped'")
     assert "while it is written" not in page.inner_text("#compose-stream")
     assert_no_event_errors(page)
+
+
+def tune_book_file(tmp_path) -> tuple[str, str]:
+    """Nottingham's jigs.abc when ../shared/data is here, else a book of O'Neill's tunes from music21's corpus;
+    and the title of an AABB tune in it."""
+    from tests.helpers import NOTTINGHAM
+
+    jigs = NOTTINGHAM / "jigs.abc"
+    if jigs.exists():
+        return str(jigs), "Da Brigg"
+    from music21 import corpus
+
+    path = tmp_path / "oneills.abc"
+    path.write_text(open(corpus.getWork("oneills1850/0001-0050.abc"), encoding="utf-8").read(), encoding="utf-8")
+    return str(path), "Kitty O'Neil's Champion"
+
+
+def test_a_tune_book_opens_with_a_picker_and_the_chosen_tune_keeps_its_repeats(page, screenshots, tmp_path):
+    from musicui.core.abc import list_tunes, parse_abc
+
+    path, title = tune_book_file(tmp_path)
+    tunes = list_tunes(open(path, encoding="utf-8", errors="replace").read())
+    page.set_input_files("#seed-upload input[type=file]", path)
+    page.wait_for_function("n => document.querySelector('#seed-status').innerText.includes(`a tune book of ${n} tunes`)",
+                           arg=len(tunes))
+    page.click("#tune-pick input")
+    page.fill("#tune-pick input", title[:8])  # the picker filters as one types
+    page.locator("ul[role='listbox'] li", has_text=title).first.click()
+    page.wait_for_function("t => document.querySelector('#abc-input textarea').value.includes('T:' + t)", arg=title)
+    sheet = parse_abc(abc_text(page))
+    assert sheet.repeats, "the chosen tune's repeats are kept as repeats"
+    bars = sheet.num_bars
+    page.wait_for_function("b => document.querySelector('#seed-status').innerText.includes(`${b} bars`)", arg=bars)
+    page.wait_for_function("() => document.querySelector('#sheet-view .mu-sheet').innerHTML.includes('E044')")  # repeat dots
+    page.screenshot(path=str(screenshots / "33-tune-book.png"), full_page=True)
+    assert_no_event_errors(page)
+
+
+def test_an_overfull_bar_is_kept_as_written_and_flagged_with_its_number(page):
+    page.fill("#abc-input textarea", "X:1\nT:Overfull\nM:3/4\nL:1/4\nK:G\n\"G\"G A B | \"C\"c B A G | \"D\"F E D | \"G\"G3 |]\n")
+    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('Overfull')")
+    status = page.inner_text("#seed-status")
+    assert "Bar 2 has 4 beats where 3/4 has 3" in status, status
+    assert "4 bars" in status, status

@@ -22,7 +22,7 @@ from typing import Any
 
 
 from musicui import service
-from musicui.core.abc import write_abc
+from musicui.core.abc import list_tunes, split_tunes, tune_count, write_abc
 from musicui.core.arrangement import gm_instruments
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import LeadSheet
@@ -132,6 +132,7 @@ def describe(sheet: LeadSheet) -> str:
 def status_ok(sheet: LeadSheet, note: str = "") -> str:
     title = html.escape(sheet.title or "Untitled")
     extra = f'<div class="mu-status-note">{html.escape(note)}</div>' if note else ""
+    extra += "".join(f'<div class="mu-status-warn">⚠ {html.escape(w)}</div>' for w in sheet.bar_warnings()[:6])
     return (f'<div class="mu-status mu-ok" role="status" data-state="ok"><span class="mu-icon">✓</span>'
             f'<span><b>{title}</b> <span class="mu-meta">{html.escape(describe(sheet))}</span>{extra}</span></div>')
 
@@ -319,6 +320,35 @@ class Loaded:
     sheet: LeadSheet
     abc: str
     note: str = ""
+    book: str = ""  # the tune book (an ABC text of several tunes) the seed was picked from, if any
+
+
+def tune_book(data: bytes, name: str) -> str:
+    """The text of an uploaded ABC file holding several tunes ("" for anything else)."""
+    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix not in ("abc", "txt", "") or data[:4] == b"MThd" or data[:2] == b"PK" or b"\x00" in data[:4096]:
+        return ""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    return text if tune_count(text) > 1 else ""
+
+
+def tune_choices(book: str) -> list[tuple[str, int]]:
+    """The picker's lines: number, title, key, meter and bars of each tune in the book."""
+    return [(f"{t.index + 1}. {t.title or 'Untitled'} · K:{t.key or '?'} · M:{t.meter or '?'} · {t.bars} bars", t.index)
+            for t in list_tunes(book)]
+
+
+def load_tune(book: str, index: Any, cancelled=None) -> Loaded:
+    """Tune ``index`` of a tune book, its own text in the box."""
+    tunes = split_tunes(book)
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(tunes):
+        raise SeedError(f"there is no tune {index!r} in this book of {len(tunes)} tunes")
+    text = tunes[index].strip() + "\n"
+    sheet, note = fit_seed(load_abc(text, cancelled))
+    return Loaded(sheet, text, note, book=book)
 
 
 def load_abc(text: Any, cancelled=None) -> LeadSheet:
@@ -329,6 +359,12 @@ def load_abc(text: Any, cancelled=None) -> LeadSheet:
 
 def load_file(path: Any, cancelled=None) -> Loaded:
     data, name = read_upload(path)
+    book = tune_book(data, name)
+    if book:
+        count = len(list_tunes(book))  # past the size of a book: a sentence saying so
+        loaded = load_tune(book, 0, cancelled)
+        return Loaded(loaded.sheet, loaded.abc, f"Opened {name}, a tune book of {count} tunes: the first is here; "
+                      f"pick another above the ABC. {loaded.note}".strip(), book=book)
     sheet = service.load_seed(data, name, cancelled=cancelled)
     sheet, note = fit_seed(sheet)
     return Loaded(sheet, write_abc(sheet), f"Opened {name}. {note}".strip())

@@ -59,6 +59,8 @@ class SeedTab:
     saved: gr.BrowserState  # the ABC box's text, kept in the browser for the next visit (even half typed)
     undo: gr.Button
     redo: gr.Button
+    book: gr.State  # the tune book (several X: tunes, uploaded or pasted) the tune picker lists; "" for none
+    tune_pick: gr.Dropdown
     status: gr.HTML
     sheet_view: gr.HTML
     upload: gr.File
@@ -85,8 +87,8 @@ class SeedTab:
     @property
     def outputs(self) -> list:
         """Everything a new seed updates."""
-        return [self.state, self.abc_box, self.abc_echo, self.history, self.saved, self.roll, self.sheet_view,
-                self.status, self.tempo, self.play_note, *self.downloads]
+        return [self.state, self.abc_box, self.abc_echo, self.history, self.saved, self.book, self.tune_pick,
+                self.roll, self.sheet_view, self.status, self.tempo, self.play_note, *self.downloads]
 
     @property
     def play_inputs(self) -> list:
@@ -108,9 +110,18 @@ class SeedTab:
                **self.stale()}
         if set_abc:
             out[self.abc_box] = out[self.abc_echo] = loaded.abc
+        if loaded.book:
+            out[self.book], out[self.tune_pick] = loaded.book, picker(loaded.book)
         if round(sheet.tempo) != round(H.sheet_of(old_state).tempo) or set_abc:
             out[self.tempo] = max(H.TEMPO_RANGE[0], min(H.TEMPO_RANGE[1], round(sheet.tempo)))
         return out
+
+
+def picker(book: str, value: int | None = 0) -> dict:
+    """The tune picker, shown with a book's tunes (hidden without one)."""
+    if not book:
+        return gr.update(visible=False, choices=[], value=None)
+    return gr.update(visible=True, choices=H.tune_choices(book), value=value)
 
 
 def build_seed_tab(first: H.Loaded) -> SeedTab:
@@ -123,6 +134,8 @@ def build_seed_tab(first: H.Loaded) -> SeedTab:
                 gr.HTML('<span class="mu-label">Examples</span>', padding=False, elem_classes="mu-label-wrap")
                 examples = [gr.Button(label, size="sm", variant="secondary", elem_classes="mu-example",
                                       elem_id=f"example-{i}", min_width=0) for i, (label, _) in enumerate(H.EXAMPLES)]
+            tune_pick = gr.Dropdown([], label="Tune in this book (title · key · meter · bars as written)",
+                                    visible=False, elem_id="tune-pick", filterable=True)
             abc_box = gr.Textbox(
                 value=first.abc, label="ABC notation", lines=14, max_lines=28, max_length=MAX_ABC_CHARS,
                 elem_id="abc-input", elem_classes="mu-abc", buttons=["copy"], autoscroll=False,
@@ -141,8 +154,8 @@ def build_seed_tab(first: H.Loaded) -> SeedTab:
                              file_types=H.SEED_FILE_TYPES, type="filepath", elem_id="seed-upload", height=120)
     roll = PianoRoll(roll_value(first.sheet), elem_id="piano-roll")
     transport = _transport(round(first.sheet.tempo))
-    return SeedTab(state, abc_echo, abc_box, history, saved, undo, redo, status, sheet_view, upload, examples, roll,
-                   *transport, *_playback())
+    return SeedTab(state, abc_echo, abc_box, history, saved, undo, redo, gr.State(""), tune_pick, status, sheet_view,
+                   upload, examples, roll, *transport, *_playback())
 
 
 def _transport(tempo: int) -> tuple:
@@ -204,7 +217,9 @@ def _wire_edits(demo: gr.Blocks, tab: SeedTab) -> None:
         except SeedError as error:  # the text stays in the box, and in the browser for the next visit
             return {tab.status: H.status_error(error, text if isinstance(text, str) else None),
                     tab.saved: text if isinstance(text, str) else gr.skip()}
-        return tab.update(H.Loaded(sheet, text), current, history, set_abc=False, typed=True)
+        several = H.tune_count(text) > 1
+        return tab.update(H.Loaded(sheet, text, "a tune book: the first tune is read; pick one above" if several else "",
+                                   book=text if several else ""), current, history, set_abc=False, typed=True)
 
     tab.abc_box.change(on_abc_change, [tab.abc_box, tab.abc_echo, tab.state, tab.history], tab.outputs,
                        trigger_mode="always_last", show_progress="hidden", **PREVIEW)
@@ -233,7 +248,10 @@ def _wire_edits(demo: gr.Blocks, tab: SeedTab) -> None:
             loaded = H.load_file(path, cancelled_when_gone(demo, request))
         except SeedError as error:
             return {tab.status: H.status_error(error, None, "Cannot open this file"), tab.upload: None}
-        return {**tab.update(loaded, current, history, set_abc=True), tab.upload: None}
+        out = tab.update(loaded, current, history, set_abc=True)
+        if not loaded.book:  # another file: the book's picker goes
+            out[tab.book], out[tab.tune_pick] = "", picker("")
+        return {**out, tab.upload: None}
 
     tab.upload.upload(on_upload, [tab.upload, tab.state, tab.history], [*tab.outputs, tab.upload], **PREVIEW)
 
@@ -243,6 +261,20 @@ def _wire_edits(demo: gr.Blocks, tab: SeedTab) -> None:
             return tab.update(H.load_example(filename), current, history, set_abc=True)
 
         button.click(on_example, [tab.state, tab.history], tab.outputs, show_progress="minimal", **PREVIEW)
+
+    @speaks("opening the tune")
+    def on_tune_picked(index: Any, book: Any, current: Any, history: Any, request: gr.Request):
+        if not isinstance(book, str) or not book or index is None:
+            return {tab.status: gr.skip()}
+        try:
+            loaded = H.load_tune(book, index, cancelled_when_gone(demo, request))
+        except SeedError as error:
+            return {tab.status: H.status_error(error, None, "Cannot open this tune")}
+        out = tab.update(loaded, current, history, set_abc=True, note=f"tune {index + 1} of the book")
+        out.pop(tab.tune_pick, None)  # the picker keeps the user's choice
+        return out
+
+    tab.tune_pick.input(on_tune_picked, [tab.tune_pick, tab.book, tab.state, tab.history], tab.outputs, **PREVIEW)
 
     def step(forward: bool):
         @speaks("redoing" if forward else "undoing")

@@ -68,6 +68,7 @@ CSS = """
 .mu-error .mu-icon { background: #dc2626; }
 .mu-error .mu-where { font-weight: 600; }
 .mu-status .mu-keep, .mu-status .mu-status-note { display: block; margin-top: 4px; font-size: 12.5px; opacity: .85; }
+.mu-status .mu-status-warn { display: block; margin-top: 4px; font-size: 12.5px; color: #b45309; }
 .mu-excerpt {
   margin: 6px 0 2px; padding: 6px 8px; background: #fff; border: 1px solid #fecaca; border-radius: 6px;
   font: 12.5px/1.4 var(--font-mono); color: #1c1917; white-space: pre; overflow-x: auto;
