@@ -1,4 +1,5 @@
-"""Command line: ``python -m musicui compose "TEXT" -o OUT [options]`` and ``python -m musicui render SEED -o OUT``.
+"""Command line: ``python -m musicui compose "TEXT" -o OUT [options]``, ``python -m musicui render SEED -o OUT``
+and ``python -m musicui transcribe RECORDING -o OUT`` (hum or sing a seed).
 
 OUT's extension picks the view: .wav, .mid/.midi, .musicxml/.xml, .svg, .png, .abc.
 Exit status 0 on success, 2 with one clear line on bad input.
@@ -28,6 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--melody-program", type=int, help="General MIDI program 0-127 for the melody")
     render.add_argument("--chord-program", type=int, help="General MIDI program 0-127 for the chords")
     render.add_argument("--no-chords", action="store_true", help="leave the chords out of the audio and MIDI")
+    transcribe = commands.add_parser("transcribe", help="hum or sing a seed: a recording of one sung line -> a lead sheet")
+    transcribe.add_argument("audio", type=Path, help="the recording: .wav, .mp3, .ogg or .flac, one voice, up to a minute")
+    transcribe.add_argument("-o", "--output", type=Path, required=True, help=f"output file: {', '.join(OUTPUT_SUFFIXES)}")
+    transcribe.add_argument("--tempo", type=float, help="quarter notes per minute (the metronome's); default: estimated")
+    transcribe.add_argument("--meter", default="4/4", help="e.g. 3/4, 6/8; default 4/4")
+    transcribe.add_argument("--no-quantise", action="store_true",
+                            help="keep the sung timing (to 1/12 beat) instead of snapping to sixteenths")
     compose = commands.add_parser("compose", help="compose from a mood, lyrics or a seed (continue, vary, harmonize, "
                                                   "infill, restyle)")
     compose.add_argument("text", nargs="?", default="", help="a mood, a scene or a description (may be empty)")
@@ -63,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     from musicui.core.errors import SeedError
 
     try:
-        return _render(args, service) if args.command == "render" else _compose(args, service)
+        return {"render": _render, "compose": _compose, "transcribe": _transcribe}[args.command](args, service)
     except (SeedError, ValueError, OSError, RuntimeError) as error:
         print(f"musicui: {error}", file=sys.stderr)
         return 2
@@ -84,6 +92,22 @@ def _render(args: argparse.Namespace, service) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_bytes(data)
     print(f"wrote {args.output} ({VIEWS[view].label}, {VIEWS[view].mime}, {len(data):,} bytes)")
+    return 0
+
+
+def _transcribe(args: argparse.Namespace, service) -> int:
+    from musicui.listen import transcribe_file
+
+    suffix = args.output.suffix.lower()
+    view = service.view_for_suffix(suffix)  # a ValueError lists the suffixes there are
+    if not args.audio.is_file():
+        raise ValueError(f"no such recording: {args.audio}")
+    heard = transcribe_file(args.audio, tempo=args.tempo, meter=args.meter, quantise=not args.no_quantise)
+    print(f"I heard: {heard.note}")
+    data = service.render(heard.sheet, want=(view,), quality="studio").file_bytes(view)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_bytes(data)
+    print(f"wrote {args.output} ({VIEWS[view].label}, {len(data):,} bytes)")
     return 0
 
 

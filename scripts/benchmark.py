@@ -93,6 +93,22 @@ def bench_rendering(repeats: int) -> None:
         sheet = parse_abc((EXAMPLES_DIR / filename).read_text())
         _, warm = timed(lambda: service.render(sheet, settings, want=("audio", "midi")), repeats)
         row(f"Play render: {label[:30]} (warm)", warm)
+    bench_samples()
+
+
+def bench_samples(programs: tuple[int, ...] = (0, 40, 73)) -> None:
+    """The in-page sampler's sample sets (musicui/render/samples.py): render + MP3 per program into an
+    empty folder, the cached lookup after it, and the file the page downloads."""
+    from musicui.render.samples import sample_set
+
+    with tempfile.TemporaryDirectory() as folder:
+        for program in programs:
+            start = time.perf_counter()
+            found = sample_set(program, folder=Path(folder))
+            row(f"sample set render, GM program {program} ({len(found.pitches)} notes)", time.perf_counter() - start)
+            row(f"sample set file, GM program {program}", f"{found.path.stat().st_size / 1024:.0f} KB", "target <= 1-2 MB")
+        _, cached = timed(lambda: sample_set(programs[0], folder=Path(folder)), 5)
+        row("sample set, cached lookup", cached)
 
 
 def bench_app(repeats: int) -> None:
@@ -362,6 +378,18 @@ def bench_studio(repeats: int) -> None:
         row(f"click -> first sound, 4 ideas: {name}", statistics.median(sound), "target <= 2000 ms")
         row(f"click -> all 4 done (sheets, rolls): {name}", statistics.median(done))
     bench_streaming(repeats)
+    bench_jam(repeats)
+
+
+def bench_jam(repeats: int) -> None:
+    """The jam's answer: a 2-bar call in, the model's 2-bar answer out (warm, in process), the time the
+    page waits between the call's end and the first answering note (its audio is the in-page sampler)."""
+    from musicui.jam import answer
+
+    call = parse_abc("X:1\nM:4/4\nL:1/8\nQ:1/4=100\nK:G\nG2 AB c2 BA | G4 D4 |]\n")
+    answer(call, seed=0)
+    _, median = timed(lambda: answer(call), max(5, repeats))
+    row("jam: end of call -> answer written (2 bars)", median, "target <= 600 ms")
 
 
 def bench_streaming(repeats: int) -> None:

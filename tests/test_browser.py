@@ -34,18 +34,19 @@ K:C
 BAD_TUNE = TUNE.replace("G A B c", "G A # c")  # line 7: '#' is not ABC
 
 
-@pytest.fixture(scope="module")
-def page(studio_url):
+def studio_page(studio_url: str, init_script: str | None = None, **context_options):
+    """A Chromium page on the studio, ready to use (a generator for module fixtures); ``init_script``
+    runs in the page before its own scripts (a test double, say)."""
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-    sync_playwright = sync_api.sync_playwright
-
-    with sync_playwright() as playwright:
+    with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
                                              args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(**context_options)
         page = context.new_page()
+        if init_script:
+            page.add_init_script(init_script)
         page.set_default_timeout(TIMEOUT_MS)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -55,6 +56,11 @@ def page(studio_url):
         yield page
         context.close()
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(studio_url):
+    yield from studio_page(studio_url, viewport={"width": 1400, "height": 1000})
 
 
 TOUR = Path(__file__).parent / "screenshots"  # the README's tour; refreshed with MUSICUI_TOUR=1

@@ -10,20 +10,15 @@ artifacts/screenshots/phone-*.png.
 
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 
 from musicui.core.abc import parse_abc
+from tests.test_browser import studio_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-TIMEOUT_MS = 30_000
 PHONE = {"width": 390, "height": 844}
 
 TUNE = """X:1
@@ -38,23 +33,7 @@ K:C
 
 @pytest.fixture(scope="module")
 def phone(studio_url):
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-                                             args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(studio_url)
-        page.wait_for_selector(".pr[data-ready='1']")
-        page.errors = errors  # type: ignore[attr-defined]
-        yield page
-        context.close()
-        browser.close()
+    yield from studio_page(studio_url, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
 
 
 def page_width(page) -> dict:

@@ -19,6 +19,7 @@ def seed_shown(page, text: str) -> None:
 
 
 def test_ctrl_z_after_a_roll_edit_brings_back_the_tune_exactly_and_ctrl_shift_z_redoes_it(page, screenshots):
+    page.click("#mu-seed-tab-button")
     page.fill("#abc-input textarea", TUNE)
     wait_roll_notes(page, 8)
     x, y = roll_point(page, 8.1, 74)
@@ -66,7 +67,7 @@ def test_a_reload_keeps_the_seed_the_words_and_the_cards_and_earlier_takes_play_
     page.wait_for_selector("#compose-card-1 .mu-sheet svg", timeout=60_000)
     assert page.locator("#compose-card-2").is_hidden()
     assert page.inner_text("#compose-card-0 .mu-card-title").split("\n")[0] == heading.split("\n")[0]
-    assert page.locator("#compose-audio-0 audio[src]").count() == 1
+    page.wait_for_selector("#compose-audio-0 audio[src]", state="attached")
     page.screenshot(path=str(screenshots / "31-after-reload.png"), full_page=True)
 
     # an earlier take: heard, starred and named, without replacing the seed
@@ -127,6 +128,7 @@ def test_a_tune_book_opens_with_a_picker_and_the_chosen_tune_keeps_its_repeats(p
     from musicui.core.abc import list_tunes, parse_abc
 
     path, title = tune_book_file(tmp_path)
+    page.click("#mu-seed-tab-button")
     tunes = list_tunes(open(path, encoding="utf-8", errors="replace").read())
     page.set_input_files("#seed-upload input[type=file]", path)
     page.wait_for_function("n => document.querySelector('#seed-status').innerText.includes(`a tune book of ${n} tunes`)",
@@ -145,8 +147,24 @@ def test_a_tune_book_opens_with_a_picker_and_the_chosen_tune_keeps_its_repeats(p
 
 
 def test_an_overfull_bar_is_kept_as_written_and_flagged_with_its_number(page):
+    page.click("#mu-seed-tab-button")
     page.fill("#abc-input textarea", "X:1\nT:Overfull\nM:3/4\nL:1/4\nK:G\n\"G\"G A B | \"C\"c B A G | \"D\"F E D | \"G\"G3 |]\n")
     page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('Overfull')")
     status = page.inner_text("#seed-status")
     assert "Bar 2 has 4 beats where 3/4 has 3" in status, status
     assert "4 bars" in status, status
+
+
+def test_two_tunes_pasted_read_the_first_and_offer_the_other(page):
+    page.click("#mu-seed-tab-button")
+    two = TUNE + "\n" + TUNE.replace("X:1", "X:2").replace("Test Tune", "Second Tune").replace('"C" C D E F', '"C" E F G A')
+    page.fill("#abc-input textarea", two)
+    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('a tune book')")
+    assert "Test Tune" in page.inner_text("#seed-status")
+    page.click("#tune-pick input")
+    page.locator("ul[role='listbox'] li", has_text="Second Tune").first.click()
+    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('Second Tune')")
+    assert "X:2" in abc_text(page) and "Test Tune" not in abc_text(page)
+    page.click("#seed-undo")  # the paste comes back whole
+    page.wait_for_function("t => document.querySelector('#abc-input textarea').value === t", arg=two)
+    assert_no_event_errors(page)

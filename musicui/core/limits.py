@@ -30,6 +30,8 @@ class Limits:
     tempo_bpm: tuple[float, float] = (20.0, 400.0)  # quarter notes a minute, in a file or a setting
     unit_length: tuple[float, float] = (1 / 64, 1.0)  # ABC L:, in whole notes
     audio_seconds: float = 600.0  # rendered audio, one take or seed
+    hum_seconds: float = 60.0  # a hummed or sung recording to transcribe (read from its header first)
+    hum_bytes: int = 16 * 2**20  # its file: a minute of 48 kHz 16-bit stereo WAV is 11 MB
     # files
     file_bytes: int = 5 * 2**20  # an upload, before decompression
     unzipped_bytes: int = 20 * 2**20  # a .mxl's score, after decompression

@@ -1,5 +1,5 @@
 """The named API endpoints, for clients that skip the page (gradio_client, curl, other apps):
-``/play``, ``/render_abc``, ``/render_file``, ``/preview`` and ``/compose``, as typed functions
+``/play``, ``/render_abc``, ``/render_file``, ``/preview``, ``/compose`` and ``/transcribe``, as typed functions
 (``gr.api``): the "Use via API" page lists each parameter with its type, default and allowed values.
 Every value is checked on the server (``handlers``, ``musicui.params``); every failure is a sentence.
 """
@@ -57,6 +57,25 @@ def _read_abc(abc: Any, demo: gr.Blocks, request: gr.Request) -> LeadSheet:
         return H.load_abc(_text(abc), cancelled_when_gone(demo, request))
     except SeedError as error:
         raise gr.Error(f"Cannot read this ABC: {error}") from None
+
+
+def transcribe_recording(recording: Any, tempo: Any = 0, meter: Any = "4/4", quantise: Any = True
+                         ) -> tuple[str, str]:
+    """Hum or sing a seed: a recording (a FileData dict or a path Gradio made) -> the seed as ABC text and
+    a sentence on what was heard. The /transcribe endpoint, and what the page's microphone box calls."""
+    from musicui.core.abc import write_abc
+    from musicui.listen import transcribe_file
+
+    path = recording.get("path") if isinstance(recording, dict) else recording
+    if not path or not isinstance(path, str):
+        raise gr.Error("Cannot transcribe: no recording was uploaded")
+    if not isinstance(quantise, bool):
+        raise gr.Error(f"quantise must be true or false, not {quantise!r:.60}")
+    try:
+        heard = transcribe_file(path, tempo=tempo, meter=_text(meter), quantise=quantise)
+    except SeedError as error:
+        raise gr.Error(f"Cannot transcribe this recording: {error}") from None
+    return write_abc(heard.sheet), f"I heard {heard.note}"
 
 
 def build_api(demo: gr.Blocks) -> None:
@@ -132,8 +151,18 @@ def build_api(demo: gr.Blocks) -> None:
             span_last, styles, form, chords, level, cancelled_when_gone(demo, request))
         return message, takes, [_file(p) for p in wavs], [_file(p) for p in midis]
 
+    @speaks("transcribing the recording")
+    def transcribe(recording: FileData, tempo: float = 0, meter: str = "4/4", quantise: bool = True
+                   ) -> tuple[str, str]:
+        """A recording of one hummed or sung line (WAV, MP3, OGG or FLAC, up to a minute) -> the seed as
+        ABC text and a sentence on what was heard (notes, tempo, key). tempo: quarter notes a minute,
+        20-400 (the metronome's), 0 = estimate it; meter: e.g. "3/4", "6/8"; quantise: onsets and lengths
+        to sixteenths (false: the sung timing, to 1/12 beat)."""
+        return transcribe_recording(recording, tempo, meter, quantise)
+
     gr.api(play, api_name="play", **RENDER)
     gr.api(render_abc, api_name="render_abc", **RENDER)
     gr.api(render_file, api_name="render_file", **RENDER)
     gr.api(preview, api_name="preview", concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
     gr.api(compose, api_name="compose", concurrency_id="compose", concurrency_limit=C.COMPOSE_CONCURRENCY)
+    gr.api(transcribe, api_name="transcribe", **RENDER)

@@ -19,6 +19,7 @@ from starlette.middleware import Middleware
 from musicui.ui import compose_tab as C
 from musicui.ui import handlers as H
 from musicui.ui.api import build_api
+from musicui.ui.keyboard import sampler_head, serve_samples
 from musicui.ui.guard import BodyLimit, ConfigCache, missing_values_error, unreadable_value_error
 from musicui.ui.seed_tab import RENDER_CONCURRENCY, UNDO_KEYS, build_seed_tab, wire_seed_tab
 from musicui.ui.takes_panel import build_takes_panel, kept_takes, wire_takes_panel
@@ -51,7 +52,7 @@ class Studio(gr.Blocks):
     def launch(self, *args: Any, **kwargs: Any):  # type: ignore[override]
         kwargs.setdefault("theme", THEME)
         kwargs.setdefault("css", CSS)
-        kwargs.setdefault("head", HEAD + UNDO_KEYS)
+        kwargs.setdefault("head", HEAD + UNDO_KEYS + sampler_head())
         kwargs.setdefault("max_file_size", MAX_FILE_SIZE)
         kwargs.setdefault("ssr_mode", False)
         kwargs.setdefault("footer_links", ["api", "gradio"])
@@ -156,6 +157,7 @@ def _on_zero_gpu() -> bool:
 
 def build_app() -> Studio:
     """The page: a header, the Seed melody tab, the Compose tab, and the named API endpoints."""
+    serve_samples()  # the keyboard's and the roll's instant sound (musicui/render/samples.py)
     with Studio(title="musicui · seed melody studio", delete_cache=CACHE_CLEANING, analytics_enabled=False) as demo:
         gr.HTML(HEADER, padding=False, elem_classes="mu-flush")
         with gr.Tabs(elem_id="mu-tabs") as tabs:

@@ -103,7 +103,7 @@ function draw() {
   const shown = shownBeats();
   const width = Math.ceil(x(shown) + PAD), height = TOP + (S.hi - S.lo + 1) * S.row;
   svg.setAttribute("width", width); svg.setAttribute("height", height);
-  Object.assign(svg.dataset, { lo: S.lo, hi: S.hi, row: S.row, ppb: S.ppb, pad: PAD, top: TOP, pickup: pickup(),
+  Object.assign(svg.dataset, { meter: S.v.meter || "4/4", lo: S.lo, hi: S.hi, row: S.row, ppb: S.ppb, pad: PAD, top: TOP, pickup: pickup(),
     barBeats: barBeats(), total: S.total, shown, grid: S.grid, notes: S.notes.length, edits: S.edits,
     span: S.span ? S.span.join("-") : "" });
   keys.setAttribute("width", KEYS_W); keys.setAttribute("height", height);
@@ -215,6 +215,7 @@ function commit() {
 let audio = null;
 function hear(p) {
   if (!hearBox.checked) return;
+  if (window.musicuiSampler && window.musicuiSampler.play(p, 90, 0.45)) return;  // the "Melody sound" (sampler.js)
   try {
     audio = audio || new (window.AudioContext || window.webkitAudioContext)();
     const t = audio.currentTime, o = audio.createOscillator(), env = audio.createGain();

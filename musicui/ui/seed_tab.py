@@ -13,6 +13,7 @@ from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
 from musicui.ui import handlers as H
 from musicui.ui.guard import cancelled_when_gone, speaks
+from musicui.ui.keyboard import Keyboard, PlayedError, keyboard_sound, sheet_from_played
 from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
 from musicui.ui.practice import PracticeStrip, practice_value
 from musicui.ui.seed_history import SeedHistory, history_of
@@ -79,6 +80,7 @@ class SeedTab:
     dl_xml: gr.DownloadButton
     dl_wav: gr.DownloadButton
     dl_pdf: gr.DownloadButton
+    keyboard: Keyboard | None = None  # play a seed: under the roll (musicui/ui/keyboard.py)
 
     @property
     def downloads(self) -> list:
@@ -153,9 +155,10 @@ def build_seed_tab(first: H.Loaded) -> SeedTab:
             upload = gr.File(label="Open a seed file: MIDI, ABC or MusicXML (up to 5 MB)",
                              file_types=H.SEED_FILE_TYPES, type="filepath", elem_id="seed-upload", height=120)
     roll = PianoRoll(roll_value(first.sheet), elem_id="piano-roll")
+    keyboard = Keyboard(program=H.DEFAULT_MELODY_PROGRAM, elem_id="seed-keyboard")
     transport = _transport(round(first.sheet.tempo))
     return SeedTab(state, abc_echo, abc_box, history, saved, undo, redo, gr.State(""), tune_pick, status, sheet_view,
-                   upload, examples, roll, *transport, *_playback())
+                   upload, examples, roll, *transport, *_playback(), keyboard=keyboard)
 
 
 def _transport(tempo: int) -> tuple:
@@ -238,6 +241,18 @@ def _wire_edits(demo: gr.Blocks, tab: SeedTab) -> None:
 
     tab.roll.input(on_roll_input, [tab.roll, tab.state, tab.history], tab.outputs, trigger_mode="always_last",
                    show_progress="hidden", **PREVIEW)
+
+    # A phrase played on the keyboard: one undoable step; the "Melody sound" is the keyboard's sound too.
+    @speaks("reading what you played")
+    def on_played(value: Any, current: Any, history: Any):
+        try:
+            sheet = sheet_from_played(value, H.sheet_of(current))
+        except PlayedError as error:
+            return {tab.status: H.status_error(error, None, "Cannot use this recording")}
+        return tab.update(H.Loaded(sheet, write_abc(sheet)), current, history, set_abc=True, note="played in")
+
+    tab.keyboard.input(on_played, [tab.keyboard, tab.state, tab.history], tab.outputs, show_progress="hidden", **PREVIEW)
+    tab.melody_inst.change(keyboard_sound, [tab.melody_inst], [tab.keyboard], show_progress="hidden", **PREVIEW)
 
     # The file box empties after each upload (the status line names the file), ready for the next.
     @speaks("opening the file")
