@@ -378,6 +378,10 @@ def test_the_teacher_view_of_auld_lang_syne_waltzes_in_three_four_prints_and_pro
     page.click(f"{strip} .mp-go")
     # Bars 2-3 (numbered as on the sheet, the pickup bar 0): beats 5-13, at 84 bpm 3.6-9.3 s of the audio.
     page.wait_for_function(f"() => +document.querySelector('{strip} .mp').dataset.loops >= 1", timeout=30_000)
+    # after the jump back it plays on in the range, slowed (and only this strip drives this player: the
+    # cards' strips, drawn in columns hidden at first, once drove it too, at their own speed)
+    page.wait_for_function("() => { const a = document.querySelector('#playback audio');"
+                           " return !a.paused && a.playbackRate === 0.75 && a.preservesPitch; }", timeout=5_000)
     state = page.evaluate("() => { const a = document.querySelector('#playback audio');"
                           " return {t: a.currentTime, rate: a.playbackRate, pitch: a.preservesPitch}; }")
     assert 3.5 <= state["t"] < 9.3 and state["rate"] == 0.75 and state["pitch"], state

@@ -168,3 +168,27 @@ def test_two_tunes_pasted_read_the_first_and_offer_the_other(page):
     page.click("#seed-undo")  # the paste comes back whole
     page.wait_for_function("t => document.querySelector('#abc-input textarea').value === t", arg=two)
     assert_no_event_errors(page)
+
+
+def test_a_hummed_melody_becomes_the_seed(page, tmp_path):
+    import numpy as np
+    import soundfile
+
+    from tests.test_transcribe import SR, melody, sing
+
+    page.click("#mu-seed-tab-button")
+    notes, tempo, _ = melody(1)
+    samples, _ = sing(notes, tempo, "ah", np.random.default_rng(7))
+    path = tmp_path / "hum.wav"
+    soundfile.write(path, samples, SR)
+    page.click("#hum-box button:has-text('Hum or sing')")
+    page.click("#hum-input button[aria-label='Upload file']")  # the box opens on the microphone
+    page.set_input_files("#hum-input input[type=file]", str(path))
+    page.wait_for_selector("#hum-input audio", state="attached", timeout=30_000)
+    before = abc_text(page)
+    page.click("#hum-go")
+    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('I heard')", timeout=60_000)
+    assert [p for p, _, _ in notes_of(abc_text(page))] == [p for _, _, p in notes], abc_text(page)
+    page.click("#seed-undo")  # one step in the seed's history
+    seed_shown(page, before)
+    assert_no_event_errors(page)

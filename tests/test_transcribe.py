@@ -27,19 +27,19 @@ MELODIES = [
     ("G A B G | G A B G | B c d2 | B c d2 |]", "G", "4/4", "1/4", 120, -12, "ah"),  # Frère Jacques
     ("B,2 D2 F2 | B4 A2 | G2 F2 E2 | D4 C2 | B,6 |]", "Bb", "3/4", "1/8", 132, 0, "mm"),
     ("A2B c2d | e2a g2e | d2B G2A | B3 A3 |]", "Ador", "6/8", "1/8", 96, 0, "ah"),  # a jig, as quarters at 96
-    ("E>F G>A | B2 e2 | d>B A>G | F4 |]", "Em", "4/4", "1/8", 84, 0, "oo"),  # dotted
+    ("E>F G>A | B2 e2 | d>B A>G | F4 |]", "Em", "2/4", "1/8", 84, 0, "oo"),  # dotted
     ("A | c2 d e>f e | d2 B G>A B | c2 A A>^G A | B2 ^G E2 |]", "Am", "3/4", "1/8", 120, 0, "ah"),
-    ("D | G2 B/G/ B2 A | G2 E D2 D | G2 B/G/ B2 A/B/ | d6 |]", "G", "3/4", "1/4", 150, -12, "ah"),  # Amazing grace
+    ("D | G2 B/G/ B2 A | G2 E D2 D | G2 B/G/ B2 A/B/ | d6 |]", "G", "3/4", "1/8", 100, -12, "ah"),  # Amazing grace
     ("C2 E G- G2 A G | E2 C2 D4 | C2 E G A2 G E | C8 |]", "C", "4/4", "1/8", 100, 0, "oo"),
-    ("d/e/f/g/ a2 | g/f/e/d/ c2 | d/f/a/f/ d2 |]", "D", "2/4", "1/4", 72, 0, "ah"),  # sixteenth runs
+    ("d/e/f/g/ a2 | g/f/e/d/ c2 | d/f/a/f/ d2 |]", "D", "2/4", "1/8", 72, 0, "ah"),  # sixteenth runs
     ("E c B e | G2 E2 | A, A G c | B,4 |]", "Eb", "4/4", "1/4", 90, 0, "ah"),  # wide leaps
     ("C E G c | B G E D | C3 E | D4 |]", "Cm", "4/4", "1/4", 104, -12, "mm"),  # low (a bass)
-    ("e g b e' | ^d' b g e | f a c' b | e'4 |]", "E", "4/4", "1/8", 88, -12, "oo"),  # high (a soprano: E4-E5)
+    ("e g b e' | ^d' b g e | f a c' b | e'4 |]", "E", "2/4", "1/8", 88, -12, "oo"),  # high (a soprano: E4-E5)
     ("F G A B | c B A G | F2 E F | G4 |]", "F#m", "4/4", "1/4", 112, 0, "ah"),
-    ("E | A2 c2 B A | e4 c2 z A | B2 d2 c B | A6 |]", "A", "4/4", "1/8", 126, 0, "ah"),  # a pickup, a rest
+    ("E | A2 c2 B2 A2 | e4 c2 z A | B2 d2 c2 B2 | A6 |]", "A", "4/4", "1/8", 126, 0, "ah"),  # a pickup, a rest
     ("G B d B | c A F A | G2 D2 | G4 |]", "G", "2/4", "1/8", 140, 0, "oo"),  # a polka
     ("D2 F2 | A4 | z2 G2 | F4 | E2 D2 | D4 |]", "Db", "4/4", "1/4", 96, 0, "mm"),  # long notes, rests
-    ("B B B d | c c c e | d d d f | e4 |]", "Bm", "4/4", "1/8", 92, 0, "ah"),  # repeated notes
+    ("B B B d | c c c e | d d d f | e4 |]", "Bm", "2/4", "1/8", 92, 0, "ah"),  # repeated notes
     ("A,2 C2 E2 A2 | G2 F2 E2 C2 | D2 F2 A2 G2 | E8 |]", "Ab", "4/4", "1/8", 144, 0, "oo"),
     ("D3 F3 A3 d3 | c3 A3 F3 E3 | D12 |]", "Dm", "12/8", "1/8", 80, -12, "ah"),
     ("F2 A2 c4 | B2 G2 A4 | G2 F2 E2 G2 | F8 |]", "F", "4/4", "1/8", 108, 0, "ah"),  # a hymn
@@ -351,3 +351,13 @@ def test_the_endpoint_answers_abc_and_a_sentence(hums, tmp_path):
         path = bad.pop("path")
         with pytest.raises(gr.Error, match=says):
             transcribe_recording({"path": path} if path else None, **bad)
+
+
+def test_the_metronomes_downbeat_places_the_bar_lines(hums):
+    """Twinkle sung from 0.4 s at about 100: a downbeat given half a beat before it makes a pickup."""
+    hum = named(hums, "sung 1")
+    on_the_beat = transcribe_audio(hum.samples, SR, tempo=100, downbeat=hum.reference[0][0])
+    early = transcribe_audio(hum.samples, SR, tempo=100, downbeat=hum.reference[0][0] - 0.3)
+    assert on_the_beat.sheet.pickup == 0 and early.sheet.pickup == 3.5
+    with pytest.raises(SeedError, match="the downbeat"):
+        transcribe_audio(hum.samples, SR, tempo=100, downbeat=-1)

@@ -33,6 +33,7 @@ class Track:
     midi: np.ndarray  # fractional MIDI pitch per frame, NaN where unvoiced
     voiced: np.ndarray  # bool: pYIN voiced and loud enough
     level_db: np.ndarray  # frame loudness, dB re the loud level (0 = loud)
+    onsets: np.ndarray  # frames where librosa's onset detector (spectral flux) hears a note begin
 
     def seconds(self, frame: int) -> float:
         return frame * HOP / SR
@@ -54,7 +55,8 @@ def track(samples: np.ndarray) -> Track:
     _check_heard(loud, tonal, voiced)
     _check_one_line(spectrum, f0, voiced, tonal)
     sung = voiced & loud
-    return Track(np.where(sung, librosa.hz_to_midi(np.where(sung, f0, FMIN)), np.nan), sung, level)
+    onsets = librosa.onset.onset_detect(y=samples, sr=SR, hop_length=HOP)
+    return Track(np.where(sung, librosa.hz_to_midi(np.where(sung, f0, FMIN)), np.nan), sung, level, onsets)
 
 
 def _peak_db(spectrum: np.ndarray) -> np.ndarray:
@@ -94,13 +96,17 @@ def _check_one_line(spectrum: np.ndarray, f0: np.ndarray, voiced: np.ndarray, to
 
 def notes(pitch: Track) -> list[tuple[float, float, int]]:
     """(onset s, offset s, MIDI pitch) for each sung note, in order."""
-    dips = _dips(pitch.level_db)
+    voiced = np.flatnonzero(pitch.voiced)
+    if not voiced.size:
+        return []
+    last = np.maximum.accumulate(np.where(pitch.voiced, np.arange(len(pitch.midi)), voiced[0]))
+    held = pitch.midi[last]  # bridged dropouts hold the pitch before them
     pieces: list[tuple[int, int, int, str]] = []  # start, stop, pitch, what began it: gap | jump | dip
     for start, stop in _runs(pitch.voiced):
-        for index, (a, b) in enumerate(_split_at_jumps(pitch.midi, start, stop)):
-            for part, (c, d) in enumerate(_split_at_dips(a, b, dips)):
+        for index, (a, b) in enumerate(_split_at_jumps(held, start, stop)):
+            for part, (c, d) in enumerate(_split_at_dips(a, b, pitch)):
                 how = "dip" if part else ("jump" if index else "gap")
-                pieces.append((c, d, _pitch(pitch.midi[c:d]), how))
+                pieces.append((c, d, _pitch(held[c:d]), how))
     return [(pitch.seconds(a), pitch.seconds(b), p) for a, b, p, _ in _tidy(pieces)]
 
 
@@ -122,9 +128,7 @@ def _split_at_jumps(midi: np.ndarray, start: int, stop: int) -> list[tuple[int, 
     may delay the held run). Vibrato of up to about +-50 cents stays one note."""
     from scipy.ndimage import median_filter
 
-    track = np.array(midi[start:stop], dtype=float)
-    track = np.where(np.isnan(track), np.nanmedian(track), track)  # bridged dropouts
-    track = median_filter(track, size=5, mode="nearest")  # single-frame octave slips
+    track = median_filter(np.array(midi[start:stop], dtype=float), size=5, mode="nearest")  # one-frame octave slips
     cuts, begin, streak, i = [0], 0, 0, 1
     while i < len(track):
         reference = np.median(track[begin:i])
@@ -143,29 +147,31 @@ def _split_at_jumps(midi: np.ndarray, start: int, stop: int) -> list[tuple[int, 
     return [(start + a, start + b) for a, b in zip(cuts, cuts[1:]) if b > a]
 
 
-def _dips(level_db: np.ndarray) -> np.ndarray:
-    """Frames where the loudness dips at least DIP_DB below the peaks within 150 ms on both sides."""
-    from scipy.ndimage import maximum_filter1d
-
-    before = maximum_filter1d(level_db, size=15, origin=7)  # the max over the 15 frames up to here
-    after = maximum_filter1d(level_db, size=15, origin=-7)  # and from here on
-    local_min = (level_db <= np.roll(level_db, 1)) & (level_db <= np.roll(level_db, -1))
-    return np.flatnonzero(local_min & (np.minimum(before, after) - level_db >= DIP_DB))
-
-
-def _split_at_dips(start: int, stop: int, dips: np.ndarray) -> list[tuple[int, int]]:
-    """A re-articulated note of the same pitch: cut at each loudness dip well inside it."""
-    inside = dips[(dips >= start + MIN_NOTE) & (dips <= stop - MIN_NOTE)]
-    cuts = [start, *[int(d) for d in inside], stop]
-    return list(zip(cuts, cuts[1:]))
+def _split_at_dips(start: int, stop: int, pitch: Track) -> list[tuple[int, int]]:
+    """A note of one pitch sung again without a break: cut where the loudness dips DIP_DB below the note's
+    own level on both sides (within 150 ms) and an onset follows within 100 ms."""
+    level, cuts = pitch.level_db, [start]
+    for frame in pitch.onsets[(pitch.onsets > start + MIN_NOTE) & (pitch.onsets < stop - MIN_NOTE)]:
+        low = max(start + MIN_NOTE, int(frame) - 10)  # the break: the 100 ms before the onset
+        if low >= frame:
+            continue
+        dip = low + int(np.argmin(level[low:frame + 1]))
+        before = level[max(cuts[-1], dip - 15):dip].max(initial=-np.inf)
+        after = level[dip + 1:min(stop, dip + 16)].max(initial=-np.inf)
+        if min(before, after) - level[dip] < DIP_DB or stop - dip < MIN_NOTE:
+            continue
+        if len(cuts) > 1 and dip - cuts[-1] < 15:  # two onsets in one break: the deeper dip is the cut
+            if level[dip] < level[cuts[-1]]:
+                cuts[-1] = dip
+        else:
+            cuts.append(dip)
+    return list(zip(cuts, [*cuts[1:], stop]))
 
 
 def _pitch(midi: np.ndarray) -> int:
     """The note's pitch: the median in cents of its frames past the first 30 ms (the scoop into it),
     which sits in the middle of a vibrato."""
-    body = midi[3:] if len(midi) > 2 * 3 + 3 else midi
-    body = body[~np.isnan(body)]
-    return int(np.round(np.median(body))) if body.size else int(np.round(np.nanmedian(midi)))
+    return int(np.round(np.median(midi[3:] if len(midi) > 2 * 3 + 3 else midi)))
 
 
 def _tidy(pieces: list[tuple[int, int, int, str]]) -> list[tuple[int, int, int, str]]:

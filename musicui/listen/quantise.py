@@ -54,10 +54,10 @@ def tracked_beats(notes: list[SecondsNote], meter: Meter) -> Beats:
                                             tightness=100, trim=False)
     pulse_bpm = float(np.atleast_1d(tempo)[0]) or 100.0
     times = librosa.frames_to_time(frames, sr=sr, hop_length=hop)
-    return _folded(pulse_bpm * meter.pulse_beats, times, meter.pulse_beats, notes[0][0])
+    return _folded(pulse_bpm * meter.pulse_beats, times, meter.pulse_beats, notes[0][0], notes[-1][0])
 
 
-def _folded(bpm: float, times: np.ndarray, per_pulse: float, first_onset: float) -> Beats:
+def _folded(bpm: float, times: np.ndarray, per_pulse: float, first_onset: float, last_onset: float) -> Beats:
     """The tracked pulses (``per_pulse`` quarter notes each: 1.5 in 6/8) as quarter-note beats at
     ``bpm``, doubled or halved into TEMPO_RANGE."""
     times = np.asarray(times, dtype=float)
@@ -68,9 +68,18 @@ def _folded(bpm: float, times: np.ndarray, per_pulse: float, first_onset: float)
         bpm, times = bpm * 2, np.interp(np.arange(0, len(times) - 0.5 + 1e-9, 0.5), np.arange(len(times)), times)
     while bpm > high:
         bpm, times = bpm / 2, times[::2]
-    if len(times) < 2:
-        times = np.array([first_onset])
-    return Beats(round(bpm, 1), times)
+    times = _smoothed(times, 60.0 / bpm, first_onset, last_onset)
+    return Beats(round(bpm, 1), times if len(times) >= 2 else np.array([first_onset]))
+
+
+def _smoothed(times: np.ndarray, period: float, first_onset: float, last_onset: float) -> np.ndarray:
+    """The tracked beats inside the singing (the tracker's first and last beats stray), as a smooth
+    curve: a polynomial of up to third degree through them keeps a drifting tempo and drops the jitter."""
+    inside = times[(times >= first_onset - 0.25 * period) & (times <= last_onset + 0.25 * period)]
+    if len(inside) < 4:
+        return inside
+    index = np.arange(len(inside))
+    return np.polyval(np.polyfit(index, inside, min(3, len(inside) // 4)), index)
 
 
 def to_sheet(notes: list[SecondsNote], beats: Beats, meter: Meter, grid: float | None = 0.25) -> LeadSheet:

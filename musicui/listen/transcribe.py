@@ -13,7 +13,7 @@ import numpy as np
 
 from musicui.core.errors import SeedError
 from musicui.core.leadsheet import LeadSheet, Meter
-from musicui.core.limits import LIMITS, Limits, check_sheet, number
+from musicui.core.limits import LIMITS, Limits, check_sheet, number, quoted
 from musicui.listen import pitch, quantise
 from musicui.listen.audio import Recording, prepare, read_file
 
@@ -39,7 +39,7 @@ class Transcription:
 def transcribe_file(path: str | os.PathLike, tempo: float | None = None, meter: str | None = None,
                     quantise: bool = True, downbeat: float | None = None, limits: Limits = LIMITS) -> Transcription:
     """A recording file (its size and length checked from the header before it is decoded)."""
-    tempo, parsed = _settings(tempo, meter, limits)
+    tempo, parsed, downbeat = _settings(tempo, meter, downbeat, limits)
     return _transcribe(read_file(path, limits), tempo, parsed, quantise, downbeat)
 
 
@@ -50,20 +50,23 @@ def transcribe_audio(samples: np.ndarray, rate: float, tempo: float | None = Non
     tempo: quarter notes a minute (the metronome's), or None to estimate it; meter: e.g. "3/4"
     (default 4/4); quantise: onsets and lengths to sixteenths (False: to the lead sheet's 1/12 beat);
     downbeat: seconds of the metronome's first downbeat in the recording, if known."""
-    tempo, parsed = _settings(tempo, meter, limits)
+    tempo, parsed, downbeat = _settings(tempo, meter, downbeat, limits)
     return _transcribe(prepare(samples, rate, limits), tempo, parsed, quantise, downbeat)
 
 
-def _settings(tempo: object, meter: object, limits: Limits) -> tuple[float | None, Meter]:
+def _settings(tempo: object, meter: object, downbeat: object, limits: Limits
+              ) -> tuple[float | None, Meter, float | None]:
     """The options checked like every setting: a sentence naming the one that is wrong."""
     unset = tempo is None or (not isinstance(tempo, bool) and tempo in (0, ""))  # 0 = estimate it, as on the page
     bpm = None if unset else number(tempo, "the tempo", *limits.tempo_bpm, error=SeedError)
+    if downbeat is not None:
+        downbeat = number(downbeat, "the downbeat (seconds)", 0, limits.hum_seconds, error=SeedError)
     if meter in (None, "", "auto"):
-        return bpm, Meter()
+        return bpm, Meter(), downbeat
     if not isinstance(meter, str):
-        raise SeedError(f"the meter must be text such as 3/4 or 6/8, not {meter!r}")
+        raise SeedError(f"the meter must be text such as 3/4 or 6/8, not {quoted(meter)}")
     try:
-        return bpm, Meter.parse(meter)
+        return bpm, Meter.parse(meter), downbeat
     except ValueError as error:
         raise SeedError(str(error)) from None
 

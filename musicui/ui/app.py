@@ -25,7 +25,7 @@ from musicui.ui.seed_tab import RENDER_CONCURRENCY, UNDO_KEYS, build_seed_tab, w
 from musicui.ui.takes_panel import build_takes_panel, kept_takes, wire_takes_panel
 from musicui.ui.theme import CSS, HEAD, THEME
 
-MAX_FILE_SIZE = "5mb"
+MAX_FILE_SIZE = "16mb"  # a minute of recorded WAV to transcribe; seed files stay at 5 MB (service)
 # Composes in flight at once (compose_tab.COMPOSE_CONCURRENCY = 4): their model work goes to the model
 # process, which writes those waiting together in one pass, while the others arrange and render here
 # (20 clients on 2 cores: 60 composes a minute with 4, 51 with 2, 38 with 1 and the model in this process).

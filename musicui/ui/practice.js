@@ -12,7 +12,13 @@ const num = (x, d) => (typeof x === "number" && isFinite(x) ? x : d);
 const S = { raf: 0, ctx: null, lastPulse: null, timers: [] };
 
 const v = () => (props.value && typeof props.value === "object" ? props.value : {});
-const audio = () => document.querySelector(props.audio || "#playback audio");
+// The strip's player and sheet: its props' selectors, else its card's own (a strip drawn in a card that
+// was hidden at first may come without its props), else the seed tab's.
+const card = () => element.closest(".mu-card");
+const audio = () => (props.audio && document.querySelector(props.audio))
+  || (card() ? card().querySelector("audio") : document.querySelector("#playback audio"));
+const sheetBox = () => (props.sheet && document.querySelector(props.sheet))
+  || (card() ? card().querySelector(".mu-sheet") : document.querySelector("#sheet-view .mu-sheet"));
 const secondsPerBeat = () => 60 / Math.max(1, num(v().tempo, 120));
 const starts = () => (Array.isArray(v().bar_starts) ? v().bar_starts : [0]);
 const first = () => num(v().first_number, 1);
@@ -56,6 +62,8 @@ function follow() {
   S.raf = 0;
   const a = audio();
   if (!a || a.paused) return;
+  const rate = parseFloat(speed.value) || 1;  // the player may reset its rate (a seek, a reload): keep ours
+  if (a.playbackRate !== rate) { a.preservesPitch = true; a.playbackRate = rate; }
   const [start, end] = range();
   if (loop.checked && a.currentTime >= end - 0.005) {
     a.currentTime = start;
@@ -103,7 +111,7 @@ document.addEventListener("play", (e) => {  // the player's own play button: the
 }, true);
 // Bars picked on the sheet: a click starts the range there, a shift-click ends it there.
 document.addEventListener("click", (e) => {
-  const sheet = props.sheet && document.querySelector(props.sheet);
+  const sheet = sheetBox();
   const measure = sheet && e.target.closest && e.target.closest("g.measure");
   if (!measure || !sheet.contains(measure)) return;
   const index = Array.from(sheet.querySelectorAll("g.measure")).indexOf(measure);

@@ -81,6 +81,7 @@ class SeedTab:
     dl_wav: gr.DownloadButton
     dl_pdf: gr.DownloadButton
     keyboard: Keyboard | None = None  # play a seed: under the roll (musicui/ui/keyboard.py)
+    hum: HumBox | None = None  # hum or sing a seed (musicui/listen)
 
     @property
     def downloads(self) -> list:
@@ -154,11 +155,31 @@ def build_seed_tab(first: H.Loaded) -> SeedTab:
                                  elem_id="sheet-view", padding=False, container=True, min_height=200)
             upload = gr.File(label="Open a seed file: MIDI, ABC or MusicXML (up to 5 MB)",
                              file_types=H.SEED_FILE_TYPES, type="filepath", elem_id="seed-upload", height=120)
+            hum = _hum_box()
     roll = PianoRoll(roll_value(first.sheet), elem_id="piano-roll")
     keyboard = Keyboard(program=H.DEFAULT_MELODY_PROGRAM, elem_id="seed-keyboard")
     transport = _transport(round(first.sheet.tempo))
     return SeedTab(state, abc_echo, abc_box, history, saved, undo, redo, gr.State(""), tune_pick, status, sheet_view,
-                   upload, examples, roll, *transport, *_playback(), keyboard=keyboard)
+                   upload, examples, roll, *transport, *_playback(), keyboard=keyboard, hum=hum)
+
+
+@dataclass
+class HumBox:
+    recording: gr.Audio
+    at_tempo: gr.Checkbox
+    go: gr.Button
+
+
+def _hum_box() -> HumBox:
+    with gr.Accordion("Hum or sing a seed (microphone or a WAV, MP3, OGG file, up to 60 s)", open=False,
+                      elem_id="hum-box"):
+        recording = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Your melody",
+                             elem_id="hum-input")
+        with gr.Row(equal_height=True):
+            at_tempo = gr.Checkbox(value=False, label="I sang at the tempo below (else it is heard)",
+                                   elem_id="hum-at-tempo")
+            go = gr.Button("🎤 Make it the seed", size="sm", variant="primary", elem_id="hum-go", scale=0, min_width=170)
+    return HumBox(recording, at_tempo, go)
 
 
 def _transport(tempo: int) -> tuple:
@@ -241,6 +262,25 @@ def _wire_edits(demo: gr.Blocks, tab: SeedTab) -> None:
 
     tab.roll.input(on_roll_input, [tab.roll, tab.state, tab.history], tab.outputs, trigger_mode="always_last",
                    show_progress="hidden", **PREVIEW)
+
+    # A hummed or sung melody: transcribed (librosa's pyin), one undoable step the roll can fix.
+    @speaks("listening to the recording")
+    def on_hum(recording: Any, at_tempo: Any, bpm: Any, current: Any, history: Any):
+        from musicui.listen import transcribe_file
+
+        if not recording:
+            return {tab.status: H.status_error(SeedError("record or upload a melody first"), None, "Cannot transcribe")}
+        try:
+            heard = transcribe_file(recording, tempo=bpm if at_tempo is True else None,
+                                    meter=str(H.sheet_of(current).meter))
+            sheet, note = H.fit_seed(heard.sheet)
+        except SeedError as error:
+            return {tab.status: H.status_error(error, None, "Cannot transcribe this recording")}
+        return tab.update(H.Loaded(sheet, write_abc(sheet)), current, history, set_abc=True,
+                          note=f"I heard {heard.note} {note}".strip())
+
+    tab.hum.go.click(on_hum, [tab.hum.recording, tab.hum.at_tempo, tab.tempo, tab.state, tab.history], tab.outputs,
+                     concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY, api_visibility="private")
 
     # A phrase played on the keyboard: one undoable step; the "Melody sound" is the keyboard's sound too.
     @speaks("reading what you played")
