@@ -192,3 +192,19 @@ def test_a_hummed_melody_becomes_the_seed(page, tmp_path):
     page.click("#seed-undo")  # one step in the seed's history
     seed_shown(page, before)
     assert_no_event_errors(page)
+
+
+def test_chords_first_from_the_palette_heard_looped(page):
+    page.click("#mu-compose-tab-button")
+    page.fill("#compose-chords textarea", "")
+    page.click("#compose-key input")
+    page.locator("ul[role='listbox'] li", has_text="G major").first.click()
+    page.wait_for_function("() => document.querySelector('#chord-palette .mu-palette').dataset.key === 'G major'")
+    for figure in ("I", "vi", "IV", "V7"):
+        page.locator(f"#chord-palette button:has(sub:text-is('{figure}'))").click()
+    page.wait_for_function("() => document.querySelector('#compose-chords textarea').value === 'G Em C D7'")
+    page.click("#hear-chords")
+    page.wait_for_selector("#chords-audio audio[src]", state="attached", timeout=30_000)
+    page.click("#compose-key input")
+    page.locator("ul[role='listbox'] li", has_text="Auto").first.click()
+    assert_no_event_errors(page)

@@ -113,3 +113,22 @@ def test_over_the_seeds_own_chords_and_bad_calls_are_refused_in_a_sentence():
         compose("a song", mode="over-chords", candidates=1)
     with pytest.raises(ComposeError, match="not a chord symbol"):
         compose("a song", mode="over-chords", chords="Am Qz", candidates=1)
+
+
+def test_the_palette_offers_the_keys_chords_with_their_numerals_and_secondary_dominants():
+    from musicui.core.leadsheet import Key
+    from musicui.core.progression import palette
+
+    chords = dict((figure, symbol) for symbol, figure in palette(Key("G", "major")))
+    assert [chords[f] for f in ("I", "ii", "iii", "IV", "V", "vi", "vii°")] == ["G", "Am", "Bm", "C", "D", "Em", "F#dim"]
+    assert chords["V7"] == "D7" and chords["V7/V"] == "A7" and chords["V7/vi"] == "B7"
+    minor = dict((figure, symbol) for symbol, figure in palette(Key("A", "minor")))
+    assert minor["i"] == "Am" and minor["V"] == "E" and minor["VII"] == "G" and minor["V7/iv"] == "A7"
+
+
+def test_a_progression_is_heard_to_its_last_bar():
+    from musicui.core.leadsheet import Key
+    from musicui.ui.chord_palette import progression_sheet
+
+    sheet = progression_sheet("Am F C G", Key("A", "minor"), "Auto", 96)
+    assert [c.symbol for c in sheet.chords] == ["Am", "F", "C", "G"] and sheet.num_bars == 4 and not sheet.notes

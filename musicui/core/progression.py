@@ -120,3 +120,19 @@ def _quality_of(intervals: tuple[int, ...], figure: str) -> str:
         if tuple(sorted(set(s % 12 for s in steps))) == intervals:
             return name
     raise ProgressionError(f"the numeral '{figure}' makes a chord the studio has no symbol for")
+
+
+# The palette: the key's own chords, its dominant seventh, and the secondary dominants one step away.
+PALETTE_FIGURES = {"major": ("I", "ii", "iii", "IV", "V", "vi", "viio", "V7",
+                             "V7/ii", "V7/iii", "V7/IV", "V7/V", "V7/vi"),
+                   "minor": ("i", "iio", "III", "iv", "v", "V", "VI", "VII", "V7", "V7/III", "V7/iv", "V7/V", "V7/VI")}
+
+
+def palette(key: Key) -> list[tuple[str, str]]:
+    """(chord symbol, Roman numeral) for each chord of the palette in ``key`` (modes use their major or
+    minor family)."""
+    from musicui.core.theory import mode_family
+
+    family = mode_family(key)
+    home = Key(key.tonic, family)
+    return [(roman_to_symbol(figure, home), figure.replace("o", "°")) for figure in PALETTE_FIGURES[family]]

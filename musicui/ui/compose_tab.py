@@ -24,6 +24,7 @@ from musicui.ui import handlers as H
 from musicui.ui.guard import cancelled_when_gone, speaks
 from musicui.ui.practice import PracticeStrip, practice_value
 from musicui.ui import takes_store as store
+from musicui.ui.chord_palette import ChordPalette, build_chord_palette, wire_chord_palette
 from musicui.ui.seed_tab import PREVIEW, STORAGE_SECRET, SeedTab
 from musicui.ui.takes_panel import TakesPanel
 from musicui.ui.takes_panel import choices as takes_choices
@@ -169,6 +170,7 @@ class ComposeTab:
     cards: list[Card]
     handout: gr.DownloadButton
     names: list[str]  # the inputs' names, as the browser keeps them
+    palette: ChordPalette | None = None  # chords first: the key's chords to click into the progression
 
 
 def build_tab() -> ComposeTab:
@@ -189,6 +191,7 @@ def build_tab() -> ComposeTab:
             chords = gr.Textbox(label="Melody over chords: the progression", max_lines=2, max_length=MAX_TEXT,
                                 placeholder="Am F C G · | C G/B | Am F | · C:2 G:2 · I vi IV V in G",
                                 elem_id="compose-chords")
+            chord_palette = build_chord_palette()
             with gr.Row():
                 span_first = gr.Number(label="Rewrite from bar", value=0, precision=0, minimum=0, maximum=MAX_BARS,
                                        elem_id="compose-span-first")
@@ -251,7 +254,9 @@ def build_tab() -> ComposeTab:
               melody_sound, drums, styles, form, chords, level]
     names = ["text", "lyrics", "mode", "bars", "key", "tempo", "meter", "style", "candidates", "seed", "variation",
              "span_first", "span_last", "melody_sound", "drums", "styles", "form", "chords", "level"]
-    return ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, handout, names)
+    tab = ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, handout, names)
+    tab.palette = chord_palette
+    return tab
 
 
 def span_from_roll(index: Any, sheet: LeadSheet) -> tuple[int, int]:
@@ -366,6 +371,8 @@ def wire_compose_tab(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, tabs: gr.T
     inputs_saved = gr.BrowserState({}, storage_key="musicui-compose", secret=STORAGE_SECRET)
     _wire_compose(demo, seed, tab, panel, cards_saved)
     _wire_takes_to_seed(seed, tab, tabs)
+    by_name = dict(zip(tab.names, tab.inputs))
+    wire_chord_palette(tab.palette, by_name["key"], by_name["meter"], by_name["tempo"], by_name["chords"], seed.state)
     gr.on([component.change for component in tab.inputs], lambda *values: dict(zip(tab.names, values)),
           tab.inputs, inputs_saved, queue=False, show_progress="hidden", api_visibility="private")
     card_outputs = [o for card in tab.cards for o in card.outputs()]

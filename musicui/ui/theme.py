@@ -99,6 +99,10 @@ footer { opacity: .8; }
 .mu-card-sheet:fullscreen .mu-sheet { max-height: none; }
 .mu-card-sheet:fullscreen svg { width: 100% !important; max-width: none !important; height: auto; }
 .mu-chord { position: relative; cursor: help; border-bottom: 1px dotted #b45309; }
+.mu-palette { display: flex; flex-wrap: wrap; gap: 4px; align-items: center; }
+.mu-palette-chord { padding: 2px 8px; border: 1px solid #d6d3d1; border-radius: 6px; background: #fafaf9; cursor: pointer; font-size: 13px; }
+.mu-palette-chord:hover { background: #fef3c7; }
+.mu-palette-chord sub { color: #b45309; margin-left: 2px; }
 .mu-chord:hover::after, .mu-chord:focus::after { content: attr(data-why); position: absolute; left: 0; top: 1.6em;
   z-index: 20; width: max-content; max-width: 22em; white-space: normal; padding: 6px 8px; border-radius: 6px;
   background: #1c1917; color: #fafaf9; font-size: 12.5px; line-height: 1.35; }
