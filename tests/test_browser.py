@@ -34,15 +34,15 @@ K:C
 BAD_TUNE = TUNE.replace("G A B c", "G A # c")  # line 7: '#' is not ABC
 
 
-def studio_page(studio_url: str, init_script: str | None = None, **context_options):
+def studio_page(studio_url: str, init_script: str | None = None, extra_args: tuple[str, ...] = (), **context_options):
     """A Chromium page on the studio, ready to use (a generator for module fixtures); ``init_script``
-    runs in the page before its own scripts (a test double, say)."""
+    runs in the page before its own scripts (a test double, say); ``extra_args`` go to Chromium."""
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
-                                             args=CHROMIUM_ARGS)
+                                             args=[*CHROMIUM_ARGS, *extra_args])
         context = browser.new_context(**context_options)
         page = context.new_page()
         if init_script:

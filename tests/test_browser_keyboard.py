@@ -11,13 +11,11 @@ which the page reports apart as data-output-ms).
 
 from __future__ import annotations
 
-import shutil
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, abc_text, notes_of, wait_roll_notes
+from tests.test_browser import abc_text, notes_of, studio_page, wait_roll_notes
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,27 +37,11 @@ FAKE_MIDI = """
 
 @pytest.fixture(scope="module")
 def page(studio_url):
-    chromium = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-    if not chromium:
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium,
-                                             args=[*CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1100})
-        page = context.new_page()
-        page.add_init_script(FAKE_MIDI)
-        page.set_default_timeout(TIMEOUT_MS)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(studio_url)
-        page.wait_for_selector(".pr[data-ready='1']")
+    for page in studio_page(studio_url, init_script=FAKE_MIDI, extra_args=("--autoplay-policy=no-user-gesture-required",),
+                            viewport={"width": 1400, "height": 1100}):
         page.wait_for_selector(f"{KB}[data-ready='1']")
-        page.errors = errors  # type: ignore[attr-defined]
         set_tempo(page, BPM)
         yield page
-        context.close()
-        browser.close()
 
 
 def set_tempo(page, bpm: int) -> None:

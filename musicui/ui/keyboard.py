@@ -181,6 +181,75 @@ def sheet_from_played(value: Any, current_sheet: LeadSheet) -> LeadSheet:
     return sheet.copy(key=krumhansl_schmuckler(sheet)[0])
 
 
+# --- the jam: call and response -----------------------------------------------------------------------
+MAX_JAM_BARS = 8  # a call longer than this is refused (the model answers from its last 4 bars anyway)
+MAX_JAM_NOTES = 256
+MAX_EXCHANGES = 16  # the take keeps this many calls and answers (the oldest go first)
+JAM_WAIT_MS = (300, 3000)  # the pause after the last note-off before the model answers
+
+
+def jam_call(value: Any, current_sheet: LeadSheet) -> LeadSheet:
+    """The call a jam value describes ({"jam": true, "notes": [...], "tempo", "meter", "call": n}),
+    checked like a recording (notes timed from the first one: no count-in), 1-8 bars."""
+    if not isinstance(value, dict) or value.get("jam") is not True:
+        raise PlayedError("the keyboard sent no jam phrase")
+    items = value.get("notes")
+    if isinstance(items, list) and len(items) > MAX_JAM_NOTES:
+        raise PlayedError(f"the phrase has {len(items):,} notes; a jam call is at most {MAX_JAM_NOTES} notes")
+    if isinstance(items, list) and not items:
+        raise PlayedError("nothing was played: play a phrase, then pause")
+    counter = value.get("call", 0)
+    if isinstance(counter, bool) or not isinstance(counter, int) or counter < 0:
+        raise PlayedError("the call number must be a whole number")
+    if isinstance(items, list):
+        for number, item in enumerate(items, start=1):
+            if isinstance(item, (list, tuple)) and len(item) > 1 and isinstance(item[1], (int, float)) \
+                    and not isinstance(item[1], bool) and item[1] < -EPSILON:
+                raise PlayedError(f"note {number} starts before the phrase (beat {item[1]:g})")
+    sheet = sheet_from_played({k: value.get(k) for k in ("notes", "tempo", "meter")}, current_sheet)
+    if sheet.num_bars > MAX_JAM_BARS:
+        raise PlayedError(f"the phrase lasts {sheet.num_bars} bars; a jam call is 1-{MAX_JAM_BARS} bars (pause to let the model answer)")
+    return sheet.copy(title="")
+
+
+def answer_value(reply: LeadSheet, seconds: float, call: int) -> dict[str, Any]:
+    """What the page plays: the answer's notes in beats from its start, at the call's tempo."""
+    return {"answer": [[n.pitch, n.onset, n.duration, n.velocity] for n in reply.notes], "tempo": reply.tempo,
+            "meter": str(reply.meter), "seconds": round(seconds, 4), "call": call}
+
+
+def jam_reply(value: Any, current_sheet: LeadSheet, phrases: Any, *, seed: int | None = None
+              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The model's answer to a jam call: (the keyboard's new value, the exchange so far with this call and
+    its answer added, at most MAX_EXCHANGES of each). PlayedError for a bad call, SeedError from the model."""
+    from musicui.jam import MODEL, PLAYER, answer
+
+    call = jam_call(value, current_sheet)
+    reply = answer(call, seed=seed)
+    kept = [p for p in phrases if isinstance(p, dict)] if isinstance(phrases, list) else []
+    kept = (kept + [{"who": PLAYER, "sheet": call.to_dict()}, {"who": MODEL, "sheet": reply.sheet.to_dict()}])
+    return answer_value(reply.sheet, reply.seconds, value.get("call", 0)), kept[-2 * MAX_EXCHANGES:]
+
+
+def jam_sheet(phrases: Any) -> tuple[LeadSheet, list[str]]:
+    """The exchange as one seed (each phrase from the bar line after the one before, in the first call's
+    key, meter and tempo) and who played each note (musicui.jam's PLAYER / MODEL)."""
+    from musicui.jam import PLAYER
+
+    sheets = [(p.get("who", PLAYER), LeadSheet.from_dict(p["sheet"])) for p in phrases or []
+              if isinstance(p, dict) and isinstance(p.get("sheet"), dict)] if isinstance(phrases, list) else []
+    if not sheets:
+        raise PlayedError("there is no jam to keep yet: turn Jam on, play a phrase and let the model answer")
+    exchange, who = sheets[0][1].plain().copy(title="Jam"), [sheets[0][0]] * len(sheets[0][1].notes)
+    for part, sheet in sheets[1:]:
+        moved = sheet.plain().shifted(exchange.end_beats)
+        exchange = exchange.copy(notes=exchange.notes + moved.notes, chords=exchange.chords + moved.chords)
+        who += [part] * len(moved.notes)
+    if exchange.num_bars > MAX_BARS:
+        raise PlayedError(f"the jam lasts {exchange.num_bars} bars, past the {MAX_BARS}-bar limit of a seed")
+    return exchange, who
+
+
 # --- the component -------------------------------------------------------------------------------------
 def _asset(name: str) -> str:
     return (_HERE / name).read_text(encoding="utf-8")

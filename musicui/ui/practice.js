@@ -9,7 +9,7 @@ const $ = (c) => element.querySelector(c);
 const from = $(".mp-from"), to = $(".mp-to"), loop = $(".mp-loop"), speed = $(".mp-speed");
 const countIn = $(".mp-count"), metro = $(".mp-metro");
 const num = (x, d) => (typeof x === "number" && isFinite(x) ? x : d);
-const S = { raf: 0, ctx: null, lastPulse: null, timers: [] };
+const S = { raf: 0, lastPulse: null, timers: [] };
 
 const v = () => (props.value && typeof props.value === "object" ? props.value : {});
 // The strip's player and sheet: its props' selectors, else its card's own (a strip drawn in a card that
@@ -38,16 +38,9 @@ function reset() {
   root.classList.toggle("mp-disabled", !v().tempo);
 }
 
-function click(when, accent) {  // a short woodblock-like tick on the Web Audio clock
-  const ctx = S.ctx || (S.ctx = new (window.AudioContext || window.webkitAudioContext)());
-  const o = ctx.createOscillator(), g = ctx.createGain();
-  o.frequency.value = accent ? 1760 : 1175;
-  g.gain.setValueAtTime(0.0001, when);
-  g.gain.exponentialRampToValueAtTime(accent ? 0.5 : 0.3, when + 0.002);
-  g.gain.exponentialRampToValueAtTime(0.0001, when + 0.05);
-  o.connect(g).connect(ctx.destination);
-  o.start(when); o.stop(when + 0.06);
-}
+// The count-in and the metronome tick on the page's one audio clock (the sampler's, sampler.js).
+const clock = () => (window.musicuiSampler ? window.musicuiSampler.context() : null);
+function click(when, accent) { if (window.musicuiSampler) window.musicuiSampler.click(when, accent); }
 
 function pulseAt(seconds) {  // the pulse number and whether it starts a bar
   const beat = seconds / secondsPerBeat(), pulse = Math.max(0.25, num(v().pulse, 1));
@@ -72,7 +65,7 @@ function follow() {
   }
   if (metro.checked) {
     const p = pulseAt(a.currentTime);
-    if (S.lastPulse !== null && p.id !== S.lastPulse) click(S.ctx ? S.ctx.currentTime : 0, p.downbeat);
+    if (S.lastPulse !== null && p.id !== S.lastPulse) click(clock() ? clock().currentTime : 0, p.downbeat);
     S.lastPulse = p.id;
   }
   S.raf = requestAnimationFrame(follow);
@@ -95,8 +88,9 @@ function go() {
   a.currentTime = start;
   S.lastPulse = null;
   const play = () => { a.playbackRate = rate; a.play(); if (!S.raf) S.raf = requestAnimationFrame(follow); };
-  if (!countIn.checked) return play();
-  const ctx = S.ctx || (S.ctx = new (window.AudioContext || window.webkitAudioContext)());
+  const ctx = clock();
+  if (!countIn.checked || !ctx) return play();
+  if (ctx.state !== "running") ctx.resume();
   const pulses = Math.max(1, Math.round(num(v().bar_beats, 4) / Math.max(0.25, num(v().pulse, 1))));
   const gap = Math.max(0.25, num(v().pulse, 1)) * secondsPerBeat() / rate;
   for (let i = 0; i < pulses; i++) click(ctx.currentTime + 0.05 + i * gap, i === 0);
