@@ -208,3 +208,17 @@ def test_chords_first_from_the_palette_heard_looped(page):
     page.click("#compose-key input")
     page.locator("ul[role='listbox'] li", has_text="Auto").first.click()
     assert_no_event_errors(page)
+
+
+def test_the_metronome_for_humming_ticks_at_the_tempo_and_accents_the_bar(page):
+    page.click("#mu-seed-tab-button")
+    page.evaluate("""() => { const s = window.musicuiSampler; window.__ticks = [];
+        const click = s.click; s.click = (when, accent) => { window.__ticks.push([when, accent]); return click(when, accent); };
+        s.context(); window.musicuiHumClock.start(); }""")
+    page.wait_for_function("() => window.__ticks.length >= 6", timeout=10_000)
+    page.evaluate("() => window.musicuiHumClock.stop()")
+    ticks = page.evaluate("() => window.__ticks")
+    tempo = float(page.input_value("#tempo input[type=number]"))
+    gaps = {round(b[0] - a[0], 3) for a, b in zip(ticks, ticks[1:])}
+    assert gaps == {round(60 / tempo, 3)}, (gaps, tempo)
+    assert ticks[0][1] and not ticks[1][1]

@@ -22,7 +22,7 @@ from musicui.ui.api import build_api
 from musicui.ui.chord_palette import PALETTE_JS
 from musicui.ui.keyboard import sampler_head, serve_samples
 from musicui.ui.guard import BodyLimit, ConfigCache, missing_values_error, unreadable_value_error
-from musicui.ui.seed_tab import RENDER_CONCURRENCY, UNDO_KEYS, build_seed_tab, wire_seed_tab
+from musicui.ui.seed_tab import HUM_CLOCK, RENDER_CONCURRENCY, UNDO_KEYS, build_seed_tab, wire_seed_tab
 from musicui.ui.takes_panel import build_takes_panel, kept_takes, wire_takes_panel
 from musicui.ui.theme import CSS, HEAD, THEME
 
@@ -53,7 +53,7 @@ class Studio(gr.Blocks):
     def launch(self, *args: Any, **kwargs: Any):  # type: ignore[override]
         kwargs.setdefault("theme", THEME)
         kwargs.setdefault("css", CSS)
-        kwargs.setdefault("head", HEAD + UNDO_KEYS + PALETTE_JS + sampler_head())
+        kwargs.setdefault("head", HEAD + UNDO_KEYS + HUM_CLOCK + PALETTE_JS + sampler_head())
         kwargs.setdefault("max_file_size", MAX_FILE_SIZE)
         kwargs.setdefault("ssr_mode", False)
         kwargs.setdefault("footer_links", ["api", "gradio"])

@@ -13,7 +13,7 @@ from musicui.core.abc import MAX_ABC_CHARS, write_abc
 from musicui.core.errors import SeedError
 from musicui.ui import handlers as H
 from musicui.ui.guard import cancelled_when_gone, speaks
-from musicui.ui.keyboard import Keyboard, PlayedError, keyboard_sound, sheet_from_played
+from musicui.ui.keyboard import Keyboard, PlayedError, jam_reply, jam_sheet, keyboard_sound, sheet_from_played
 from musicui.ui.pianoroll import PianoRoll, RollError, playhead_update, roll_value
 from musicui.ui.practice import PracticeStrip, practice_value
 from musicui.ui.seed_history import SeedHistory, history_of
@@ -42,6 +42,31 @@ document.addEventListener("keydown", (event) => {
   const button = document.querySelector(key === "y" || event.shiftKey ? "#seed-redo" : "#seed-undo");
   if (button) { event.preventDefault(); button.click(); }
 });
+</script>
+"""
+
+
+# The metronome while one hums: the tempo slider's beats, the seed's bar accented (the roll knows its meter).
+HUM_CLOCK = """
+<script>
+window.musicuiHumClock = (() => {
+  let timer = null;
+  const stop = () => { if (timer) clearInterval(timer); timer = null; };
+  const start = () => {
+    const sampler = window.musicuiSampler, ctx = sampler && sampler.context();
+    if (!ctx) return;
+    if (ctx.state !== "running") ctx.resume();
+    const bpm = parseFloat((document.querySelector("#tempo input[type=number]") || {}).value) || 100;
+    const grid = document.querySelector("#piano-roll svg.pr-grid");
+    const beats = parseInt(((grid && grid.dataset.meter) || "4/4").split("/")[0], 10) || 4;
+    let next = ctx.currentTime + 0.05, count = 0;
+    stop();
+    timer = setInterval(() => {
+      while (next < ctx.currentTime + 0.2) { sampler.click(next, count % beats === 0); next += 60 / bpm; count += 1; }
+    }, 50);
+  };
+  return { start, stop };
+})();
 </script>
 """
 
@@ -82,6 +107,7 @@ class SeedTab:
     dl_pdf: gr.DownloadButton
     keyboard: Keyboard | None = None  # play a seed: under the roll (musicui/ui/keyboard.py)
     hum: HumBox | None = None  # hum or sing a seed (musicui/listen)
+    jam: gr.State | None = None  # the jam so far: [{"who": "player" | "model", "sheet": dict}], calls and answers
 
     @property
     def downloads(self) -> list:
@@ -160,7 +186,7 @@ def build_seed_tab(first: H.Loaded) -> SeedTab:
     keyboard = Keyboard(program=H.DEFAULT_MELODY_PROGRAM, elem_id="seed-keyboard")
     transport = _transport(round(first.sheet.tempo))
     return SeedTab(state, abc_echo, abc_box, history, saved, undo, redo, gr.State(""), tune_pick, status, sheet_view,
-                   upload, examples, roll, *transport, *_playback(), keyboard=keyboard, hum=hum)
+                   upload, examples, roll, *transport, *_playback(), keyboard=keyboard, hum=hum, jam=gr.State([]))
 
 
 @dataclass
@@ -176,8 +202,8 @@ def _hum_box() -> HumBox:
         recording = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Your melody",
                              elem_id="hum-input")
         with gr.Row(equal_height=True):
-            at_tempo = gr.Checkbox(value=False, label="I sang at the tempo below (else it is heard)",
-                                   elem_id="hum-at-tempo")
+            at_tempo = gr.Checkbox(value=False, label="Metronome at the tempo below while I record (and that tempo "
+                                   "is used; else the tempo is heard)", elem_id="hum-at-tempo")
             go = gr.Button("🎤 Make it the seed", size="sm", variant="primary", elem_id="hum-go", scale=0, min_width=170)
     return HumBox(recording, at_tempo, go)
 
@@ -279,19 +305,40 @@ def _wire_edits(demo: gr.Blocks, tab: SeedTab) -> None:
         return tab.update(H.Loaded(sheet, write_abc(sheet)), current, history, set_abc=True,
                           note=f"I heard {heard.note} {note}".strip())
 
+    # the metronome ticks (in the page, on the sampler's clock) while the microphone records, when asked
+    tab.hum.recording.start_recording(None, [tab.hum.at_tempo], None, js="(on) => { if (on) window.musicuiHumClock.start(); }")
+    for stopped in (tab.hum.recording.stop_recording, tab.hum.recording.pause_recording):
+        stopped(None, None, None, js="() => window.musicuiHumClock.stop()")
     tab.hum.go.click(on_hum, [tab.hum.recording, tab.hum.at_tempo, tab.tempo, tab.state, tab.history], tab.outputs,
                      concurrency_id="render", concurrency_limit=RENDER_CONCURRENCY, api_visibility="private")
 
     # A phrase played on the keyboard: one undoable step; the "Melody sound" is the keyboard's sound too.
+    # Jam: a call (value {"jam": true, ...}) gets the model's answer back in the keyboard's value, the
+    # exchange kept in tab.jam; {"keep_jam": true} makes the exchange the seed (the model's notes coloured).
     @speaks("reading what you played")
-    def on_played(value: Any, current: Any, history: Any):
+    def on_played(value: Any, current: Any, history: Any, phrases: Any):
+        if isinstance(value, dict) and value.get("jam") is not None:
+            try:
+                reply, phrases = jam_reply(value, H.sheet_of(current), phrases)
+            except (PlayedError, SeedError) as error:
+                return {tab.keyboard: {"error": str(error), "call": value.get("call", 0)},
+                        tab.status: H.status_error(error, None, "Cannot answer this phrase")}
+            return {tab.keyboard: reply, tab.jam: phrases}
+        if isinstance(value, dict) and value.get("keep_jam") is not None:
+            try:
+                sheet, who = jam_sheet(phrases)
+            except (PlayedError, SeedError) as error:
+                return {tab.status: H.status_error(error, None, "Cannot keep the jam")}
+            out = tab.update(H.Loaded(sheet, write_abc(sheet)), current, history, set_abc=True, note="the jam")
+            return {**out, tab.roll: roll_value(sheet, parts=who), tab.jam: []}
         try:
             sheet = sheet_from_played(value, H.sheet_of(current))
         except PlayedError as error:
             return {tab.status: H.status_error(error, None, "Cannot use this recording")}
         return tab.update(H.Loaded(sheet, write_abc(sheet)), current, history, set_abc=True, note="played in")
 
-    tab.keyboard.input(on_played, [tab.keyboard, tab.state, tab.history], tab.outputs, show_progress="hidden", **PREVIEW)
+    tab.keyboard.input(on_played, [tab.keyboard, tab.state, tab.history, tab.jam],
+                       [*tab.outputs, tab.keyboard, tab.jam], show_progress="hidden", **PREVIEW)
     tab.melody_inst.change(keyboard_sound, [tab.melody_inst], [tab.keyboard], show_progress="hidden", **PREVIEW)
 
     # The file box empties after each upload (the status line names the file), ready for the next.
