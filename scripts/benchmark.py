@@ -145,6 +145,7 @@ def bench_app(repeats: int) -> None:
             row(f"Play -> audio back: {label[:28]}", statistics.median(trips[1:]), "target <= 300 ms")
         bench_compose_endpoint(client, repeats)
         bench_browser(url, repeats)
+        bench_browser_jam(url, repeats)
         row("app peak resident memory", f"{peak_rss_mb(process.pid):8.0f} MB")
     finally:
         process.terminate()
@@ -350,6 +351,46 @@ def bench_browser(url: str, repeats: int) -> None:
         browser.close()
 
 
+def bench_browser_jam(url: str, repeats: int) -> None:
+    """The jam in Chromium: Jam on, a 6-note phrase on the computer keys, a 600 ms pause; the page's own
+    measure (data-answer-ms) of the end of the call -> the first answering note's scheduled start."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        row("browser: jam", "skipped: Playwright is not installed")
+        return
+    if not Path("/usr/bin/chromium").exists():
+        row("browser: jam", "skipped: no /usr/bin/chromium")
+        return
+    kb = "#seed-keyboard .kb"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--autoplay-policy=no-user-gesture-required"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(120_000)
+        page.goto(url)
+        page.wait_for_selector(f"{kb}[data-ready='1']")
+        page.click(f"{kb} .kb-title")
+        page.check(f"{kb} .kb-jam")
+        page.fill(f"{kb} .kb-wait", "600")
+        latencies = []
+        for attempt in range(max(3, repeats) + 1):
+            answers = int(page.eval_on_selector(kb, "el => el.dataset.answers"))
+            page.focus(kb)
+            for key in "asdfgf" if attempt % 2 else "gfdsaf":
+                page.keyboard.down(key)
+                time.sleep(0.2)
+                page.keyboard.up(key)
+                time.sleep(0.05)
+            page.wait_for_function(f"n => +document.querySelector('{kb}').dataset.answers > n", arg=answers)
+            page.wait_for_selector(f"{kb}[data-jam='turn']")
+            if attempt:  # the first answer warms the model
+                latencies.append(float(page.eval_on_selector(kb, "el => el.dataset.answerMs")) / 1000)
+        browser.close()
+    row("browser: jam: end of call -> 1st answering note", statistics.median(latencies), "target <= 600 ms")
+
+
 def bench_studio(repeats: int) -> None:
     """What the Compose button does, in process: the model and the audio of every idea (the page plays
     them then: click -> first sound), then the sheets, rolls and MIDI (click -> all done)."""
@@ -529,10 +570,23 @@ def main() -> None:
     parser.add_argument("--crowd", type=int, nargs=2, metavar=("CLIENTS", "COMPOSES"), default=(20, 10),
                         help="the crowd row's size (default 20 clients x 10 composes)")
     parser.add_argument("--only-crowd", action="store_true", help="only the crowd, storm, memory and disk rows")
+    parser.add_argument("--only-jam", action="store_true", help="only the jam rows (in process and in the browser)")
     args = parser.parse_args()
     print(f"musicui benchmark on {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
     if args.only_crowd:
         bench_crowd(*args.crowd)
+        print_table()
+        return
+    if args.only_jam:
+        from musicui.ui.app import build_app
+
+        bench_jam(args.repeats)
+        demo, port = build_app(), free_port()  # in this process (the model process is its own anyway)
+        demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+        try:
+            bench_browser_jam(f"http://127.0.0.1:{port}/", args.repeats)
+        finally:
+            demo.close()
         print_table()
         return
     bench_hostile()

@@ -67,7 +67,8 @@ def test_a_reload_keeps_the_seed_the_words_and_the_cards_and_earlier_takes_play_
     page.wait_for_selector("#compose-card-1 .mu-sheet svg", timeout=60_000)
     assert page.locator("#compose-card-2").is_hidden()
     assert page.inner_text("#compose-card-0 .mu-card-title").split("\n")[0] == heading.split("\n")[0]
-    page.wait_for_selector("#compose-audio-0 audio[src]", state="attached")
+    # the card's player has its sound (its length shows)
+    page.wait_for_function("() => !['', '0:00'].includes(document.querySelector('#compose-audio-0 #duration').innerText.trim())")
     page.screenshot(path=str(screenshots / "31-after-reload.png"), full_page=True)
 
     # an earlier take: heard, starred and named, without replacing the seed

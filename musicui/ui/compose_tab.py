@@ -377,24 +377,29 @@ def wire_compose_tab(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, tabs: gr.T
           tab.inputs, inputs_saved, queue=False, show_progress="hidden", api_visibility="private")
     card_outputs = [o for card in tab.cards for o in card.outputs()]
 
+    demo.load(lambda saved: restored_inputs(tab, saved) or {tab.heard: gr.skip()}, [inputs_saved],
+              [*tab.inputs, tab.heard], api_visibility="private", queue=False, show_progress="hidden")
+
+    # The last visit's cards come back when the tab is first shown (players filled while their tab is
+    # hidden do not load their sound).
     @speaks("bringing back the last visit's ideas")
-    def on_load(saved_inputs: Any, saved_cards: Any):
-        restored = restored_inputs(tab, saved_inputs)
-        takes, heard = [], ""
-        if isinstance(saved_cards, dict):
-            entries = store.entries_of(saved_cards.get("takes"))[:MAX_CARDS]
-            takes = [t for t in (_readable(e) for e in entries) if t is not None]
-            heard = saved_cards.get("heard") if isinstance(saved_cards.get("heard"), str) else ""
+    def on_shown(saved_cards: Any, current: Any, evt: gr.SelectData):
+        if str(evt.value).lower() != "compose" or current or not isinstance(saved_cards, dict):
+            yield {tab.heard: gr.skip()}  # an empty dict would read as one output value
+            return
+        entries = store.entries_of(saved_cards.get("takes"))[:MAX_CARDS]
+        takes = [t for t in (_readable(e) for e in entries) if t is not None]
+        heard = saved_cards.get("heard") if isinstance(saved_cards.get("heard"), str) else ""
         if not takes:
-            yield restored or {tab.heard: gr.skip()}  # an empty dict would read as one output value
+            yield {tab.heard: gr.skip()}
             return
         result = SimpleNamespace(takes=takes)
-        yield {**restored, tab.heard: heard[:2000] + "  \n*(the ideas from your last visit)*", **card_updates(tab, result)}
+        yield {tab.heard: heard[:2000] + "  \n*(the ideas from your last visit)*", **card_updates(tab, result)}
         yield card_updates(tab, result, render_takes(takes, ("svg", "png")))
         yield pdf_updates(tab, result)
 
-    demo.load(on_load, [inputs_saved, cards_saved], [*tab.inputs, tab.heard, tab.takes, tab.handout, *card_outputs],
-              api_visibility="private", show_progress="hidden", **PREVIEW_LOAD)
+    tabs.select(on_shown, [cards_saved, tab.takes], [tab.heard, tab.takes, tab.handout, *card_outputs],
+                api_visibility="private", show_progress="hidden", **PREVIEW_LOAD)
 
 
 PREVIEW_LOAD = dict(concurrency_id="preview", concurrency_limit=2)

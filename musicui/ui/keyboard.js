@@ -6,12 +6,17 @@
 // tempo of props.tempo (a CSS selector of the tempo input) and the meter in props.roll's dataset
 // (the piano roll), a metronome, then Stop sets props.value to
 // {notes: [[pitch, onset, duration, velocity]] (beats from the downbeat), tempo, meter, keep_timing,
-// takes} and triggers "input"; Python quantises it (keyboard.sheet_from_played).
+// takes} and triggers "input"; Python quantises it (keyboard.sheet_from_played). Jam (call and
+// response): a phrase then a pause of the "answer after" ms sends {jam: true, notes (beats from the
+// first note), tempo, meter, call}; Python sets the value to {answer: [[pitch, onset, duration,
+// velocity]], tempo, seconds, call} (or {error, call}) and the sampler plays it at once (data-answer-ms:
+// the end of the call -> the first answering note's scheduled start). "Keep the jam" sends {keep_jam: true}.
 const root = element.querySelector(".kb");
 const $ = (c) => element.querySelector(c);
 const piano = $(".kb-piano"), soundText = $(".kb-sound"), beatText = $(".kb-beat"), midiText = $(".kb-midi");
 const recordBtn = $(".kb-record"), stopBtn = $(".kb-stop"), metro = $(".kb-metro"), keep = $(".kb-keep");
 const keysOn = $(".kb-keyson"), octText = $(".kb-oct");
+const jamBox = $(".kb-jam"), waitBox = $(".kb-wait"), keepBtn = $(".kb-jam-keep"), jamText = $(".kb-jam-text");
 const sampler = window.musicuiSampler;
 const NAMES = ["C", "C♯", "D", "D♯", "E", "F", "F♯", "G", "G♯", "A", "A♯", "B"];
 const BLACK = new Set([1, 3, 6, 8, 10]);
@@ -22,6 +27,10 @@ const name = (p) => NAMES[p % 12] + (Math.floor(p / 12) - 1);
 const K = { base: 60, held: new Map(), sounding: new Map(), lit: new Map() };
 const R = { state: "idle", t0: 0, spb: 0.5, pulse: 1, perBar: 4, barBeats: 4, meter: "4/4", tempo: 120,
   open: new Map(), notes: [], next: 0, index: 0, timer: 0, raf: 0, takes: 0 };
+// The jam: the call being played (timed from its first note), the call sent, the answers heard.
+const J = { open: new Map(), notes: [], t0: 0, spb: 0.5, tempo: 120, meter: "4/4", lastOff: 0, timer: 0, call: 0,
+  busy: false, endAt: 0, answers: 0, until: 0, lights: [] };
+const MAX_CALL_NOTES = 256;
 
 // --- the keys on screen ---
 function drawKeys() {
@@ -64,6 +73,7 @@ function noteOn(p, velocity, time) {
   }
   root.dataset.played = String(num(+root.dataset.played, 0) + 1);
   if (R.state !== "idle") R.open.set(p, { on: time, vel: velocity });
+  else if (jamBox.checked && !J.busy) jamOn(p, velocity, time);
 }
 
 function noteOff(p, time) {
@@ -73,6 +83,7 @@ function noteOff(p, time) {
   K.lit.delete(p);
   light(p, false);
   finish(p, time);
+  jamOff(p, time);
 }
 
 function finish(p, time) {  // a recorded note ends (in beats from the downbeat; the count-in's are < 0)
@@ -260,6 +271,102 @@ function stop() {
   trigger("input", { takes: R.takes });
 }
 recordBtn.addEventListener("click", record);
+
+// --- the jam: a call, a pause of waitBox ms after the last key is let go, the model's answer at once ---
+const waitMs = () => Math.min(3000, Math.max(300, num(parseFloat(waitBox.value), 600)));
+function jamShow(state, text) { root.dataset.jam = state; jamText.textContent = text; }
+function jamOn(p, velocity, time) {
+  clearTimeout(J.timer);
+  if (!J.notes.length && !J.open.size) {  // the call's first note: its beat 0, at the tempo and meter of now
+    const m = meterNow();
+    Object.assign(J, { t0: time, tempo: tempoNow(), meter: m.meter });
+    J.spb = 60 / J.tempo;
+    jamShow("call", "listening…");
+  }
+  J.open.set(p, { on: time, vel: velocity });
+}
+function jamOff(p, time) {
+  const open = J.open.get(p);
+  if (!open) return;
+  J.open.delete(p);
+  const beats = (ms) => ms / 1000 / J.spb;
+  J.notes.push([p, +beats(open.on - J.t0).toFixed(4), +Math.max(0.01, beats(time - open.on)).toFixed(4), open.vel]);
+  J.lastOff = time;
+  if (J.notes.length >= MAX_CALL_NOTES) return endCall();
+  if (!J.open.size) J.timer = setTimeout(endCall, Math.max(0, waitMs() - (performance.now() - time)));
+}
+function endCall() {  // no key down and the wait has passed since the last note-off: the call goes to Python
+  clearTimeout(J.timer);
+  if (!jamBox.checked || J.busy || J.open.size || !J.notes.length) return;
+  const left = waitMs() - (performance.now() - J.lastOff);
+  if (left > 4 && J.notes.length < MAX_CALL_NOTES) { J.timer = setTimeout(endCall, left); return; }
+  const notes = J.notes.slice().sort((a, b) => a[1] - b[1]);
+  J.notes = []; J.busy = true; J.call += 1; J.endAt = performance.now();
+  root.dataset.call = JSON.stringify(notes);
+  root.dataset.calls = String(J.call);
+  jamShow("answering", "answering…");
+  props.value = { jam: true, notes, tempo: J.tempo, meter: J.meter, call: J.call };
+  trigger("input", { call: J.call });
+}
+function playAnswer(v) {  // from receipt: the first note at once, the rest in the answer's own rhythm
+  const got = performance.now(), notes = v.answer.filter((n) => Array.isArray(n) && n.length >= 3 && n.every((x) => typeof x === "number"));
+  J.busy = false;
+  const spb = 60 / Math.min(400, Math.max(20, num(v.tempo, J.tempo))), lead = 0.03;
+  const first = notes.length ? Math.min(...notes.map((n) => n[1])) : 0;
+  const c = sampler && sampler.context(), running = c && c.state === "running";
+  const base = running ? c.currentTime + lead : 0;
+  for (const t of J.lights) clearTimeout(t);
+  J.lights = [];
+  let end = 0;
+  for (const [p, onset, duration, velocity] of notes) {
+    const from = (onset - first) * spb, to = from + duration * spb;
+    if (running) {
+      const voice = sampler.noteOn(p, velocity || 90, undefined, base + from);
+      if (voice) sampler.noteOff(voice, base + to);
+    }
+    J.lights.push(setTimeout(() => answerLight(p, true), (lead + from) * 1000));
+    J.lights.push(setTimeout(() => answerLight(p, false), (lead + to) * 1000 - 15));
+    end = Math.max(end, to);
+  }
+  // The latency: the end of the call (the wait ran out) -> the first answering note's scheduled start.
+  root.dataset.answerMs = (got + lead * 1000 - J.endAt).toFixed(1);
+  root.dataset.roundTripMs = (got - J.endAt).toFixed(1);
+  root.dataset.modelMs = (num(v.seconds, 0) * 1000).toFixed(1);
+  root.dataset.answerNotes = String(notes.length);
+  root.dataset.answer = JSON.stringify(notes);
+  J.answers += 1;
+  root.dataset.answers = String(J.answers);
+  keepBtn.disabled = false;
+  jamShow("playing", `answering… (${notes.length} note${notes.length === 1 ? "" : "s"})`);
+  const call = J.call;
+  J.lights.push(setTimeout(() => { if (J.call === call && !J.notes.length && !J.open.size) jamShow("turn", "your turn"); },
+    (lead + end) * 1000));
+}
+function answerLight(p, on) {
+  const key = piano.querySelector(`.kb-key[data-pitch="${p}"]`);
+  if (key) key.classList.toggle("answer", on);
+}
+watch("value", () => {  // Python's answer to the newest call (an older one is dropped)
+  const v = props.value;
+  if (!v || typeof v !== "object" || num(v.call, -1) !== J.call || !J.busy) return;
+  if (Array.isArray(v.answer)) playAnswer(v);
+  else if (typeof v.error === "string") { J.busy = false; jamShow("turn", `${v.error} · your turn`); }
+});
+jamBox.addEventListener("change", () => {
+  clearTimeout(J.timer);
+  J.notes = []; J.open.clear(); J.busy = false;
+  if (jamBox.checked) { if (sampler) sampler.unlock(); jamShow("turn", "Jam: play a phrase and pause; the model answers"); }
+  else jamShow("off", "");
+});
+waitBox.addEventListener("change", () => { waitBox.value = String(waitMs()); });
+keepBtn.addEventListener("click", () => {  // the exchange (kept on the server) becomes the seed
+  if (!J.answers) return;
+  props.value = { keep_jam: true, call: J.call };
+  trigger("input", { keep: J.call });
+  J.answers = 0; keepBtn.disabled = true;
+  root.dataset.kept = String(num(+root.dataset.kept, 0) + 1);
+  jamShow(jamBox.checked ? "turn" : "off", "the jam is the seed: a new jam starts with your next phrase");
+});
 stopBtn.addEventListener("click", stop);
 
 // --- sound status ---

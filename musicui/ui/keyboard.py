@@ -9,7 +9,13 @@ A custom ``gr.HTML`` component. Page -> Python, after a recording stops (an ``in
 
 :func:`sheet_from_played` checks every field and quantises it into a lead sheet. Python -> page: the
 ``sampler`` prop (:func:`keyboard_sound`), the sample set of the "Melody sound" program for
-``musicui/ui/sampler.js``; the component's value is only ever written by the page.
+``musicui/ui/sampler.js``.
+
+Jam (call and response): a phrase and a pause send ``{"jam": true, "notes": [...] (beats from the first
+note), "tempo", "meter", "call": n}``; :func:`jam_reply` checks it (:func:`jam_call`), has the model
+answer (musicui.jam) and writes the component's value ``{"answer": [[pitch, onset, duration, velocity]],
+"tempo", "seconds", "call": n}`` (the only value Python writes), which the page plays at once.
+``{"keep_jam": true}`` asks for the exchange as the seed (:func:`jam_sheet`).
 """
 
 from __future__ import annotations

@@ -43,8 +43,10 @@ const r6 = (t) => Math.round(t * 1e6) / 1e6;
 
 function load(v) {
   S.v = v && typeof v === "object" ? v : {};
-  S.notes = (Array.isArray(S.v.notes) ? S.v.notes : []).map((n) => ({
+  const parts = Array.isArray(S.v.parts) && S.v.notes && S.v.parts.length === S.v.notes.length ? S.v.parts : null;
+  S.notes = (Array.isArray(S.v.notes) ? S.v.notes : []).map((n, i) => ({
     p: n[0], o: n[1], d: n[2], vel: n.length > 3 ? n[3] : null, lyr: n.length > 4 ? n[4] : null,
+    who: parts ? String(parts[i]) : null,  // who played it (a jam): the model's notes in a colour of their own
   }));
   if (!S.userGrid && S.v.grid) S.grid = S.v.grid;
   syncGridSelect();
@@ -153,7 +155,8 @@ function draw() {
 function noteSvg(n, i) {
   const w = Math.max(3, n.d * S.ppb - 1), h = S.row - 1, ex = Math.min(COARSE ? 12 : 8, Math.max(3, w / 3));
   const label = n.lyr && w > 18 ? `<text x="${x(n.o) + 3}" y="${y(n.p) + h - 2.5}">${esc(n.lyr)}</text>` : "";
-  return `<g class="pr-note${i === S.sel ? " sel" : ""}" data-i="${i}" data-pitch="${n.p}" data-onset="${r6(n.o)}">` +
+  const part = n.who === "model" ? " pr-note-model" : "";
+  return `<g class="pr-note${part}${i === S.sel ? " sel" : ""}" data-i="${i}" data-pitch="${n.p}" data-onset="${r6(n.o)}">` +
     `<title>${name(n.p)} · beat ${r6(n.o + 1)} · ${r6(n.d)} beat${Math.abs(n.d - 1) < EPS ? "" : "s"}${n.lyr ? " · " + esc(n.lyr) : ""}</title>` +
     `<rect class="pr-body-rect" x="${x(n.o) + 0.5}" y="${y(n.p) + 0.5}" width="${w}" height="${h}" rx="3"/>${label}` +
     `<rect class="pr-edge" x="${x(n.o) + w - ex + 0.5}" y="${y(n.p) + 0.5}" width="${ex}" height="${h}" rx="2"/></g>`;
@@ -203,7 +206,7 @@ function commit() {
   S.edits += 1;
   const v = Object.assign({}, S.v, {
     notes: S.notes.map((n) => [n.p, r6(n.o), r6(n.d), n.vel, n.lyr]),
-    grid: S.grid, origin: "roll", edits: S.edits,
+    grid: S.grid, origin: "roll", edits: S.edits, parts: null,  // an edit drops who played what
   });
   S.v = v;
   layout();

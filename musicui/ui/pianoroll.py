@@ -5,7 +5,8 @@ The page and Python exchange one JSON value (see :func:`roll_value`)::
     {"notes": [[pitch, onset, duration, velocity, lyric], ...],   # beats, like LeadSheet.to_dict()
      "chords": [[onset, symbol], ...], "meter": "3/4", "bar_beats": 3.0, "pulse": 1.0,
      "pickup": 1.0, "end": 25.0, "max_beats": 193.0, "grid": 0.5, "flats": false,
-     "key": "G major", "origin": "server" | "roll", "edits": 0}
+     "key": "G major", "origin": "server" | "roll", "edits": 0,
+     "parts": ["player", "model", ...]}                           # optional: who played each note
 
 Python -> page: the component's value (``watch('value')`` redraws). Page -> Python: after an edit
 the page sets ``props.value`` to the edited note list and triggers ``input``; nothing else is
@@ -53,9 +54,12 @@ def max_beats(sheet: LeadSheet) -> float:
     return sheet.pickup + MAX_BARS * sheet.bar_beats
 
 
-def roll_value(sheet: LeadSheet, *, origin: str = "server", edits: int = 0) -> dict[str, Any]:
-    """The piano roll's value for a lead sheet."""
-    return {
+def roll_value(sheet: LeadSheet, *, origin: str = "server", edits: int = 0,
+               parts: list[str] | None = None) -> dict[str, Any]:
+    """The piano roll's value for a lead sheet; ``parts``: who played each note (parallel to the
+    notes, e.g. musicui.jam's "player" / "model"; the roll colours the model's notes), dropped when it
+    does not match the notes."""
+    value = {
         "notes": [[n.pitch, n.onset, n.duration, n.velocity, n.lyric] for n in sheet.notes],
         "chords": [[c.onset, c.symbol] for c in sheet.chords],
         "meter": str(sheet.meter),
@@ -73,6 +77,9 @@ def roll_value(sheet: LeadSheet, *, origin: str = "server", edits: int = 0) -> d
         "origin": origin,
         "edits": edits,
     }
+    if parts is not None and len(parts) == len(sheet.notes):
+        value["parts"] = [str(part) for part in parts]
+    return value
 
 
 def notes_from_roll(payload: Any, base: LeadSheet) -> LeadSheet:
