@@ -83,7 +83,7 @@ def abc_after_edit(text: str, before: LeadSheet, after: LeadSheet) -> str:
     """The ABC after a piano-roll edit: the user's text changed only where the notes changed."""
     from musicui.core.abc_edit import edited_abc
 
-    return edited_abc(text, before, after)
+    return edited_abc(text, before, after, parse=load_abc)  # read back in the sandboxed reader, like any ABC
 
 
 def fit_seed(sheet: LeadSheet) -> tuple[LeadSheet, str]:
