@@ -85,11 +85,15 @@ def list_tunes(text: str) -> list[TuneInfo]:
     if len(text) > LIMITS.abc_book_chars:
         raise SeedError(f"the ABC text is {len(text):,} characters; a tune book can be at most "
                         f"{LIMITS.abc_book_chars:,}")
-    tunes = []
-    for index, (start, end) in enumerate(_tune_spans(text)):
+    spans = _tune_spans(text)
+    if len(spans) > LIMITS.abc_book_tunes:
+        raise SeedError(f"the ABC text holds {len(spans):,} tunes; a tune book can hold at most {LIMITS.abc_book_tunes:,}")
+    tunes, line, counted = [], 1, 0
+    for index, (start, end) in enumerate(spans):
+        line, counted = line + text.count("\n", counted, start), start  # lines counted once, not from the top each time
         headers, body = _scan_tune(text[start:end])
         tunes.append(TuneInfo(index, headers.get("X", ""), headers.get("T", ""), headers.get("K", ""),
-                              headers.get("M", ""), _count_bars(body), text.count("\n", 0, start) + 1))
+                              headers.get("M", ""), _count_bars(body), line))
     return tunes
 
 

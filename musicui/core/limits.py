@@ -27,6 +27,7 @@ class Limits:
     inline_fields: int = 200  # K:, M:, L:, Q: changes inside a tune
     abc_chars: int = 100_000
     abc_book_chars: int = 2_000_000  # a text of several X: tunes (a tune book); each tune is held to abc_chars
+    abc_book_tunes: int = 5_000  # tunes in one book (the picker lists them all)
     tempo_bpm: tuple[float, float] = (20.0, 400.0)  # quarter notes a minute, in a file or a setting
     unit_length: tuple[float, float] = (1 / 64, 1.0)  # ABC L:, in whole notes
     audio_seconds: float = 600.0  # rendered audio, one take or seed
