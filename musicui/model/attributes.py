@@ -11,6 +11,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from musicui.core.limits import LIMITS
 from musicui.core.leadsheet import MODES, PITCH_NAMES_FLAT, PITCH_NAMES_SHARP, Key, Meter
 from musicui.model.tokenizer import LEVELS, STYLES, TUNE_TYPES
 from musicui.model.checkpoint import load_weights, save_weights
@@ -25,25 +26,52 @@ LABELS: dict[str, tuple] = {
 }
 
 
+# where a value came from, as "I heard" says it
+ORIGINS = {"you": "your setting", "seed": "the seed", "words": "your words", "model": "a guess", "default": "a guess"}
+MOODS = {("low", "low"): "melancholic", ("low", "mid"): "wistful", ("low", "high"): "dramatic",
+         ("mid", "low"): "calm", ("mid", "mid"): "warm", ("mid", "high"): "energetic",
+         ("high", "low"): "tender", ("high", "mid"): "cheerful", ("high", "high"): "joyful"}
+
+
 @dataclass(frozen=True)
 class Plan:
     """What the model is asked to write; ``source`` says where each value came from."""
     key: Key
     meter: Meter
-    tempo: float
-    style: str
+    tempo: float  # quarter notes a minute
+    style: str  # the corpus family (the model's style control)
     tune_type: str
     valence: str
     arousal: str
     source: dict[str, str]
+    arrangement: str = "folk"  # the arranger's style
+    notes: tuple[str, ...] = ()  # plain lines for the page ('metal isn't a style here; closest: ...')
+
+    def _origin(self, *names: str) -> str:
+        """The firmest origin among ``names`` (a key is the user's if its tonic or mode was)."""
+        found = [self.source.get(name, "default") for name in names]
+        return ORIGINS[min(found, key=list(ORIGINS).index)]
+
+    @property
+    def counted_tempo(self) -> str:
+        """'♩. = 120 bpm' in 6/8 (the beat as counted), '96 bpm' in 4/4."""
+        counted = round(self.tempo / self.meter.pulse_beats)
+        return f"♩. = {counted} bpm" if self.meter.is_compound else \
+            f"𝅗𝅥 = {counted} bpm" if self.meter.pulse_beats == 2 else f"{counted} bpm"
 
     def summary(self) -> str:
-        """'D minor · 3/4 · 72 bpm · folk · melancholic' for the page."""
-        mood = {("low", "low"): "melancholic", ("low", "mid"): "wistful", ("low", "high"): "dramatic",
-                ("mid", "low"): "calm", ("mid", "mid"): "warm", ("mid", "high"): "energetic",
-                ("high", "low"): "tender", ("high", "mid"): "cheerful", ("high", "high"): "joyful"}
-        style = self.tune_type or self.style
-        return f"{self.key} · {self.meter} · {round(self.tempo)} bpm · {style} · {mood[(self.valence, self.arousal)]}"
+        """What was used and where each came from: 'D major (your words) · 6/8 (your words) ·
+        ♩. = 120 bpm (your words) · jig, folk (your words) · cheerful (a guess)'. The mood is left out
+        where nothing told it (a seed mode with no words)."""
+        from musicui.arranger import STYLES
+
+        style = STYLES[self.arrangement].label.split(" (")[0].lower() if self.arrangement in STYLES else self.style
+        style = f"{self.tune_type}, {style}" if self.tune_type and self.tune_type not in style else style
+        parts = [f"{self.key} ({self._origin('tonic', 'mode')})", f"{self.meter} ({self._origin('meter')})",
+                 f"{self.counted_tempo} ({self._origin('tempo')})", f"{style} ({self._origin('arrangement', 'style')})"]
+        if {self.source.get("valence"), self.source.get("arousal")} - {None, "default"}:
+            parts.append(f"{MOODS[(self.valence, self.arousal)]} ({self._origin('valence', 'arousal')})")
+        return " · ".join(parts)
 
     def controls(self) -> dict:
         return {"style": self.style, "tune_type": self.tune_type, "valence": self.valence, "arousal": self.arousal}
@@ -88,36 +116,66 @@ def predict(head: AttributeHead, sentence: torch.Tensor) -> dict[str, object]:
     return {name: LABELS[name][int(value.argmax(-1))] for name, value in logits.items()}
 
 
+@torch.no_grad()
+def mood_scores(head: AttributeHead, sentence: torch.Tensor) -> dict[str, float]:
+    """Valence and arousal as numbers (0 low .. 2 high, the expected bin): to order two prompts."""
+    logits = head(sentence.unsqueeze(0))
+    levels = torch.arange(len(LEVELS), dtype=torch.float32)
+    return {name: float((logits[name].softmax(-1)[0] * levels).sum()) for name in ("valence", "arousal")}
+
+
 def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, overrides: dict | None = None) -> Plan:
-    """User overrides > explicit words in the text > the head's guess > neutral defaults."""
+    """User overrides > explicit words in the text > the head's guess > neutral defaults. A style or
+    dance named in the words brings its meter and tempo (counted as musicians count: a jig's beat is
+    the dotted quarter); a genre the studio cannot play brings its nearest style and a line saying so."""
+    from musicui.arranger import STYLES as ARRANGER_STYLES
+    from musicui.arranger import style_for
+    from musicui.model.genres import read_style
+
     overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "", "Auto", "auto")}
     guess = predict(head, sentence) if head is not None and sentence is not None and text.strip() else {}
     explicit = parse_explicit(text)
+    named = read_style(text) if text.strip() else None
     source: dict[str, str] = {}
 
     def pick(name: str, spoken, default):
         for origin, value in (("you", overrides.get(name)), ("words", spoken), ("model", guess.get(name))):
+            if name == "tune_type" and value == "" and origin == "you":
+                source[name] = "words" if named and "arrangement" not in overrides else "you"
+                return value
             if value is not None:
                 source[name] = origin
                 return value
         source[name] = "default"
         return default
 
-    mode = pick("mode", explicit.mode, "major")
+    mode = pick("mode", explicit.mode or (named.mode if named else None), "major")
     tonic = pick("tonic", explicit.key.tonic_pc if explicit.key else None, 7 if mode == "major" else 9)
     if isinstance(tonic, str):
         tonic = Key.parse(tonic).tonic_pc
     probe = Key(PITCH_NAMES_SHARP[tonic], mode)
     key = explicit.key if explicit.key and source["tonic"] == "words" and source["mode"] == "words" else \
         Key((PITCH_NAMES_FLAT if probe.prefers_flats else PITCH_NAMES_SHARP)[tonic], mode)
-    meter = pick("meter", str(explicit.meter) if explicit.meter else None, "4/4")
-    tempo = float(pick("tempo", explicit.tempo, 100.0))
-    tune_type = pick("tune_type", explicit.style_word if explicit.style_word in TUNE_TYPES else None, "")
-    style = pick("style", None, "folk")
-    return Plan(key=key, meter=Meter.parse(str(meter)), tempo=tempo, style=str(style), tune_type=str(tune_type),
-                valence=str(pick("valence", None, "mid")), arousal=str(pick("arousal", None, "mid")), source=source)
-
-
+    spoken_meter = str(explicit.meter) if explicit.meter_named else \
+        (named.meter if named and named.meter else (str(explicit.meter) if explicit.meter else None))
+    meter = Meter.parse(str(pick("meter", spoken_meter, "4/4")))
+    counted = explicit.tempo or (named.counted_bpm if named else None)  # a beat as counted, in the words' meter
+    spoken_tempo = min(max(counted * meter.pulse_beats, LIMITS.tempo_bpm[0]), LIMITS.tempo_bpm[1]) if counted else None
+    tempo = float(pick("tempo", spoken_tempo, 100.0))
+    arrangement = overrides.get("arrangement") or (named.style if named else None)
+    if arrangement and "tune_type" not in overrides and not (named and named.tune_type):
+        overrides["tune_type"] = ""  # a named style is not the head's guessed dance ('a swing tune' is no jig)
+    tune_type = pick("tune_type", explicit.style_word if explicit.style_word in TUNE_TYPES else
+                     (named.tune_type if named and named.tune_type else None), "")
+    style = pick("style", ARRANGER_STYLES[arrangement].corpus_style if arrangement else None, "folk")
+    if arrangement is None:  # from the model's style family and tune type
+        arrangement, source["arrangement"] = style_for(str(tune_type), str(style)).name, source["style"]
+    else:
+        source["arrangement"] = "you" if overrides.get("arrangement") else "words"
+    notes = (named.line,) if named and named.outside and source["arrangement"] == "words" else ()
+    return Plan(key=key, meter=meter, tempo=tempo, style=str(style), tune_type=str(tune_type),
+                valence=str(pick("valence", None, "mid")), arousal=str(pick("arousal", None, "mid")), source=source,
+                arrangement=arrangement, notes=notes)
 
 
 def train_head(corpus: Path, out: Path, epochs: int = 30, captions_per_tune: int = 3, seed: int = 0) -> dict:

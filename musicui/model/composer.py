@@ -211,6 +211,8 @@ class Composer:
             overrides.update(tonic=seed_sheet.key.tonic_pc, mode=seed_sheet.key.mode,
                              meter=str(task.meter() or seed_sheet.meter), tempo=seed_sheet.tempo)
         chosen = self.plan(request.text, overrides)
+        if seed_sheet is not None:  # "I heard" says these are the seed's
+            chosen.source.update(dict.fromkeys(("tonic", "mode", "meter", "tempo"), "seed"))
         pickup = seed_sheet.pickup if seed_sheet is not None else 0.0
         layout = task.layout(request.bars, lambda bars: self._head_ids(chosen, bars, pickup),
                              lambda sheet: self.seed_bars(sheet, chosen.controls()), self.vocab)

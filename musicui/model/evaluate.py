@@ -362,7 +362,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--form", default="none", help="with --musicality: write the takes to this form (auto: the style's)")
     parser.add_argument("--prior-strength", type=float, help="the tonal prior's pulls scaled by this (0: off)")
     parser.add_argument("--drafts", type=int, help="drafts per take for the critic (1: no reranking)")
+    parser.add_argument("--prompt-suite", action="store_true",
+                        help="only text -> plan on the user-written prompt suite (per language and attribute)")
     args = parser.parse_args(argv)
+    if args.prompt_suite:
+        from musicui.model import prompt_eval
+
+        suite = prompt_eval.prompt_suite_report(Composer(args.checkpoint))
+        (args.checkpoint / "prompt_suite.json").write_text(json.dumps(suite, indent=1))
+        table = prompt_eval.markdown(suite)
+        print(table)
+        if args.card:
+            write_card_section(args.checkpoint / "MODEL_CARD.md", "prompt suite", table)
+        return
     if args.musicality:
         write_musicality(args.checkpoint, args.corpus, args.candidates, args.seed, _prior(args), args.card,
                          args.form, args.drafts)

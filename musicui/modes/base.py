@@ -61,6 +61,7 @@ def overrides(params: ComposeParams, valence: str | None = None) -> dict:
     if params.meter or (style and style.meter):
         fixed["meter"] = params.meter or style.meter
     if style:
+        fixed["arrangement"] = style.name
         fixed["style"] = style.corpus_style
         if style.model_tune_type:
             fixed["tune_type"] = style.model_tune_type
@@ -89,7 +90,13 @@ def _level_defaults(params: ComposeParams, fixed: dict) -> dict:
 
 
 def arrangement_style(params: ComposeParams, plan) -> str:
-    return params.style or style_for(plan.tune_type, plan.style).name
+    return params.style or plan.arrangement or style_for(plan.tune_type, plan.style).name
+
+
+def heard_of(plan, params: ComposeParams) -> str:
+    """'I heard' for a plan: what was used and where each came from; its plain lines become notices."""
+    params.notices.extend(note for note in plan.notes if note not in params.notices)
+    return plan.summary()
 
 
 def settings(params: ComposeParams, tempo: float | None = None) -> ArrangeSettings:
@@ -98,7 +105,7 @@ def settings(params: ComposeParams, tempo: float | None = None) -> ArrangeSettin
 
 def attributes(plan) -> dict:
     return {"key": str(plan.key), "meter": str(plan.meter), "tempo": round(plan.tempo), "style": plan.style,
-            "tune_type": plan.tune_type, "valence": plan.valence, "arousal": plan.arousal, "source": dict(plan.source)}
+            "tune_type": plan.tune_type, "arrangement": plan.arrangement, "valence": plan.valence, "arousal": plan.arousal, "source": dict(plan.source)}
 
 
 def takes_of(sheets: list[LeadSheet], style: str, params: ComposeParams) -> list[Take]:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from musicui.arranger import arrange
 from musicui.core.leadsheet import EPSILON, LeadSheet, Note
-from musicui.modes.base import ModelMode, Outcome, arrangement_style, attributes, lyrics_of, model_request, \
+from musicui.modes.base import ModelMode, Outcome, arrangement_style, attributes, heard_of, lyrics_of, model_request, \
     planned_meter, settings, takes_of
 from musicui.modes.form import chosen_form, phrase_size, write_in_form
 from musicui.modes.running import run_model, tail_window
@@ -39,7 +39,7 @@ def _compose(composer, params, on_progress, on_bars) -> Outcome:
     tokens = _form_of(composer, request, params) if params.form != "none" and not lines else []
     if tokens:  # phrase by phrase, the first idea heard after each phrase
         sheets, plan = write_in_form(composer, request, params, tokens, on_progress, finished_bars if on_bars else None)
-        return takes_of(sheets, arrangement_style(params, plan), params), plan.summary(), attributes(plan)
+        return takes_of(sheets, arrangement_style(params, plan), params), heard_of(plan, params), attributes(plan)
     total = request.bars
     request.bars = min(total, composer.budget.bars_at_once)
     request.on_bars = finished_bars if on_bars is not None else None
@@ -58,7 +58,7 @@ def _compose(composer, params, on_progress, on_bars) -> Outcome:
             sheet = head.concat(grown) if head is not None else grown
             written += more
         sheets.append(attach_lyrics(sheet, lines, request.phrases) if lines else sheet)
-    return takes_of(sheets, style, params), result.plan.summary(), attributes(result.plan)
+    return takes_of(sheets, style, params), heard_of(result.plan, params), attributes(result.plan)
 
 
 def _form_of(composer, request, params) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from musicui.modes.base import ModelMode, Outcome, attributes, lyrics_of, model_request, takes_of
+from musicui.modes.base import ModelMode, Outcome, attributes, heard_of, lyrics_of, model_request, takes_of
 from musicui.modes.running import run_model, tail_window
 from musicui.modes.seeded import seed_counts, windows_that_fit
 from musicui.params import MAX_PIECE_BARS, ComposeError
@@ -22,4 +22,4 @@ class Continue(ModelMode):
         request.task = Continuation(tail)
         result, style = run_model(composer, request, params, on_progress, request.bars)
         sheets = [head.concat(sheet) if head else sheet for sheet in result.sheets]
-        return takes_of(sheets, style, params), result.plan.summary(), attributes(result.plan)
+        return takes_of(sheets, style, params), heard_of(result.plan, params), attributes(result.plan)

@@ -4,7 +4,7 @@ them when the model cannot (no chords in a take, or no model at all)."""
 from __future__ import annotations
 
 from musicui.arranger import arrange, with_chords
-from musicui.modes.base import ModelMode, Outcome, attributes, model_request, settings
+from musicui.modes.base import ModelMode, Outcome, attributes, heard_of, model_request, settings
 from musicui.modes.seeded import chunk_by_chunk, follow_window, windows_that_fit
 from musicui.take import Take
 
@@ -25,7 +25,7 @@ class Harmonize(ModelMode):
                 params.notices.append(f"take {index + 1}: the corpus harmonizer wrote the chords")
             sheet = sheet.copy(notes=list(seed.notes), title=seed.title)
             takes.append(Take(sheet, arrange(sheet, style, settings(params)), style, params.seed + index))
-        return takes, result.plan.summary(), attributes(result.plan)
+        return takes, heard_of(result.plan, params), attributes(result.plan)
 
     def without_model(self, params, seed, why: str) -> Outcome:
         """No model: the corpus harmonizer alone."""

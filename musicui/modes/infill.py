@@ -4,7 +4,7 @@ other bar exactly as it was."""
 from __future__ import annotations
 
 from musicui.core.leadsheet import LeadSheet
-from musicui.modes.base import ModelMode, Outcome, attributes, lyrics_of, model_request, takes_of
+from musicui.modes.base import ModelMode, Outcome, attributes, heard_of, lyrics_of, model_request, takes_of
 from musicui.modes.seeded import rewrite_bars, windows_that_fit
 from musicui.params import ComposeError
 
@@ -17,7 +17,7 @@ class Infill(ModelMode):
         request = model_request(params, lyrics_of(params)[1], bars=params.bars)
         with windows_that_fit():
             sheets, result, style = rewrite_bars(composer, request, params, seed, first - 1, last, on_progress)
-        return takes_of(sheets, style, params), result.plan.summary(), attributes(result.plan)
+        return takes_of(sheets, style, params), heard_of(result.plan, params), attributes(result.plan)
 
 
 def middle_span(sheet: LeadSheet) -> tuple[int, int]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from musicui.core.leadsheet import ChordSymbol, Key, Meter
 from musicui.core.progression import ProgressionError, parse_progression
 from musicui.core.theory import key_from_histogram
-from musicui.modes.base import ModelMode, Outcome, attributes, model_request, takes_of
+from musicui.modes.base import ModelMode, Outcome, attributes, heard_of, model_request, takes_of
 from musicui.modes.running import run_model
 from musicui.params import ComposeError
 
@@ -36,7 +36,7 @@ class OverChords(ModelMode):
         request.overrides.update(meter=str(meter), tonic=key.tonic_pc, mode=key.mode)
         request.bars, request.task = bars, OverChordsTask(chords)
         result, style = run_model(composer, request, params, on_progress, bars)
-        return takes_of(result.sheets, style, params), result.plan.summary(), attributes(result.plan)
+        return takes_of(result.sheets, style, params), heard_of(result.plan, params), attributes(result.plan)
 
 
 def _meter(composer, request) -> Meter:

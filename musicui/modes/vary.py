@@ -3,7 +3,7 @@ rewritten between its first and last bars)."""
 
 from __future__ import annotations
 
-from musicui.modes.base import ModelMode, Outcome, attributes, lyrics_of, model_request, takes_of
+from musicui.modes.base import ModelMode, Outcome, attributes, heard_of, lyrics_of, model_request, takes_of
 from musicui.modes.seeded import chunk_by_chunk, follow_window, rewrite_bars, rewrite_window, windows_that_fit
 
 FREE_AT_ONCE_BARS = 12  # a free variation of a longer seed is written a window at a time
@@ -14,7 +14,7 @@ class Vary(ModelMode):
         request = model_request(params, lyrics_of(params)[1], bars=params.bars)
         with windows_that_fit():
             sheets, result, style = _varied(composer, request, params, seed, on_progress)
-        return takes_of(sheets, style, params), result.plan.summary(), attributes(result.plan)
+        return takes_of(sheets, style, params), heard_of(result.plan, params), attributes(result.plan)
 
 
 def _varied(composer, request, params, seed, on_progress):

@@ -1,0 +1,130 @@
+"""Style words read exactly: the studio's own styles and dances ('a swing tune', 'a jig'), and genres
+it cannot play ('heavy metal', 'EDM'), each mapped to the nearest style it has, with a plain line
+saying so. Tempos here are counted as musicians count them: the dotted quarter in 6/8 and 9/8."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StyleReading:
+    word: str  # the words that named it, as found
+    style: str  # the arranger's style name
+    meter: str | None = None
+    counted_bpm: float | None = None  # beats as counted (a jig: dotted quarters a minute)
+    mode: str | None = None
+    tune_type: str = ""  # the model's tune-type control, where the word names one
+    outside: bool = False  # a genre the studio does not play; ``line`` says what it plays instead
+    line: str = ""
+
+
+# word -> (style, meter, counted bpm, tune type): the studio's styles and the dances it plays
+STUDIO_WORDS: dict[str, tuple[str, str | None, float | None, str]] = {
+    "slip jig": ("folk", "9/8", 120, "slip jig"), "jig": ("folk", "6/8", 116, "jig"),
+    "reel": ("folk", "4/4", 200, "reel"), "hornpipe": ("folk", "4/4", 144, "hornpipe"),
+    "polka": ("folk", "2/4", 132, "polka"), "strathspey": ("folk", "4/4", 128, "strathspey"),
+    "sea shanty": ("folk", None, 104, "song"), "shanty": ("folk", None, 104, "song"),
+    "celtic": ("folk", None, None, ""), "fiddle tune": ("folk", None, None, ""), "folk": ("folk", None, None, ""),
+    "campfire": ("folk", None, None, ""), "bluegrass": ("folk", None, 168, ""), "country": ("folk", None, None, ""),
+    "waltz": ("waltz", "3/4", 160, "waltz"), "minuet": ("waltz", "3/4", 108, "minuet"),
+    "mazurka": ("waltz", "3/4", 138, "mazurka"),
+    "march": ("march", "2/4", 116, "march"), "military": ("march", "2/4", 116, "march"),
+    "parade": ("march", "2/4", 116, "march"), "brass band": ("march", "2/4", 112, "march"),
+    "hymn": ("chorale", "4/4", 72, "chorale"), "chorale": ("chorale", "4/4", 72, "chorale"),
+    "church": ("chorale", None, 72, "chorale"), "choir": ("chorale", None, None, "chorale"),
+    "swing": ("swing", "4/4", 140, ""), "jazz": ("swing", "4/4", 140, ""), "big band": ("swing", "4/4", 152, ""),
+    "bebop": ("swing", "4/4", 200, ""), "jazz club": ("swing", "4/4", 132, ""),
+    "bossa nova": ("bossa nova", "4/4", 128, ""), "bossa": ("bossa nova", "4/4", 128, ""),
+    "latin": ("bossa nova", "4/4", 128, ""),
+    "pop ballad": ("pop ballad", "4/4", 72, "pop song"), "power ballad": ("pop ballad", "4/4", 76, "pop song"),
+    "ballad": ("pop ballad", "4/4", 72, ""), "love song": ("pop ballad", "4/4", 76, "pop song"),
+    "pop song": ("pop ballad", "4/4", 96, "pop song"), "pop": ("pop ballad", "4/4", 100, "pop song"),
+    "r&b": ("pop ballad", "4/4", 72, "pop song"), "soul": ("pop ballad", "4/4", 80, "pop song"),
+    "圆舞曲": ("waltz", "3/4", 160, "waltz"), "华尔兹": ("waltz", "3/4", 160, "waltz"),
+    "进行曲": ("march", "2/4", 116, "march"), "军歌": ("march", "2/4", 116, "march"),
+    "赞美诗": ("chorale", "4/4", 72, "chorale"), "圣咏": ("chorale", "4/4", 72, "chorale"),
+    "爵士": ("swing", "4/4", 140, ""), "摇摆": ("swing", "4/4", 140, ""), "波萨诺瓦": ("bossa nova", "4/4", 128, ""),
+    "流行": ("pop ballad", "4/4", 96, "pop song"), "情歌": ("pop ballad", "4/4", 76, "pop song"),
+    "民谣": ("folk", None, None, ""), "民歌": ("folk", None, None, "folk song"), "吉格": ("folk", "6/8", 116, "jig"),
+    "波尔卡": ("folk", "2/4", 132, "polka"),
+}
+
+# genre -> (nearest style, meter, counted bpm, mode, how the nearest reads): what the studio cannot play
+OUTSIDE_GENRES: dict[str, tuple[str, str | None, float, str | None, str]] = {
+    "heavy metal": ("march", "4/4", 168, "minor", "a driving minor march"),
+    "metal": ("march", "4/4", 168, "minor", "a driving minor march"),
+    "metalcore": ("march", "4/4", 168, "minor", "a driving minor march"),
+    "punk": ("march", "4/4", 176, None, "a fast, hard march"),
+    "hard rock": ("march", "4/4", 132, "minor", "a heavy minor march"),
+    "rock": ("pop ballad", "4/4", 120, None, "a driving pop song"),
+    "edm": ("pop ballad", "4/4", 128, None, "an upbeat pop song"),
+    "techno": ("pop ballad", "4/4", 132, "minor", "an upbeat minor pop song"),
+    "house music": ("pop ballad", "4/4", 124, None, "an upbeat pop song"),
+    "trance": ("pop ballad", "4/4", 138, "minor", "an upbeat minor pop song"),
+    "dubstep": ("march", "4/4", 140, "minor", "a heavy minor march"),
+    "drum and bass": ("pop ballad", "4/4", 172, "minor", "a fast minor pop song"),
+    "disco": ("pop ballad", "4/4", 120, "major", "an upbeat major pop song"),
+    "funk": ("swing", "4/4", 108, None, "a laid-back swing tune"),
+    "blues": ("swing", "4/4", 96, None, "a slow swing tune"),
+    "trap": ("pop ballad", "4/4", 70, "minor", "a slow minor pop song"),
+    "hip hop": ("pop ballad", "4/4", 90, "minor", "a minor pop song"),
+    "hip-hop": ("pop ballad", "4/4", 90, "minor", "a minor pop song"),
+    "rap": ("pop ballad", "4/4", 90, "minor", "a minor pop song"),
+    "lo-fi": ("pop ballad", "4/4", 80, None, "a mellow pop ballad"),
+    "lofi": ("pop ballad", "4/4", 80, None, "a mellow pop ballad"),
+    "k-pop": ("pop ballad", "4/4", 120, None, "an upbeat pop song"),
+    "kpop": ("pop ballad", "4/4", 120, None, "an upbeat pop song"),
+    "reggae": ("bossa nova", "4/4", 80, None, "a relaxed bossa nova"),
+    "reggaeton": ("bossa nova", "4/4", 96, None, "a bossa nova"),
+    "salsa": ("bossa nova", "4/4", 168, None, "a quick bossa nova"),
+    "samba": ("bossa nova", "4/4", 160, None, "a quick bossa nova"),
+    "tango": ("march", "2/4", 116, "minor", "a minor march"),
+    "flamenco": ("bossa nova", "4/4", 120, "minor", "a minor bossa nova"),
+    "gospel": ("chorale", "4/4", 84, "major", "a major chorale"),
+    "orchestral trailer": ("march", "4/4", 96, "minor", "a broad minor march"),
+    "film trailer": ("march", "4/4", 96, "minor", "a broad minor march"),
+    "trailer": ("march", "4/4", 96, "minor", "a broad minor march"),
+    "epic orchestral": ("march", "4/4", 96, "minor", "a broad minor march"),
+    "orchestral": ("chorale", "4/4", 80, None, "a four-part chorale"),
+    "symphonic": ("chorale", "4/4", 80, None, "a four-part chorale"),
+    "opera": ("chorale", "4/4", 72, None, "a four-part chorale"),
+    "ambient": ("pop ballad", "4/4", 60, None, "a slow, calm pop ballad"),
+    "chiptune": ("folk", "4/4", 150, None, "a quick folk tune"),
+    "8-bit": ("folk", "4/4", 150, None, "a quick folk tune"),
+    "重金属": ("march", "4/4", 168, "minor", "a driving minor march"),
+    "摇滚": ("pop ballad", "4/4", 120, None, "a driving pop song"),
+    "电子": ("pop ballad", "4/4", 128, None, "an upbeat pop song"),
+    "说唱": ("pop ballad", "4/4", 90, "minor", "a minor pop song"),
+    "嘻哈": ("pop ballad", "4/4", 90, "minor", "a minor pop song"),
+    "探戈": ("march", "2/4", 116, "minor", "a minor march"),
+    "交响": ("chorale", "4/4", 80, None, "a four-part chorale"),
+}
+
+
+def _found(word: str, lowered: str, plural: bool) -> re.Match | None:
+    if not word.isascii():
+        return re.search(re.escape(word), lowered)
+    return re.search(rf"(?<![a-z]){re.escape(word)}{'(?:e?s)?' if plural else ''}(?![a-z])", lowered)
+
+
+def _first(table: dict, lowered: str, plural: bool) -> tuple[str, re.Match] | None:
+    """The first table word in the text, the longest where two start together ('slip jig', not 'jig')."""
+    found = [(word, match) for word in table if (match := _found(word, lowered, plural))]
+    return min(found, key=lambda item: (item[1].start(), -len(item[0])), default=None)
+
+
+def read_style(text: str) -> StyleReading | None:
+    """The style the words name, exactly: a studio style or dance, else an outside genre's nearest."""
+    lowered = text.lower()
+    inside = _first(STUDIO_WORDS, lowered, plural=True)  # 'jigs and reels'
+    outside = _first(OUTSIDE_GENRES, lowered, plural=False)  # 'rocks' is not rock
+    if inside and (not outside or inside[1].start() <= outside[1].start()):
+        style, meter, bpm, tune_type = STUDIO_WORDS[inside[0]]
+        return StyleReading(inside[1].group(0), style, meter, bpm, None, tune_type)
+    if outside:
+        style, meter, bpm, mode, reads = OUTSIDE_GENRES[outside[0]]
+        line = f"{outside[1].group(0)} isn't a style here; closest: {reads} at {round(bpm)} bpm"
+        return StyleReading(outside[1].group(0), style, meter, bpm, mode, "", True, line)
+    return None

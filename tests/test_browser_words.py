@@ -1,0 +1,42 @@
+"""Words in the page as a musician means them (Chromium): a genre the studio cannot play names its
+nearest style in a plain line, "a swing tune" is arranged as swing, and a key chosen by hand is
+reported as the user's."""
+
+from __future__ import annotations
+
+from tests.test_browser import assert_no_event_errors, compose_and_wait, page  # noqa: F401 - fixture
+
+
+def _compose(page, words: str) -> str:
+    page.click("#mu-compose-tab-button")
+    page.fill("#compose-text textarea", words)
+    return compose_and_wait(page, "Compose from the words")
+
+
+def test_a_genre_outside_the_studio_names_its_nearest_style(page, screenshots):
+    heard = _compose(page, "heavy metal breakdown")
+    assert "heavy metal isn't a style here; closest: a driving minor march" in heard, heard
+    assert "March" in page.inner_text("#compose-card-0 .mu-card-title")
+    page.screenshot(path=str(screenshots / "words-01-metal.png"), full_page=True)
+    assert_no_event_errors(page)
+
+
+def test_a_swing_tune_gets_swing_cards(page):
+    heard = _compose(page, "a swing tune")
+    assert "jazz swing (your words)" in heard, heard
+    for index in range(4):
+        assert "Jazz swing" in page.inner_text(f"#compose-card-{index} .mu-card-title")
+    assert_no_event_errors(page)
+
+
+def test_a_key_chosen_by_hand_is_reported_as_the_users(page, screenshots):
+    page.click("#mu-compose-tab-button")
+    page.click("#compose-key input")
+    page.locator("ul[role='listbox'] li", has_text="Eb major").first.click()
+    heard = _compose(page, "a hopeful spring morning")
+    assert "Eb major (your setting)" in heard, heard
+    assert "(a guess)" in heard  # the rest was read from the words, and says so
+    page.screenshot(path=str(screenshots / "words-02-key-chosen.png"), full_page=True)
+    page.click("#compose-key input")
+    page.locator("ul[role='listbox'] li", has_text="Auto").first.click()
+    assert_no_event_errors(page)

@@ -1,0 +1,71 @@
+"""Words read as a musician means them: style and dance words reach the plan and the arranger, a
+jig's beat is the dotted quarter, a genre the studio cannot play names its nearest style, and
+"I heard" says where each value came from."""
+
+from __future__ import annotations
+
+import pytest
+
+from musicui.model.attributes import plan
+from musicui.model.genres import read_style
+from musicui.studio import compose
+
+
+def test_dance_words_bring_their_meter_and_tempo_as_counted():
+    jig = plan("a jig in D at 120 bpm", None, None)
+    assert str(jig.meter) == "6/8" and jig.tempo == pytest.approx(180)  # dotted quarter = 120
+    assert "♩. = 120 bpm (your words)" in jig.summary() and jig.tune_type == "jig"
+    waltz = plan("a slow waltz", None, None)
+    assert str(waltz.meter) == "3/4" and waltz.arrangement == "waltz"
+
+
+@pytest.mark.parametrize("words, style", [("a swing tune", "swing"), ("a proud military march", "march"),
+                                          ("a hymn for Sunday", "chorale"), ("bossa nova on the beach", "bossa nova"),
+                                          ("jigs and reels", "folk"), ("一首圆舞曲", "waltz")])
+def test_style_words_reach_the_arranger(words, style):
+    chosen = plan(words, None, None)
+    assert chosen.arrangement == style and chosen.source["arrangement"] == "words"
+    assert not chosen.notes
+
+
+@pytest.mark.parametrize("words, nearest", [("heavy metal breakdown", "march"), ("EDM festival drop", "pop ballad"),
+                                            ("epic film trailer", "march"), ("一段重金属", "march")])
+def test_genres_outside_the_studio_name_the_nearest_style(words, nearest):
+    chosen = plan(words, None, None)
+    assert chosen.arrangement == nearest
+    assert len(chosen.notes) == 1 and "isn't a style here; closest:" in chosen.notes[0]
+
+
+def test_words_that_only_look_like_genres_are_not_read_as_them():
+    assert read_style("waves on the rocks at night") is None
+    assert read_style("a soulful evening") is None and read_style("the countryside in May") is None
+
+
+def test_i_heard_says_what_was_the_users_and_what_was_a_guess():
+    chosen = plan("a sad song", None, None, {"tonic": 2, "mode": "major", "arrangement": "waltz",
+                                             "style": "folk", "meter": "3/4"})
+    heard = chosen.summary()
+    assert "D major (your setting)" in heard and "3/4 (your setting)" in heard and "waltz (your setting)" in heard
+    assert "bpm (a guess)" in heard
+    assert "(your words)" not in plan("", None, None).summary()
+
+
+def test_compose_reports_the_nearest_style_and_uses_it():
+    result = compose("heavy metal breakdown", candidates=1, bars=2, seed=3)
+    assert result.takes[0].style == "march"
+    assert any("heavy metal isn't a style here; closest:" in notice for notice in result.notices)
+    assert "march (your words)" in result.heard
+
+
+def test_a_chosen_key_is_reported_as_the_users():
+    result = compose("a hopeful spring morning", candidates=1, bars=2, seed=3, key="Eb major")
+    assert "Eb major (your setting)" in result.heard
+    assert result.attributes["source"]["tonic"] == "you"
+
+
+def test_seed_modes_report_the_seed_and_no_invented_mood():
+    seed = compose("a calm tune", candidates=1, bars=4, seed=5, key="A minor", meter="3/4").takes[0].sheet
+    result = compose("", seed_sheet=seed, mode="continue", candidates=1, bars=2, seed=1)
+    assert "A minor (the seed)" in result.heard and "3/4 (the seed)" in result.heard
+    assert len(result.heard.split(" · ")) == 4  # key, meter, tempo, style: no mood nobody asked for
+    assert not any(mood in result.heard for mood in ("cheerful", "melancholic", "joyful", "calm", "warm", "tender"))
