@@ -69,3 +69,16 @@ def test_seed_modes_report_the_seed_and_no_invented_mood():
     assert "A minor (the seed)" in result.heard and "3/4 (the seed)" in result.heard
     assert len(result.heard.split(" · ")) == 4  # key, meter, tempo, style: no mood nobody asked for
     assert not any(mood in result.heard for mood in ("cheerful", "melancholic", "joyful", "calm", "warm", "tender"))
+
+
+def test_four_ideas_explore_what_was_left_free_and_say_how_they_differ():
+    result = compose("a hopeful spring morning", candidates=4, bars=4, seed=7)
+    described = [(t.style, str(t.sheet.meter), round(t.sheet.tempo), str(t.sheet.key)) for t in result.takes]
+    assert len(set(described)) == 4, described  # each idea differs from the others in an attribute
+    assert not result.takes[0].note and all(t.note for t in result.takes[1:])
+
+
+def test_what_was_fixed_stays_fixed_in_every_idea():
+    result = compose("a swing tune in F major at 140 bpm", candidates=3, bars=4, seed=7)
+    assert {(t.style, str(t.sheet.key), round(t.sheet.tempo)) for t in result.takes} == {("swing", "F major", 140)}
+    assert len({tuple(n.pitch for n in t.sheet.notes) for t in result.takes}) == 3  # the notes still differ

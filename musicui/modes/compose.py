@@ -10,7 +10,7 @@ from musicui.core.leadsheet import EPSILON, LeadSheet, Note
 from musicui.modes.base import ModelMode, Outcome, arrangement_style, attributes, heard_of, lyrics_of, model_request, \
     planned_meter, settings, takes_of
 from musicui.modes.form import chosen_form, phrase_size, write_in_form
-from musicui.modes.running import run_model, tail_window
+from musicui.modes.running import run_model, run_models, tail_window
 from musicui.take import Take
 
 PART_BARS = 8  # a piece longer than the model writes at once is continued this many bars at a time
@@ -40,6 +40,8 @@ def _compose(composer, params, on_progress, on_bars) -> Outcome:
     if tokens:  # phrase by phrase, the first idea heard after each phrase
         sheets, plan = write_in_form(composer, request, params, tokens, on_progress, finished_bars if on_bars else None)
         return takes_of(sheets, arrangement_style(params, plan), params), heard_of(plan, params), attributes(plan)
+    if on_bars is None and not lines and params.candidates > 1 and params.text.strip() and request.bars <= DRAFTED_MAX_BARS:
+        return _contrasting_ideas(composer, request, params, on_progress)
     total = request.bars
     request.bars = min(total, composer.budget.bars_at_once)
     request.on_bars = finished_bars if on_bars is not None else None
@@ -59,6 +61,25 @@ def _compose(composer, params, on_progress, on_bars) -> Outcome:
             written += more
         sheets.append(attach_lyrics(sheet, lines, request.phrases) if lines else sheet)
     return takes_of(sheets, style, params), heard_of(result.plan, params), attributes(result.plan)
+
+
+def _contrasting_ideas(composer, request, params, on_progress) -> Outcome:
+    """One idea a request, written in one batch: idea 1 as the words read, the others exploring what
+    was left free (each card says how it differs); idea k keeps seed + k, so it remakes with its attributes."""
+    from musicui.modes.contrast import contrasts
+
+    variants = contrasts(composer.plan(request.text, request.overrides), params.candidates)
+    variants += [({}, "")] * (params.candidates - len(variants))
+    requests = [replace(request, candidates=1, overrides={**request.overrides, **change},
+                        sampling=replace(request.sampling, seed=request.sampling.seed + index))
+                for index, (change, _) in enumerate(variants)]
+    results = run_models(composer, requests, on_progress, request.bars)
+    takes = []
+    for index, (result, (_, line)) in enumerate(zip(results, variants)):
+        style = arrangement_style(params, result.plan)
+        sheet = result.sheets[0]
+        takes.append(Take(sheet, arrange(sheet, style, settings(params)), style, params.seed + index, note=line))
+    return takes, heard_of(results[0].plan, params), attributes(results[0].plan)
 
 
 def _form_of(composer, request, params) -> list[str]:
