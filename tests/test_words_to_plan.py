@@ -82,3 +82,15 @@ def test_what_was_fixed_stays_fixed_in_every_idea():
     result = compose("a swing tune in F major at 140 bpm", candidates=3, bars=4, seed=7)
     assert {(t.style, str(t.sheet.key), round(t.sheet.tempo)) for t in result.takes} == {("swing", "F major", 140)}
     assert len({tuple(n.pitch for n in t.sheet.notes) for t in result.takes}) == 3  # the notes still differ
+
+
+def test_the_user_prompt_suite_is_complete_and_its_pair_order_measure_can_fail():
+    import json
+
+    from musicui.model.prompt_eval import USER_PROMPTS, pair_order
+
+    items = json.loads(USER_PROMPTS.read_text(encoding="utf-8"))
+    assert sum(i["lang"] == "en" for i in items) >= 300 and sum(i["lang"] == "zh" for i in items) >= 60
+    assert len({i["text"] for i in items}) == len(items)
+    assert pair_order(["low", "high", "mid"], [0.1, 1.9, 1.0]) == 1.0
+    assert pair_order(["low", "high"], [1.9, 0.1]) == 0.0
