@@ -140,9 +140,6 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
 
     def pick(name: str, spoken, default):
         for origin, value in (("you", overrides.get(name)), ("words", spoken), ("model", guess.get(name))):
-            if name == "tune_type" and value == "" and origin == "you":
-                source[name] = "words" if named and "arrangement" not in overrides else "you"
-                return value
             if value is not None:
                 source[name] = origin
                 return value
@@ -163,10 +160,12 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
     spoken_tempo = min(max(counted * meter.pulse_beats, LIMITS.tempo_bpm[0]), LIMITS.tempo_bpm[1]) if counted else None
     tempo = float(pick("tempo", spoken_tempo, 100.0))
     arrangement = overrides.get("arrangement") or (named.style if named else None)
-    if arrangement and "tune_type" not in overrides and not (named and named.tune_type):
-        overrides["tune_type"] = ""  # a named style is not the head's guessed dance ('a swing tune' is no jig)
-    tune_type = pick("tune_type", explicit.style_word if explicit.style_word in TUNE_TYPES else
-                     (named.tune_type if named and named.tune_type else None), "")
+    spoken_tune = explicit.style_word if explicit.style_word in TUNE_TYPES else (named.tune_type if named else None)
+    if arrangement and "tune_type" not in overrides and not spoken_tune:
+        # a named style is not the head's guessed dance ('a swing tune' is no jig)
+        tune_type, source["tune_type"] = "", "you" if overrides.get("arrangement") else "words"
+    else:
+        tune_type = pick("tune_type", spoken_tune or None, "")
     style = pick("style", ARRANGER_STYLES[arrangement].corpus_style if arrangement else None, "folk")
     if arrangement is None:  # from the model's style family and tune type
         arrangement, source["arrangement"] = style_for(str(tune_type), str(style)).name, source["style"]
