@@ -6,7 +6,8 @@ Imports stay lazy so that ``python -m musicui`` and the UI start quickly.
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["LeadSheet", "load_seed", "render", "sheet_from_abc", "PlaybackSettings", "compose", "arrange", "STYLES"]
+__all__ = ["LeadSheet", "load_seed", "render", "sheet_from_abc", "PlaybackSettings", "compose", "more_like", "arrange",
+           "STYLES"]
 
 
 def __getattr__(name: str):
@@ -18,10 +19,10 @@ def __getattr__(name: str):
         from musicui import service
 
         return getattr(service, name)
-    if name == "compose":
-        from musicui.studio import compose
+    if name in ("compose", "more_like"):
+        from musicui import studio
 
-        return compose
+        return getattr(studio, name)
     if name in ("arrange", "STYLES"):
         from musicui import arranger
 

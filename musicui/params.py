@@ -19,6 +19,11 @@ MAX_TEXT = LIMITS.text_chars
 MAX_BARS = LIMITS.compose_bars  # bars one request writes
 MAX_PIECE_BARS = LIMITS.bars  # a whole piece (a continued seed): the editor's limit
 MAX_SEED = 2**31 - 1
+# the plan's valence x arousal as "I heard" names them: the moods a user may fix
+MOODS = {("low", "low"): "melancholic", ("low", "mid"): "wistful", ("low", "high"): "dramatic",
+         ("mid", "low"): "calm", ("mid", "mid"): "warm", ("mid", "high"): "energetic",
+         ("high", "low"): "tender", ("high", "mid"): "cheerful", ("high", "high"): "joyful"}
+MOOD_NAMES = tuple(MOODS.values())
 
 
 class ComposeError(ValueError):
@@ -42,6 +47,7 @@ class ComposeParams:
     span: tuple[int, int] | None = None  # infill: bars first..last, 1-based inclusive
     chords: str = ""  # over-chords: the progression ("Am F C G", "| C G | Am F |", "C:2 G:2", "I vi IV V in G")
     form: str = "none"  # compose: "none" (through-composed), "auto" (a form the style's tunes use), "AABA", "AA'BA'"...
+    mood: str | None = None  # one of MOOD_NAMES ('cheerful'); None: from the words
     level: int = 0  # compose: an exercise at this level, 1 (beginner) - 5 (see musicui.core.levels); 0: none
     temperature: float = 0.9
     guidance: float = 1.5
@@ -90,6 +96,7 @@ class ComposeParams:
                 raise ComposeError(f"the infill span {first}-{last} must run forward from bar 1 or later")
             self.span = (first, last)
         self.form = _form(self.form)
+        self.mood = _named(self.mood, _mood, f"is not a mood here; choose one of: {', '.join(MOOD_NAMES)}")
         self.level = whole(self.level or 0, "level", 0, max(LEVELS), ComposeError)
         if not self.level and self.mode == "compose":
             self.level = level_in_words(self.text)  # "an exercise for a beginner", "grade 3 sight-singing"
@@ -117,6 +124,27 @@ def _named(value, parse: Callable[[str], str], complaint: str) -> str | None:
         return parse(str(value))
     except ValueError:
         raise ComposeError(f"{quoted(value)} {complaint}") from None
+
+
+def _mood(value: str) -> str:
+    if value.strip().lower() not in MOOD_NAMES:
+        raise ValueError(value)
+    return value.strip().lower()
+
+
+def like_options(take: object) -> dict:
+    """The options that compose more ideas like one take (a take's JSON as /compose returns it): its key,
+    meter, tempo, style, mood and form kept, each checked as any parameter is."""
+    if not isinstance(take, dict):
+        raise ComposeError("the take to compose more like must be one take's JSON as /compose returns it "
+                           "(with key, meter, tempo, style, mood, form, bars)")
+    unknown = sorted(set(take) - {*LIKE_KEPT, "abc", "seed", "title", "notes", "note"})
+    if unknown:
+        raise ComposeError(f"a take has no {', '.join(map(quoted, unknown[:3]))}: it keeps {', '.join(LIKE_KEPT)}")
+    return {name: take.get(name) for name in LIKE_KEPT if take.get(name) not in (None, "")}
+
+
+LIKE_KEPT = ("key", "meter", "tempo", "style", "mood", "form", "bars")
 
 
 def _form(value) -> str:

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from musicui.core.leadsheet import LeadSheet
 from musicui.modes import MODES
 from musicui.modes.running import MODEL_UNAVAILABLE, serve_model_apart, shared_composer
-from musicui.params import MAX_BARS, MAX_TEXT, VARIATIONS, ComposeError, ComposeParams
+from musicui.params import MAX_BARS, MAX_TEXT, VARIATIONS, ComposeError, ComposeParams, like_options
 from musicui.take import Composition, Take
 
 __all__ = ["MAX_BARS", "MAX_TEXT", "MODEL_UNAVAILABLE", "MODES", "VARIATIONS", "ComposeError", "ComposeParams",
-           "Composition", "Take", "compose", "serve_model_apart", "shared_composer", "warm_up"]
+           "Composition", "Take", "compose", "more_like", "serve_model_apart", "shared_composer", "warm_up"]
 
 
 def compose(text: str = "", *, seed_sheet: LeadSheet | None = None,
@@ -39,6 +39,18 @@ def compose(text: str = "", *, seed_sheet: LeadSheet | None = None,
     given = seed_sheet.for_model() if seed_sheet is not None and (mode.needs_seed or mode.may_use_seed) else None
     takes, heard, attributes = mode.run(params, given, on_progress, on_bars)
     return Composition(takes, heard, attributes, list(params.notices), time.perf_counter() - started, params)
+
+
+def more_like(take: Take | dict, text: str = "", **options) -> Composition:
+    """New ideas near one: its key, meter, tempo, style, mood and form fixed, new seeds (a seed given in
+    ``options`` remakes the same four). ``take`` is a Take or its JSON as the /compose endpoint returns it.
+
+        more = musicui.more_like(result.takes[2], "a hopeful spring morning")"""
+    kept = like_options(take.like() if isinstance(take, Take) else take)
+    fixed = sorted(set(kept) & set(options))
+    if fixed:
+        raise ComposeError(f"more like a take keeps its own {', '.join(fixed)}: leave them out")
+    return compose(text, **kept, **options)
 
 
 def warm_up() -> None:

@@ -3,7 +3,7 @@ the composition around them (what the studio heard in the words, notices, timing
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from musicui.core.arrangement import Arrangement
@@ -18,6 +18,15 @@ class Take:
     style: str
     seed: int
     note: str = ""  # one line on what this take changed (restyle: 'in 3/4 (from 4/4): …')
+    plan: dict = field(default_factory=dict)  # compose: the attributes it was written under, and its form
+
+    def like(self) -> dict:
+        """What "more like this one" keeps: key, meter, tempo, style, mood, form and length (new seeds)."""
+        from musicui.params import MAX_BARS, MOODS
+
+        mood = MOODS.get((self.plan.get("valence"), self.plan.get("arousal")))
+        return {"key": str(self.sheet.key), "meter": str(self.sheet.meter), "tempo": round(self.sheet.tempo),
+                "style": self.style, "mood": mood, "form": self.plan.get("form", "none"), "bars": min(self.sheet.num_bars, MAX_BARS)}
 
     def render(self, want: tuple[str, ...] = ("audio", "svg", "png"), quality: str = "preview"):
         from musicui.service import render

@@ -70,7 +70,8 @@ def predict_abc(client, abc: str, **settings):
 # --- endpoints ------------------------------------------------------------------------------------------------
 def test_only_the_named_endpoints_are_public(client):
     info = client.view_api(return_format="dict", print_info=False)
-    assert set(info["named_endpoints"]) == {"/play", "/render_abc", "/render_file", "/preview", "/compose", "/transcribe"}
+    assert set(info["named_endpoints"]) == {"/play", "/render_abc", "/render_file", "/preview", "/compose", "/more_like",
+                                            "/transcribe"}
     assert not info["unnamed_endpoints"]
     names = [p["parameter_name"] for p in info["named_endpoints"]["/render_abc"]["parameters"]]
     assert names == ["abc", "tempo", "transpose", "melody_instrument", "chord_instrument", "chords_on"]

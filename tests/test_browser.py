@@ -285,10 +285,12 @@ def uploaded_midi(tmp_path) -> Path:
     return path
 
 
-def compose_and_wait(page, mode_label: str, cards: int = 4) -> str:
-    """Pick a mode, press Compose, wait for a new answer with ``cards`` playable takes; returns 'I heard'."""
+def compose_and_wait(page, mode_label: str | None, cards: int = 4, button: str = "#compose-button") -> str:
+    """Pick a mode, press Compose (or ``button``), wait for a new answer with ``cards`` playable takes;
+    returns 'I heard'."""
     heard = "#compose-heard [data-testid='markdown']"  # the answer, not the progress shown over it
-    page.click(f"#compose-mode label:has-text('{mode_label}')")
+    if mode_label:
+        page.click(f"#compose-mode label:has-text('{mode_label}')")
     # two answers can read the same ("I heard: G major · 2/4 · … · 0.4 s"): wait for the answer's own event to run
     # and end, seen on its status tracker (shown while pending, hidden again when the answer is in)
     tracker = "#compose-heard [data-testid='status-tracker']"
@@ -296,7 +298,7 @@ def compose_and_wait(page, mode_label: str, cards: int = 4) -> str:
         window.muAnswerPending = false;
         new MutationObserver(() => { if (!tracker.classList.contains('hide')) window.muAnswerPending = true; })
             .observe(tracker, {attributes: true, attributeFilter: ['class']}); }""", tracker)
-    page.click("#compose-button")
+    page.click(button)
     page.wait_for_function("([tracker, heard]) => window.muAnswerPending"
                            " && document.querySelector(tracker).classList.contains('hide')"
                            " && document.querySelector(heard).innerText.includes('I heard')",

@@ -40,3 +40,22 @@ def test_a_key_chosen_by_hand_is_reported_as_the_users(page, screenshots):
     page.click("#compose-key input")
     page.locator("ul[role='listbox'] li", has_text="Auto").first.click()
     assert_no_event_errors(page)
+
+
+def _kept(title: str) -> str:
+    """'2. Folk (guitar strum) · G major · 4/4 · ♩ = 104 · seed 12 …' -> 'Folk (guitar strum) · G major · 4/4 · ♩ = 104'."""
+    return title.split(". ", 1)[1].split(" · seed")[0]
+
+
+def test_more_like_this_one_writes_new_ideas_near_that_card(page, screenshots):
+    _compose(page, "a hopeful spring morning")
+    card = _kept(page.inner_text("#compose-card-1 .mu-card-title"))
+    seeds = {page.inner_text(f"#compose-card-{i} .mu-card-title").split(" · seed ")[1].split()[0] for i in range(4)}
+    heard = compose_and_wait(page, None, button="#compose-more-1")
+    assert "More like idea 2" in heard and "(a guess)" not in heard, heard
+    for index in range(4):
+        title = page.inner_text(f"#compose-card-{index} .mu-card-title")
+        assert _kept(title) == card, (title, card)
+        assert title.split(" · seed ")[1].split()[0] not in seeds  # new seeds: new notes
+    page.screenshot(path=str(screenshots / "words-03-more-like.png"), full_page=True)
+    assert_no_event_errors(page)

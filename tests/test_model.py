@@ -345,3 +345,17 @@ def test_the_model_process_answers_like_the_model_here_and_stops_when_asked():
     finally:
         if remote.process is not None:
             remote.process.kill()
+
+
+def test_the_attribute_head_learns_free_captions_and_is_calibrated(mini_corpus, tmp_path):
+    from musicui.model.attributes import AttributeHead, plan
+    from musicui.model.head_training import train_head
+    from musicui.model.text_encoder import shared_encoder
+
+    report = train_head(mini_corpus, tmp_path, epochs=12, free=3000)
+    assert report["free_validation_accuracy"]["valence"] > 0.6  # three levels: chance is about a third
+    assert report["free_validation_accuracy"]["arrangement"] > 0.5
+    head = AttributeHead.load(tmp_path)
+    assert set(head.temperature) == set(report["calibration"]) and "arrangement" in head.labels
+    words = "a quiet walk through the hills"  # no style named: the head guesses one
+    assert plan(words, shared_encoder().encode(words).sentence, head).source["arrangement"] == "model"

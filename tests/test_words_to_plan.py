@@ -94,3 +94,44 @@ def test_the_user_prompt_suite_is_complete_and_its_pair_order_measure_can_fail()
     assert len({i["text"] for i in items}) == len(items)
     assert pair_order(["low", "high", "mid"], [0.1, 1.9, 1.0]) == 1.0
     assert pair_order(["low", "high"], [1.9, 0.1]) == 0.0
+
+
+def test_tempo_words_set_the_counted_tempo_over_a_styles_usual_one():
+    from musicui.model.prompt_eval import tempo_bin
+
+    assert tempo_bin(plan("a slow waltz", None, None)) == "slow"
+    assert tempo_bin(plan("an upbeat hymn", None, None)) == "lively"
+    assert tempo_bin(plan("a fast jig", None, None)) == "fast" and str(plan("a fast jig", None, None).meter) == "6/8"
+    assert plan("a not too fast jig", None, None).source["tempo"] == "words"  # the jig's own tempo, not 'fast'
+    assert tempo_bin(plan("a not too fast jig", None, None)) != "fast"
+    assert plan("breakfast", None, None).source["tempo"] == "default"
+
+
+@pytest.mark.parametrize("words, valence, arousal, mode", [
+    ("grief", "low", "low", "minor"), ("pure joy", "high", "high", "major"), ("悲伤的离别", "low", "low", "minor"),
+    ("angry and restless", "low", "high", "minor"), ("calm", "mid", "low", "major")])
+def test_mood_words_are_read_as_the_circumplex_places_them(words, valence, arousal, mode):
+    chosen = plan(words, None, None)
+    assert (chosen.valence, chosen.arousal, chosen.key.mode) == (valence, arousal, mode)
+    assert chosen.source["valence"] == "words" and chosen.mood_score is not None
+
+
+def test_a_negated_mood_word_is_not_read():
+    assert plan("not sad", None, None).source["valence"] == "default"
+    assert plan("不快乐", None, None).source["valence"] == "default"
+
+
+def test_chinese_words_are_glossed_from_the_dictionary_and_the_studios_own_words():
+    from musicui.model.prompt import english_gloss
+
+    assert english_gloss("悲伤的离别").startswith("sad ")
+    assert "erhu" in english_gloss("二胡独奏") and "jazz" in english_gloss("慢一点的爵士")
+    assert english_gloss("a calm evening") == "a calm evening"  # English passes through
+
+
+@pytest.mark.parametrize("words, instrument", [("a lullaby on the music box", "music box"), ("大提琴独奏", "cello"),
+                                               ("a pipe organ toccata", "organ"), ("pianissimo and sad", "")])
+def test_instruments_named_in_the_words_are_heard(words, instrument):
+    chosen = plan(words, None, None)
+    assert chosen.instrument == instrument
+    assert (f"melody on {instrument} (your words)" in chosen.summary()) == bool(instrument)

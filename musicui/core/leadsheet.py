@@ -171,6 +171,11 @@ class Meter:
         """The felt beat: a dotted quarter in 6/8, a quarter in 4/4, a half in 2/2."""
         return 1.5 if self.is_compound else 4 / self.denominator
 
+    @property
+    def beat_symbol(self) -> str:
+        """The note that gets the beat, as a tempo mark writes it: ♩. in 6/8, 𝅗𝅥 in 2/2, ♪ in 3/8."""
+        return "♩." if self.is_compound else {2.0: "𝅗𝅥", 0.5: "♪"}.get(self.pulse_beats, "♩")
+
     def __str__(self) -> str:
         return f"{self.numerator}/{self.denominator}"
 

@@ -11,27 +11,25 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from musicui.arranger import STYLES as ARRANGER_STYLES
 from musicui.core.limits import LIMITS
 from musicui.core.leadsheet import MODES, PITCH_NAMES_FLAT, PITCH_NAMES_SHARP, Key, Meter
 from musicui.model.tokenizer import LEVELS, STYLES, TUNE_TYPES
 from musicui.model.checkpoint import load_weights, save_weights
 from musicui.model.prompt import parse_explicit
+from musicui.params import MOODS
 from musicui.model.text_encoder import EMBEDDING_DIM
 
 METERS = ("4/4", "3/4", "2/4", "6/8", "9/8", "12/8", "2/2", "3/8", "3/2", "6/4")
 TEMPI = tuple(range(40, 241, 4))  # the tokenizer's tempo grid
 LABELS: dict[str, tuple] = {
     "tonic": tuple(range(12)), "mode": MODES, "meter": METERS, "tempo": TEMPI, "style": STYLES,
-    "tune_type": ("",) + TUNE_TYPES, "valence": LEVELS, "arousal": LEVELS,
+    "tune_type": ("",) + TUNE_TYPES, "valence": LEVELS, "arousal": LEVELS, "arrangement": tuple(ARRANGER_STYLES),
 }
 
 
 # where a value came from, as "I heard" says it
 ORIGINS = {"you": "your setting", "seed": "the seed", "words": "your words", "model": "a guess", "default": "a guess"}
-MOODS = {("low", "low"): "melancholic", ("low", "mid"): "wistful", ("low", "high"): "dramatic",
-         ("mid", "low"): "calm", ("mid", "mid"): "warm", ("mid", "high"): "energetic",
-         ("high", "low"): "tender", ("high", "mid"): "cheerful", ("high", "high"): "joyful"}
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -46,6 +44,8 @@ class Plan:
     source: dict[str, str]
     arrangement: str = "folk"  # the arranger's style
     notes: tuple[str, ...] = ()  # plain lines for the page ('metal isn't a style here; closest: ...')
+    instrument: str = ""  # the melody's instrument, where the user or the words chose one ('cello')
+    mood_score: tuple[float, float] | None = None  # valence, arousal as numbers 0..2 (to order two prompts)
 
     def _origin(self, *names: str) -> str:
         """The firmest origin among ``names`` (a key is the user's if its tonic or mode was)."""
@@ -56,8 +56,7 @@ class Plan:
     def counted_tempo(self) -> str:
         """'♩. = 120 bpm' in 6/8 (the beat as counted), '96 bpm' in 4/4."""
         counted = round(self.tempo / self.meter.pulse_beats)
-        return f"♩. = {counted} bpm" if self.meter.is_compound else \
-            f"𝅗𝅥 = {counted} bpm" if self.meter.pulse_beats == 2 else f"{counted} bpm"
+        return f"{counted} bpm" if self.meter.beat_symbol == "♩" else f"{self.meter.beat_symbol} = {counted} bpm"
 
     def summary(self) -> str:
         """What was used and where each came from: 'D major (your words) · 6/8 (your words) ·
@@ -71,6 +70,8 @@ class Plan:
                  f"{self.counted_tempo} ({self._origin('tempo')})", f"{style} ({self._origin('arrangement', 'style')})"]
         if {self.source.get("valence"), self.source.get("arousal")} - {None, "default"}:
             parts.append(f"{MOODS[(self.valence, self.arousal)]} ({self._origin('valence', 'arousal')})")
+        if self.instrument:
+            parts.append(f"melody on {self.instrument.lower()} ({self._origin('instrument')})")
         return " · ".join(parts)
 
     def controls(self) -> dict:
@@ -78,59 +79,83 @@ class Plan:
 
 
 class AttributeHead(nn.Module):
-    def __init__(self, hidden: int = 256, dropout: float = 0.1) -> None:
+    """Logits per attribute from the sentence vector; ``temperature`` (fitted on held-out captions)
+    makes the probabilities honest, which the mood scores and the ranked styles rely on."""
+
+    def __init__(self, labels: dict[str, tuple] | None = None, hidden: int = 256, dropout: float = 0.1) -> None:
         super().__init__()
+        self.labels = {name: tuple(values) for name, values in (labels or LABELS).items()}
         self.trunk = nn.Sequential(nn.Linear(EMBEDDING_DIM, hidden), nn.GELU(), nn.Dropout(dropout),
                                    nn.Linear(hidden, hidden), nn.GELU())
-        self.heads = nn.ModuleDict({name: nn.Linear(hidden, len(values)) for name, values in LABELS.items()})
+        self.heads = nn.ModuleDict({name: nn.Linear(hidden, len(values)) for name, values in self.labels.items()})
+        self.temperature = {name: 1.0 for name in self.labels}
 
     def forward(self, sentence: torch.Tensor) -> dict[str, torch.Tensor]:
         features = self.trunk(sentence)
         return {name: head(features) for name, head in self.heads.items()}
 
+    @torch.no_grad()
+    def probabilities(self, sentence: torch.Tensor) -> dict[str, torch.Tensor]:
+        """Calibrated probabilities of each attribute's values for one sentence vector."""
+        logits = self(sentence.unsqueeze(0))
+        return {name: (value[0] / self.temperature[name]).softmax(-1) for name, value in logits.items()}
+
     def save(self, folder: Path) -> None:
         save_weights(self, Path(folder) / "attribute_head.safetensors")
-        (Path(folder) / "attribute_labels.json").write_text(json.dumps({k: list(v) for k, v in LABELS.items()}))
+        (Path(folder) / "attribute_labels.json").write_text(json.dumps({k: list(v) for k, v in self.labels.items()}))
+        (Path(folder) / "attribute_calibration.json").write_text(json.dumps({"temperature": self.temperature}, indent=1))
 
     @classmethod
     def load(cls, folder: Path) -> AttributeHead:
-        head = cls()
-        load_weights(head, Path(folder) / "attribute_head.safetensors")
+        folder = Path(folder)
+        labels_file, calibration = folder / "attribute_labels.json", folder / "attribute_calibration.json"
+        head = cls(json.loads(labels_file.read_text()) if labels_file.exists() else LABELS)
+        load_weights(head, folder / "attribute_head.safetensors")
+        if calibration.exists():
+            head.temperature.update(json.loads(calibration.read_text())["temperature"])
         return head.eval()
 
 
 def labels_of(record: dict) -> dict[str, int]:
     """Class indices of a corpus record's attributes (-100 where the label is not in the set)."""
+    from musicui.arranger import style_for
+
     attrs = record["attributes"]
     key = Key.parse(attrs["key"])
     tempo = min(TEMPI, key=lambda t: abs(t - attrs["tempo"]))
+    style, tune_type = attrs.get("style", "folk"), attrs.get("tune_type", "")
     values = {"tonic": key.tonic_pc, "mode": key.mode, "meter": attrs["meter"], "tempo": tempo,
-              "style": attrs.get("style", "folk"), "tune_type": attrs.get("tune_type", ""),
-              "valence": attrs["valence_bin"], "arousal": attrs["arousal_bin"]}
+              "style": style, "tune_type": tune_type, "valence": attrs["valence_bin"], "arousal": attrs["arousal_bin"],
+              "arrangement": style_for(tune_type, style).name}
     return {name: (LABELS[name].index(value) if value in LABELS[name] else -100) for name, value in values.items()}
 
 
-@torch.no_grad()
 def predict(head: AttributeHead, sentence: torch.Tensor) -> dict[str, object]:
-    logits = head(sentence.unsqueeze(0))
-    return {name: LABELS[name][int(value.argmax(-1))] for name, value in logits.items()}
+    return {name: head.labels[name][int(p.argmax())] for name, p in head.probabilities(sentence).items()}
 
 
-@torch.no_grad()
 def mood_scores(head: AttributeHead, sentence: torch.Tensor) -> dict[str, float]:
     """Valence and arousal as numbers (0 low .. 2 high, the expected bin): to order two prompts."""
-    logits = head(sentence.unsqueeze(0))
+    probabilities = head.probabilities(sentence)
     levels = torch.arange(len(LEVELS), dtype=torch.float32)
-    return {name: float((logits[name].softmax(-1)[0] * levels).sum()) for name in ("valence", "arousal")}
+    return {name: float((probabilities[name] * levels).sum()) for name in ("valence", "arousal")}
+
+
+def ranked_arrangements(head: AttributeHead | None, sentence: torch.Tensor | None) -> list[str]:
+    """The arranger's styles, likeliest first for these words (empty without a head that reads them)."""
+    if head is None or sentence is None or "arrangement" not in head.labels:
+        return []
+    probabilities = head.probabilities(sentence)["arrangement"]
+    return [head.labels["arrangement"][int(i)] for i in probabilities.argsort(descending=True)]
 
 
 def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, overrides: dict | None = None) -> Plan:
     """User overrides > explicit words in the text > the head's guess > neutral defaults. A style or
     dance named in the words brings its meter and tempo (counted as musicians count: a jig's beat is
     the dotted quarter); a genre the studio cannot play brings its nearest style and a line saying so."""
-    from musicui.arranger import STYLES as ARRANGER_STYLES
     from musicui.arranger import style_for
     from musicui.model.genres import read_style
+    from musicui.model.mood_words import COUNTED_TEMPO, read_mood, read_tempo_feel
 
     overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "", "Auto", "auto")}
     guess = predict(head, sentence) if head is not None and sentence is not None and text.strip() else {}
@@ -146,7 +171,10 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
         source[name] = "default"
         return default
 
-    mode = pick("mode", explicit.mode or (named.mode if named else None), "major")
+    mood = read_mood(text) if text.strip() else None
+    scores = _mood_score(mood, head, sentence if text.strip() else None)
+    felt_mode = (mood.mode or _bright_or_dark(scores[0])) if mood else None  # a bright mood is major
+    mode = pick("mode", explicit.mode or (named.mode if named else None) or felt_mode, "major")
     tonic = pick("tonic", explicit.key.tonic_pc if explicit.key else None, 7 if mode == "major" else 9)
     if isinstance(tonic, str):
         tonic = Key.parse(tonic).tonic_pc
@@ -155,74 +183,94 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
         Key((PITCH_NAMES_FLAT if probe.prefers_flats else PITCH_NAMES_SHARP)[tonic], mode)
     spoken_meter = str(explicit.meter) if explicit.meter_named else \
         (named.meter if named and named.meter else (str(explicit.meter) if explicit.meter else None))
+    arrangement, source["arrangement"] = _arrangement(text, overrides, named, spoken_meter, head, sentence if text.strip() else None)
+    implied_meter = ARRANGER_STYLES[arrangement].meter if source["arrangement"] == "model" else None
+    if implied_meter:  # a guessed waltz is guessed in three
+        guess["meter"] = implied_meter
     meter = Meter.parse(str(pick("meter", spoken_meter, "4/4")))
-    counted = explicit.tempo or (named.counted_bpm if named else None)  # a beat as counted, in the words' meter
+    feel = read_tempo_feel(text)  # 'a slow waltz': slow, whatever a waltz's usual tempo
+    counted = explicit.tempo or (COUNTED_TEMPO[feel] if feel else None) or (named.counted_bpm if named else None)
     spoken_tempo = min(max(counted * meter.pulse_beats, LIMITS.tempo_bpm[0]), LIMITS.tempo_bpm[1]) if counted else None
+    if mood is not None:  # the energy the words name sets a tempo they do not name
+        guess["tempo"] = _felt_tempo(scores[1]) * meter.pulse_beats
     tempo = float(pick("tempo", spoken_tempo, 100.0))
-    arrangement = overrides.get("arrangement") or (named.style if named else None)
     spoken_tune = explicit.style_word if explicit.style_word in TUNE_TYPES else (named.tune_type if named else None)
     if arrangement and "tune_type" not in overrides and not spoken_tune:
-        # a named style is not the head's guessed dance ('a swing tune' is no jig)
-        tune_type, source["tune_type"] = "", "you" if overrides.get("arrangement") else "words"
+        # a style is not the head's guessed dance ('a swing tune' is no jig); a guessed folk tune may be one
+        dance = str(guess.get("tune_type") or "")
+        keep = source["arrangement"] == "model" and arrangement == "folk" and style_for(dance, "folk").name == "folk"
+        tune_type = dance if keep else (ARRANGER_STYLES[arrangement].model_tune_type or "")
+        source["tune_type"] = "model" if keep else source["arrangement"]
     else:
         tune_type = pick("tune_type", spoken_tune or None, "")
-    style = pick("style", ARRANGER_STYLES[arrangement].corpus_style if arrangement else None, "folk")
-    if arrangement is None:  # from the model's style family and tune type
+    if arrangement:
+        style, source["style"] = ARRANGER_STYLES[arrangement].corpus_style, source["arrangement"]
+    else:  # no head to read the style: from the words' tune type, else folk
+        style = pick("style", None, "folk")
         arrangement, source["arrangement"] = style_for(str(tune_type), str(style)).name, source["style"]
-    else:
-        source["arrangement"] = "you" if overrides.get("arrangement") else "words"
+    instrument, source["instrument"] = _instrument(overrides, text)
     notes = (named.line,) if named and named.outside and source["arrangement"] == "words" else ()
     return Plan(key=key, meter=meter, tempo=tempo, style=str(style), tune_type=str(tune_type),
-                valence=str(pick("valence", None, "mid")), arousal=str(pick("arousal", None, "mid")), source=source,
-                arrangement=arrangement, notes=notes)
+                valence=str(pick("valence", _level(scores[0]) if mood else None, "mid")),
+                arousal=str(pick("arousal", _level(scores[1]) if mood else None, "mid")), source=source,
+                arrangement=arrangement, notes=notes, instrument=instrument, mood_score=scores)
 
 
-def train_head(corpus: Path, out: Path, epochs: int = 30, captions_per_tune: int = 3, seed: int = 0) -> dict:
-    """Fit the head on the corpus captions (sentence vectors from the cached text states) and report
-    its accuracy per attribute on the validation tunes' captions."""
-    from musicui.model.dataset import load_split
-    from musicui.model.text_cache import TextCache, text_id
+def _bright_or_dark(valence: float) -> str | None:
+    return "major" if valence >= 1.3 else "minor" if valence <= 0.7 else None
 
-    torch.manual_seed(seed)
-    cache = TextCache(Path(corpus) / "text_states")
-    cache.load()
 
-    def table(split: str) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        vectors, labels = [], {name: [] for name in LABELS}
-        for record in load_split(corpus, split):
-            targets = labels_of(record)
-            for caption in record["captions"][:captions_per_tune]:
-                states = cache.states.get(text_id(caption["text"]))
-                if states is None:
-                    continue
-                vectors.append(torch.nn.functional.normalize(states.float().mean(0), dim=0))
-                for name in LABELS:
-                    labels[name].append(targets[name])
-        return torch.stack(vectors), {name: torch.tensor(values) for name, values in labels.items()}
+def _felt_tempo(arousal: float) -> float:
+    """Counted beats a minute for an energy from 0 (still) to 2 (wild): 60, 96 at the middle, 150."""
+    return 60 + 36 * arousal if arousal <= 1 else 96 + 54 * (arousal - 1)
 
-    train_x, train_y = table("train")
-    valid_x, valid_y = table("validation")
-    head = AttributeHead()
-    optimizer = torch.optim.AdamW(head.parameters(), lr=2e-3, weight_decay=0.01)
-    loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
-    for _ in range(epochs):
-        head.train()
-        order = torch.randperm(len(train_x))
-        for start in range(0, len(order), 512):
-            batch = order[start:start + 512]
-            logits = head(train_x[batch])
-            loss = sum(loss_fn(logits[name], train_y[name][batch]) for name in LABELS)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    head.eval()
-    with torch.no_grad():
-        logits = head(valid_x)
-    accuracy = {}
-    for name in LABELS:
-        known = valid_y[name] != -100
-        accuracy[name] = float((logits[name].argmax(-1)[known] == valid_y[name][known]).float().mean())
-    head.save(out)
-    report = {"train_captions": len(train_x), "validation_captions": len(valid_x), "validation_accuracy": accuracy}
-    (Path(out) / "attribute_head.json").write_text(json.dumps(report, indent=1))
-    return report
+
+def _level(value: float) -> str:
+    return LEVELS[min(2, max(0, round(value)))]
+
+
+def _mood_score(mood, head: AttributeHead | None, sentence: torch.Tensor | None
+                ) -> tuple[float, float] | None:
+    """(valence, arousal) from 0 to 2: the mood words where there are any (the head breaking ties),
+    else the head's expected bins; None when nothing read them."""
+    guessed = mood_scores(head, sentence) if head is not None and sentence is not None else None
+    if mood is None and guessed is None:
+        return None
+    if mood is None:
+        return guessed["valence"], guessed["arousal"]
+    if guessed is None:
+        return mood.valence, mood.arousal
+    trust = 0.8 if mood.named else 0.5  # scene words alone share the say with the head
+    return (trust * mood.valence + (1 - trust) * guessed["valence"], trust * mood.arousal + (1 - trust) * guessed["arousal"])
+
+
+def _arrangement(words: str, overrides: dict, named, spoken_meter: str | None, head: AttributeHead | None,
+                 sentence: torch.Tensor | None) -> tuple[str | None, str]:
+    """The arranger's style and its origin: the user's, the words', else the head's likeliest one
+    whose meter agrees with a meter the user or the words fixed."""
+    if overrides.get("arrangement"):
+        return overrides["arrangement"], "you"
+    if named:
+        return named.style, "words"
+    fixed_meter = overrides.get("meter") or spoken_meter
+    if "style" in overrides or "tune_type" in overrides:
+        return None, "default"
+    from musicui.model.genres import scene_style
+
+    called = scene_style(words) if words.strip() else None  # 'a café' calls for bossa nova: a guess, first in line
+    for name in ([called] if called else []) + ranked_arrangements(head, sentence):
+        implied = ARRANGER_STYLES[name].meter
+        if not (fixed_meter and implied and implied != str(fixed_meter)):
+            return name, "model"
+    return None, "default"
+
+
+def _instrument(overrides: dict, text: str) -> tuple[str, str]:
+    """The melody's instrument: the user's GM program, else one the words name ('on the cello')."""
+    from musicui.core.arrangement import gm_instruments
+    from musicui.model.instrument_words import read_instrument
+
+    if overrides.get("instrument") is not None:
+        return dict((p, n) for n, p in gm_instruments())[int(overrides["instrument"])], "you"
+    found = read_instrument(text)
+    return (found.name, "words") if found else ("", "default")

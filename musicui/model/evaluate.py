@@ -364,7 +364,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--drafts", type=int, help="drafts per take for the critic (1: no reranking)")
     parser.add_argument("--prompt-suite", action="store_true",
                         help="only text -> plan on the user-written prompt suite (per language and attribute)")
+    parser.add_argument("--idea-distance", action="store_true",
+                        help="only how far apart four ideas are with every attribute fixed (against human tunes)")
     args = parser.parse_args(argv)
+    if args.idea_distance:
+        write_idea_distance(args.checkpoint, args.corpus, args.seed, args.candidates, args.card)
+        return
     if args.prompt_suite:
         from musicui.model import prompt_eval
 
@@ -395,6 +400,24 @@ def main(argv: list[str] | None = None) -> None:
         if (args.checkpoint / "training.json").exists():
             write_card_section(args.checkpoint / "MODEL_CARD.md", "training",
                                training_markdown(json.loads((args.checkpoint / "training.json").read_text())))
+
+
+def write_idea_distance(checkpoint: Path, corpus: Path, seed: int, candidates: int, card: bool) -> None:
+    """The four ideas' pairwise melodic distance with everything fixed, by the studio's own compose."""
+    import os
+
+    from musicui.model import idea_distance
+    from musicui.model.composer import CHECKPOINT_VAR
+
+    os.environ[CHECKPOINT_VAR] = str(checkpoint)
+    report = idea_distance.idea_distances(seed, candidates)
+    human = idea_distance.human_reference(load_split(corpus, "test"), seed=seed) if (corpus / "test.jsonl.gz").exists() \
+        else None
+    (checkpoint / "idea_distance.json").write_text(json.dumps({"ideas": report, "human": human}, indent=1))
+    table = idea_distance.markdown(report, human)
+    print(table)
+    if card:
+        write_card_section(checkpoint / "MODEL_CARD.md", "idea distance", table)
 
 
 def training_markdown(summary: dict) -> str:

@@ -42,14 +42,32 @@ STUDIO_WORDS: dict[str, tuple[str, str | None, float | None, str]] = {
     "ballad": ("pop ballad", "4/4", 72, ""), "love song": ("pop ballad", "4/4", 76, "pop song"),
     "pop song": ("pop ballad", "4/4", 96, "pop song"), "pop": ("pop ballad", "4/4", 100, "pop song"),
     "r&b": ("pop ballad", "4/4", 72, "pop song"), "soul": ("pop ballad", "4/4", 80, "pop song"),
+    "fanfare": ("march", "2/4", 116, "march"), "sousa": ("march", "2/4", 120, "march"),
+    "christmas carol": ("chorale", "4/4", 80, "chorale"), "carol": ("chorale", "4/4", 80, "chorale"),
+    "psalm": ("chorale", "4/4", 72, "chorale"),
+    "madrigal": ("chorale", "4/4", 80, "chorale"), "ländler": ("waltz", "3/4", 138, "waltz"),
+    "landler": ("waltz", "3/4", 138, "waltz"), "sarabande": ("waltz", "3/4", 72, "minuet"),
+    "dixieland": ("swing", "4/4", 176, ""), "ragtime": ("swing", "4/4", 100, ""), "crooner": ("swing", "4/4", 108, ""),
+    "tarantella": ("folk", "6/8", 160, "jig"), "klezmer": ("folk", None, 132, ""), "work song": ("folk", None, 96, "song"),
+    "singer-songwriter": ("pop ballad", "4/4", 88, "pop song"),
     "圆舞曲": ("waltz", "3/4", 160, "waltz"), "华尔兹": ("waltz", "3/4", 160, "waltz"),
     "进行曲": ("march", "2/4", 116, "march"), "军歌": ("march", "2/4", 116, "march"),
     "赞美诗": ("chorale", "4/4", 72, "chorale"), "圣咏": ("chorale", "4/4", 72, "chorale"),
     "爵士": ("swing", "4/4", 140, ""), "摇摆": ("swing", "4/4", 140, ""), "波萨诺瓦": ("bossa nova", "4/4", 128, ""),
     "流行": ("pop ballad", "4/4", 96, "pop song"), "情歌": ("pop ballad", "4/4", 76, "pop song"),
     "民谣": ("folk", None, None, ""), "民歌": ("folk", None, None, "folk song"), "吉格": ("folk", "6/8", 116, "jig"),
-    "波尔卡": ("folk", "2/4", 132, "polka"),
+    "波尔卡": ("folk", "2/4", 132, "polka"), "军乐": ("march", "2/4", 116, "march"), "行进": ("march", "2/4", 116, "march"),
+    "乡村": ("folk", None, None, ""), "凯尔特": ("folk", None, None, ""), "爱尔兰": ("folk", None, None, ""),
+    "苏格兰": ("folk", None, None, ""), "篝火": ("folk", None, None, ""), "灵魂乐": ("pop ballad", "4/4", 80, "pop song"),
+    "抒情歌": ("pop ballad", "4/4", 72, "pop song"), "芭蕾": ("waltz", "3/4", 132, "waltz"), "拉丁": ("bossa nova", "4/4", 128, ""),
+    "唱诗班": ("chorale", None, None, "chorale"), "合唱团": ("chorale", None, None, "chorale"),
+    "大乐队": ("swing", "4/4", 152, ""), "比波普": ("swing", "4/4", 200, ""), "小步舞曲": ("waltz", "3/4", 108, "minuet"),
+    "玛祖卡": ("waltz", "3/4", 138, "mazurka"), "船歌": ("folk", None, 104, "song"),
 }
+
+# the dances (and marches) among them, whose name fixes the meter: 'a waltz' is in 3/4, 'a jig' in 6/8
+DANCE_METERS = {word: meter for word, (_, meter, _, tune_type) in STUDIO_WORDS.items()
+                if meter and tune_type not in ("", "chorale", "pop song", "song")}
 
 # genre -> (nearest style, meter, counted bpm, mode, how the nearest reads): what the studio cannot play
 OUTSIDE_GENRES: dict[str, tuple[str, str | None, float, str | None, str]] = {
@@ -92,6 +110,12 @@ OUTSIDE_GENRES: dict[str, tuple[str, str | None, float, str | None, str]] = {
     "opera": ("chorale", "4/4", 72, None, "a four-part chorale"),
     "ambient": ("pop ballad", "4/4", 60, None, "a slow, calm pop ballad"),
     "chiptune": ("folk", "4/4", 150, None, "a quick folk tune"),
+    "rumba": ("bossa nova", "4/4", 104, None, "a bossa nova"), "cha-cha": ("bossa nova", "4/4", 120, None, "a bossa nova"),
+    "mambo": ("bossa nova", "4/4", 180, None, "a quick bossa nova"), "bolero": ("bossa nova", "4/4", 100, None, "a bossa nova"),
+    "habanera": ("bossa nova", "2/4", 72, None, "a slow bossa nova"), "calypso": ("bossa nova", "4/4", 112, "major", "a bossa nova"),
+    "cumbia": ("bossa nova", "4/4", 96, None, "a bossa nova"), "afrobeat": ("pop ballad", "4/4", 112, None, "an upbeat pop song"),
+    "grunge": ("march", "4/4", 120, "minor", "a heavy minor march"), "emo": ("pop ballad", "4/4", 150, "minor", "a fast minor pop song"),
+
     "8-bit": ("folk", "4/4", 150, None, "a quick folk tune"),
     "重金属": ("march", "4/4", 168, "minor", "a driving minor march"),
     "摇滚": ("pop ballad", "4/4", 120, None, "a driving pop song"),
@@ -100,7 +124,43 @@ OUTSIDE_GENRES: dict[str, tuple[str, str | None, float, str | None, str]] = {
     "嘻哈": ("pop ballad", "4/4", 90, "minor", "a minor pop song"),
     "探戈": ("march", "2/4", 116, "minor", "a minor march"),
     "交响": ("chorale", "4/4", 80, None, "a four-part chorale"),
+    "金属": ("march", "4/4", 168, "minor", "a driving minor march"), "朋克": ("march", "4/4", 176, None, "a fast, hard march"),
+    "电音": ("pop ballad", "4/4", 128, None, "an upbeat pop song"), "迪斯科": ("pop ballad", "4/4", 120, "major", "an upbeat major pop song"),
+    "蓝调": ("swing", "4/4", 96, None, "a slow swing tune"), "布鲁斯": ("swing", "4/4", 96, None, "a slow swing tune"),
+    "放克": ("swing", "4/4", 108, None, "a laid-back swing tune"), "雷鬼": ("bossa nova", "4/4", 80, None, "a relaxed bossa nova"),
+    "桑巴": ("bossa nova", "4/4", 160, None, "a quick bossa nova"), "萨尔萨": ("bossa nova", "4/4", 168, None, "a quick bossa nova"),
+    "福音": ("chorale", "4/4", 84, "major", "a major chorale"), "管弦": ("chorale", "4/4", 80, None, "a four-part chorale"),
+    "史诗": ("march", "4/4", 96, "minor", "a broad minor march"), "预告片": ("march", "4/4", 96, "minor", "a broad minor march"),
+    "氛围音乐": ("pop ballad", "4/4", 60, None, "a slow, calm pop ballad"), "歌剧": ("chorale", "4/4", 72, None, "a four-part chorale"),
+    "8位": ("folk", "4/4", 150, None, "a quick folk tune"), "芯片音乐": ("folk", "4/4", 150, None, "a quick folk tune"),
 }
+
+
+# places and occasions that call for one of the studio's styles without naming it: a guess the
+# four ideas may still explore ('a café' -> bossa nova, 'a ballroom' -> waltz, 'a funeral' -> chorale)
+SCENE_STYLES: dict[str, str] = {
+    **{w: "bossa nova" for w in ("café", "cafe", "coffee shop", "beach bar", "cocktail", "poolside", "ipanema",
+                                 "rio", "copacabana", "咖啡馆", "海滩")},
+    **{w: "swing" for w in ("speakeasy", "smoky bar", "nightclub", "night club", "lounge", "noir", "detective",
+                            "1920s", "1930s", "1940s", "roaring twenties", "dance hall", "new orleans", "harlem",
+                            "cabaret", "爵士酒吧", "侦探")},
+    **{w: "waltz" for w in ("ballroom", "ice skating", "skating rink", "carousel", "merry-go-round", "vienna",
+                            "viennese", "music box", "舞会", "溜冰", "旋转木马")},
+    **{w: "chorale" for w in ("cathedral", "funeral", "requiem", "prayer", "church", "chapel", "monastery",
+                              "christmas eve", "vespers", "教堂", "葬礼", "祈祷")},
+    **{w: "march" for w in ("soldiers", "army", "troops", "stadium", "graduation", "coronation", "victory parade",
+                            "marching band", "drum corps", "the olympics", "士兵", "军队", "毕业典礼", "阅兵", "运动会")},
+    **{w: "pop ballad" for w in ("prom", "breakup", "heartbreak", "first dance", "karaoke", "boy band", "love letter",
+                                 "missing you", "miss you", "分手", "失恋", "卡拉ok")},
+    **{w: "folk" for w in ("pub", "tavern", "barn dance", "ceilidh", "campfire", "village fair", "fiddle", "highlands",
+                           "ireland", "irish", "scotland", "scottish", "sea shanty", "cowboy", "harvest", "酒馆", "篝火")},
+}
+
+
+def scene_style(text: str) -> str | None:
+    """The style a place or occasion in the words calls for, if any (the first found)."""
+    found = _first(SCENE_STYLES, text.lower(), plural=True)
+    return SCENE_STYLES[found[0]] if found else None
 
 
 def _found(word: str, lowered: str, plural: bool) -> re.Match | None:

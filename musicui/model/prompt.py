@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from musicui.core.leadsheet import Key, Meter
 from musicui.core.limits import LIMITS
+from musicui.model.genres import DANCE_METERS
 
 _NOTE = r"([A-Ga-g])(\s?(?:#|♯|b|♭|-?sharp|-?flat))?"
 _MODE_WORD = r"(major|minor|dorian|phrygian|lydian|mixolydian|locrian|aeolian|ionian)"
@@ -25,7 +26,6 @@ TEMPO_WORDS = {  # Italian markings a musician may type, with a typical bpm
     "largo": 50, "grave": 45, "adagio": 66, "andante": 84, "moderato": 108, "allegretto": 116,
     "allegro": 132, "vivace": 152, "presto": 176,
 }
-# Style words that also fix the meter (a waltz is in 3, a jig in 6/8).
 # Meter words: 'common time', 'three-four time', 'in three', 'six-eight'.
 METER_WORDS = {
     "common time": "4/4", "four beats to the bar": "4/4", "four-four": "4/4", "cut time": "2/2",
@@ -35,9 +35,6 @@ METER_WORDS = {
     "twelve-eight": "12/8", "two beats to the bar": "2/4", "四四拍": "4/4", "三拍子": "3/4", "四拍子": "4/4",
     "二拍子": "2/4", "3/4拍": "3/4",
 }
-STYLE_METERS = {"waltz": "3/4", "minuet": "3/4", "mazurka": "3/4", "jig": "6/8", "slip jig": "9/8",
-                "march": "2/4", "reel": "4/4", "hornpipe": "4/4", "polka": "2/4", "圆舞曲": "3/4", "进行曲": "2/4"}
-
 
 @dataclass(frozen=True)
 class ExplicitAttributes:
@@ -93,16 +90,17 @@ def parse_explicit(text: str) -> ExplicitAttributes:
                 meter = Meter.parse(METER_WORDS[words])
                 break
     named = meter is not None
-    for word in sorted(STYLE_METERS, key=len, reverse=True):
+    for word in sorted(DANCE_METERS, key=len, reverse=True):  # a dance fixes its meter (a waltz is in 3)
         if re.search(rf"\b{word}e?s?\b" if word.isascii() else word, lowered):
             style = word
-            meter = meter or Meter.parse(STYLE_METERS[word])
+            meter = meter or Meter.parse(DANCE_METERS[word])
             break
     return ExplicitAttributes(key, tempo, meter, style, mode or (key.mode if key else None), named)
 
 
-# The English text encoder reads Chinese poorly (most characters are unknown pieces), so common
-# mood and scene words are glossed in English before encoding; the Chinese stays in the prompt.
+# The English text encoder reads Chinese poorly (most characters are unknown pieces), so the words
+# are glossed in English before encoding (music and mood words from here, the rest from CC-CEDICT);
+# the Chinese stays in the prompt.
 CHINESE_GLOSSARY = {
     "春天": "spring", "春": "spring", "夏天": "summer", "夏": "summer", "秋天": "autumn", "秋": "autumn",
     "冬天": "winter", "冬": "winter", "早晨": "morning", "清晨": "early morning", "早上": "morning",
@@ -118,17 +116,21 @@ CHINESE_GLOSSARY = {
     "民谣": "folk song", "儿歌": "children's song", "情歌": "love song", "爱": "love", "爱情": "love",
     "进行曲": "march", "圆舞曲": "waltz", "赞美诗": "hymn chorale", "慢": "slow", "快": "fast",
     "轻快": "light and lively", "缓慢": "slow", "雄壮": "majestic", "神秘": "mysterious", "梦": "dreamy",
+    "曲子": "tune", "旋律": "melody", "歌": "song", "歌曲": "song", "音乐": "music", "小曲": "little tune",
+    "乐曲": "piece of music", "配乐": "soundtrack", "阅兵": "military parade", "春节": "spring festival new year",
+    "爵士": "jazz", "摇摆": "swing", "华尔兹": "waltz", "军歌": "military march", "圣咏": "chorale hymn",
+    "波萨诺瓦": "bossa nova", "流行": "pop", "吉格": "jig", "波尔卡": "polka", "重金属": "heavy metal",
+    "摇滚": "rock", "电子": "electronic dance", "说唱": "rap", "嘻哈": "hip hop", "探戈": "tango",
+    "交响": "symphonic orchestral", "慢一点": "slower", "快一点": "faster", "节奏": "rhythm",
     "新年": "new year festive", "婚礼": "wedding", "告别": "farewell", "英雄": "heroic", "战斗": "battle",
 }
 
 
 def english_gloss(text: str) -> str:
-    """English glosses of the Chinese mood and scene words in ``text``, put before it."""
+    """English glosses of the Chinese words in ``text`` (the glossary's, else CC-CEDICT's), put before it."""
+    from musicui.model.chinese import glosses
+
     if not re.search(r"[\u3400-\u9fff]", text):
         return text
-    found, rest = [], text
-    for word in sorted(CHINESE_GLOSSARY, key=len, reverse=True):
-        if word in rest:
-            found.append(CHINESE_GLOSSARY[word])
-            rest = rest.replace(word, " ")
-    return f"{' '.join(dict.fromkeys(found))} — {text}" if found else text
+    found = glosses(text, CHINESE_GLOSSARY)
+    return f"{' '.join(found)} — {text}" if found else text

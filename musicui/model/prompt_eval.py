@@ -15,7 +15,7 @@ from pathlib import Path
 
 from musicui.core.leadsheet import Key
 from musicui.core.theory import mode_family
-from musicui.model.attributes import LEVELS, Plan, mood_scores
+from musicui.model.attributes import LEVELS, Plan
 from musicui.model.prompt import english_gloss
 
 USER_PROMPTS = Path(__file__).with_name("user_prompts.json")
@@ -36,8 +36,9 @@ def checks(item: dict, chosen: Plan) -> dict[str, bool]:
              "meter": str(chosen.meter) == item.get("meter"),
              "mode": mode_family(chosen.key) == item.get("mode"),
              "key": item.get("key") is not None and chosen.key == Key.parse(item["key"]),
-             "valence": chosen.valence == item.get("valence"), "arousal": chosen.arousal == item.get("arousal")}
-    labelled = {"outside genre named": True}
+             "valence": chosen.valence == item.get("valence"), "arousal": chosen.arousal == item.get("arousal"),
+             "instrument": chosen.instrument == (item.get("instrument") or "")}
+    labelled = {"outside genre named": True, "instrument": True}  # naming one where none was asked is wrong too
     return {name: ok for name, ok in found.items()
             if labelled.get(name) or item.get(name.split(" ")[0]) is not None}
 
@@ -56,8 +57,6 @@ def pair_order(labels: list[str], scores: list[float]) -> float | None:
 
 def prompt_suite_report(composer, suite: Path = USER_PROMPTS) -> dict:
     """{'en': {attribute: share right, ...}, 'zh': {...}} with counts and pair orders."""
-    from musicui.model.text_encoder import shared_encoder
-
     items = json.loads(Path(suite).read_text(encoding="utf-8"))
     report: dict[str, dict] = {}
     for lang in sorted({item["lang"] for item in items}):
@@ -71,12 +70,11 @@ def prompt_suite_report(composer, suite: Path = USER_PROMPTS) -> dict:
                 hits.setdefault(name, [0, 0])
                 hits[name][0] += ok
                 hits[name][1] += 1
-            if composer.head is not None and any(item.get(axis) for axis in moods):
-                scores = mood_scores(composer.head, shared_encoder().encode(text).sentence)
-                for axis, (labels, values) in moods.items():
+            if chosen.mood_score is not None:
+                for axis, (labels, values), score in zip(moods, moods.values(), chosen.mood_score):
                     if item.get(axis):
                         labels.append(item[axis])
-                        values.append(scores[axis])
+                        values.append(score)
         section = {name: {"right": hit / total, "prompts": total} for name, (hit, total) in hits.items()}
         for axis, (labels, values) in moods.items():
             section[f"{axis} pair order"] = {"right": pair_order(labels, values), "prompts": len(labels)}

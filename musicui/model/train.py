@@ -200,17 +200,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--unconditional", action="store_true", help="train the no-text, no-controls baseline")
     parser.add_argument("--max-minutes", type=float, help="stop after this many minutes")
     parser.add_argument("--max-steps", type=int)
+    parser.add_argument("--learning-rate", type=float, help="the peak learning rate (lower to go on from --init gently)")
     parser.add_argument("--init", type=Path, help="start from this trained checkpoint's weights (a new schedule)")
     parser.add_argument("--head-only", action="store_true",
-                        help="only fit the text->attributes head (into --out) on the cached caption states")
+                        help="only fit the text->attributes head (into --out) on corpus and free captions")
     args = parser.parse_args(argv)
     if args.head_only:
-        from musicui.model.attributes import train_head
+        from musicui.model.head_training import train_head
 
         print(json.dumps(train_head(args.corpus, args.out or Path("runs") / args.config), indent=1))
         return
     overrides = {k: v for k, v in (("unconditional", args.unconditional or None), ("max_minutes", args.max_minutes),
-                                    ("max_steps", args.max_steps)) if v is not None}
+                                    ("max_steps", args.max_steps), ("learning_rate", args.learning_rate)) if v is not None}
     config = get_config(args.config, **overrides)
     out = args.out or Path("runs") / (config.name + ("-unconditional" if config.unconditional else ""))
     if not (args.corpus / "train.jsonl.gz").exists():  # one command from a fresh clone: build it first

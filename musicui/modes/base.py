@@ -67,6 +67,12 @@ def overrides(params: ComposeParams, valence: str | None = None) -> dict:
             fixed["tune_type"] = style.model_tune_type
     if valence:
         fixed["valence"] = valence
+    if params.mood:  # the user's mood over the lyrics'
+        from musicui.params import MOODS
+
+        fixed["valence"], fixed["arousal"] = next(pair for pair, name in MOODS.items() if name == params.mood)
+    if "Melody" in params.instruments:
+        fixed["instrument"] = params.instruments["Melody"]
     if params.level:
         fixed.update(_level_defaults(params, fixed))
     return fixed
@@ -100,12 +106,18 @@ def heard_of(plan, params: ComposeParams) -> str:
 
 
 def settings(params: ComposeParams, tempo: float | None = None) -> ArrangeSettings:
-    return ArrangeSettings(programs=params.instruments, drums=params.drums, tempo=tempo)
+    """The arranger's settings: the user's instruments, the melody on one the words name."""
+    from musicui.model.instrument_words import read_instrument
+
+    named = read_instrument(params.text)
+    programs = {"Melody": named.program, **params.instruments} if named else params.instruments
+    return ArrangeSettings(programs=programs, drums=params.drums, tempo=tempo)
 
 
-def attributes(plan) -> dict:
+def attributes(plan, form: str = "none") -> dict:
     return {"key": str(plan.key), "meter": str(plan.meter), "tempo": round(plan.tempo), "style": plan.style,
-            "tune_type": plan.tune_type, "arrangement": plan.arrangement, "valence": plan.valence, "arousal": plan.arousal, "source": dict(plan.source)}
+            "tune_type": plan.tune_type, "arrangement": plan.arrangement, "valence": plan.valence,
+            "arousal": plan.arousal, "instrument": plan.instrument, "form": form, "source": dict(plan.source)}
 
 
 def takes_of(sheets: list[LeadSheet], style: str, params: ComposeParams) -> list[Take]:

@@ -39,7 +39,8 @@ def _compose(composer, params, on_progress, on_bars) -> Outcome:
     tokens = _form_of(composer, request, params) if params.form != "none" and not lines else []
     if tokens:  # phrase by phrase, the first idea heard after each phrase
         sheets, plan = write_in_form(composer, request, params, tokens, on_progress, finished_bars if on_bars else None)
-        return takes_of(sheets, arrangement_style(params, plan), params), heard_of(plan, params), attributes(plan)
+        return _planned(takes_of(sheets, arrangement_style(params, plan), params), plan, "".join(tokens)), \
+            heard_of(plan, params), attributes(plan, "".join(tokens))
     if on_bars is None and not lines and params.candidates > 1 and params.text.strip() and request.bars <= DRAFTED_MAX_BARS:
         return _contrasting_ideas(composer, request, params, on_progress)
     total = request.bars
@@ -60,7 +61,14 @@ def _compose(composer, params, on_progress, on_bars) -> Outcome:
             sheet = head.concat(grown) if head is not None else grown
             written += more
         sheets.append(attach_lyrics(sheet, lines, request.phrases) if lines else sheet)
-    return takes_of(sheets, style, params), heard_of(result.plan, params), attributes(result.plan)
+    return _planned(takes_of(sheets, style, params), result.plan), heard_of(result.plan, params), attributes(result.plan)
+
+
+def _planned(takes: list[Take], plan, form: str = "none") -> list[Take]:
+    """Each take keeps the attributes it was written under (what "more like this one" fixes)."""
+    for take in takes:
+        take.plan = attributes(plan, form)
+    return takes
 
 
 def _contrasting_ideas(composer, request, params, on_progress) -> Outcome:
@@ -78,7 +86,8 @@ def _contrasting_ideas(composer, request, params, on_progress) -> Outcome:
     for index, (result, (_, line)) in enumerate(zip(results, variants)):
         style = arrangement_style(params, result.plan)
         sheet = result.sheets[0]
-        takes.append(Take(sheet, arrange(sheet, style, settings(params)), style, params.seed + index, note=line))
+        takes.append(Take(sheet, arrange(sheet, style, settings(params)), style, params.seed + index, note=line,
+                          plan=attributes(result.plan)))
     return takes, heard_of(results[0].plan, params), attributes(results[0].plan)
 
 

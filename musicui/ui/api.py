@@ -1,5 +1,5 @@
 """The named API endpoints, for clients that skip the page (gradio_client, curl, other apps):
-``/play``, ``/render_abc``, ``/render_file``, ``/preview``, ``/compose`` and ``/transcribe``, as typed functions
+``/play``, ``/render_abc``, ``/render_file``, ``/preview``, ``/compose``, ``/more_like`` and ``/transcribe``, as typed functions
 (``gr.api``): the "Use via API" page lists each parameter with its type, default and allowed values.
 Every value is checked on the server (``handlers``, ``musicui.params``); every failure is a sentence.
 """
@@ -151,6 +151,16 @@ def build_api(demo: gr.Blocks) -> None:
             span_last, styles, form, chords, level, cancelled_when_gone(demo, request))
         return message, takes, [_file(p) for p in wavs], [_file(p) for p in midis]
 
+    @speaks("composing more like a take")
+    def more_like(take: dict, text: str = "", candidates: int = 4, seed: int = 0, request: gr.Request = None
+                  ) -> tuple[str, dict, list[FileData], list[FileData]]:
+        """"More like this one": new ideas near one take (one entry of /compose's "takes", as JSON or as
+        text): its key, meter, tempo, style, mood, form and length kept, new seeds (seed 0 = new; the
+        same seed remakes the same ideas). text: the words it was composed from. Returns as /compose."""
+        message, takes, wavs, midis = C.more_like_endpoint(_text(text), take, candidates, seed,
+                                                           cancelled_when_gone(demo, request))
+        return message, takes, [_file(p) for p in wavs], [_file(p) for p in midis]
+
     @speaks("transcribing the recording")
     def transcribe(recording: FileData, tempo: float = 0, meter: str = "4/4", quantise: bool = True
                    ) -> tuple[str, str]:
@@ -165,4 +175,5 @@ def build_api(demo: gr.Blocks) -> None:
     gr.api(render_file, api_name="render_file", **RENDER)
     gr.api(preview, api_name="preview", concurrency_id="preview", concurrency_limit=PREVIEW_CONCURRENCY)
     gr.api(compose, api_name="compose", concurrency_id="compose", concurrency_limit=C.COMPOSE_CONCURRENCY)
+    gr.api(more_like, api_name="more_like", concurrency_id="compose", concurrency_limit=C.COMPOSE_CONCURRENCY)
     gr.api(transcribe, api_name="transcribe", **RENDER)

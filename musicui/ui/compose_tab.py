@@ -19,6 +19,7 @@ from musicui.core.leadsheet import PITCH_NAMES_FLAT, LeadSheet
 from musicui.core.levels import LEVELS
 from musicui.core.limits import LIMITS
 from musicui.lyrics import MAX_CHARACTERS as MAX_LYRICS_CHARS
+from musicui.params import like_options
 from musicui.studio import MAX_BARS, MAX_TEXT, MODES, VARIATIONS, ComposeError, ComposeParams, Take, compose
 from musicui.ui import handlers as H
 from musicui.ui.guard import cancelled_when_gone, speaks
@@ -129,11 +130,37 @@ def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, k
         seed_sheet = H.load_abc(abc, cancelled) if abc and abc.strip() else None
     except (ComposeError, SeedError) as error:
         raise gr.Error(str(error)) from None
-    result = run_compose(params, seed_sheet, cancelled=cancelled)
+    return endpoint_reply(params, run_compose(params, seed_sheet, cancelled=cancelled))
+
+
+def more_like_endpoint(text: Any, take: Any, candidates: Any, seed: Any, cancelled=None):
+    """Four (``candidates``) new ideas near one take (its JSON from /compose, or that JSON as text):
+    its key, meter, tempo, style, mood, form and length kept, new seeds. Returns as /compose does."""
+    try:
+        if isinstance(take, str):
+            take = _take_from_text(take)
+        params = ComposeParams(text=text or "", candidates=candidates or 4, seed=seed or None, **like_options(take))
+    except ComposeError as error:
+        raise gr.Error(str(error)) from None
+    return endpoint_reply(params, run_compose(params, None, cancelled=cancelled))
+
+
+def _take_from_text(text: str) -> Any:
+    import json
+
+    if len(text) > MAX_ABC_CHARS + 10_000:
+        raise ComposeError("the take's JSON is longer than one take's can be")
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise ComposeError("the take must be one take's JSON as /compose returns it") from None
+
+
+def endpoint_reply(params: ComposeParams, result) -> tuple[str, dict, list[str], list[str]]:
+    """What /compose and /more_like return: what was heard, the takes as JSON, their WAV and MIDI files."""
     files = render_takes(result.takes, ("audio", "midi"))
-    takes = [{"abc": write_abc(t.sheet), "style": t.style, "seed": t.seed, "title": t.sheet.title,
-              "key": str(t.sheet.key), "meter": str(t.sheet.meter), "tempo": round(t.sheet.tempo),
-              "notes": len(t.sheet.notes), "bars": t.sheet.num_bars} for t in result.takes]
+    takes = [{"abc": write_abc(t.sheet), "seed": t.seed, "title": t.sheet.title, "notes": len(t.sheet.notes),
+              "note": t.note, **t.like()} for t in result.takes]
     problems = list(dict.fromkeys(problem for f in files for problem in f.problems))  # a broken part says so
     message = "I heard: " + result.heard + "".join(f". {n}" for n in [*result.notices, *problems])
     return (message, {"takes": takes, "attributes": result.attributes, "seed": params.seed, "seconds": round(result.seconds, 3)},
@@ -151,6 +178,7 @@ class Card:
     midi: gr.DownloadButton
     pdf: gr.DownloadButton
     use: gr.Button
+    more: gr.Button
 
     def outputs(self) -> list:
         return [self.column, self.heading, self.audio, self.practice, self.sheet, self.roll, self.midi, self.pdf]
@@ -167,6 +195,7 @@ class ComposeTab:
     stop: gr.Button
     heard: gr.Markdown
     takes: gr.State
+    likes: gr.State  # each card's take.like(): what "more like this one" keeps
     cards: list[Card]
     handout: gr.DownloadButton
     names: list[str]  # the inputs' names, as the browser keeps them
@@ -244,7 +273,9 @@ def build_tab() -> ComposeTab:
                         None, js=PROJECT_JS % index)
                     use = gr.Button("Use as seed", size="sm", variant="secondary", min_width=100,
                                     elem_id=f"compose-use-{index}")
-            cards.append(Card(column, heading, audio, practice, sheet, roll, midi, pdf, use))
+                    more = gr.Button("More like this one", size="sm", variant="secondary", min_width=140,
+                                     elem_id=f"compose-more-{index}")
+            cards.append(Card(column, heading, audio, practice, sheet, roll, midi, pdf, use, more))
     with gr.Row():
         gr.Button("▶ Play the ideas in a row", size="sm", elem_id="compose-in-a-row", scale=0, min_width=200).click(
             None, js=IN_A_ROW_JS)
@@ -254,7 +285,8 @@ def build_tab() -> ComposeTab:
               melody_sound, drums, styles, form, chords, level]
     names = ["text", "lyrics", "mode", "bars", "key", "tempo", "meter", "style", "candidates", "seed", "variation",
              "span_first", "span_last", "melody_sound", "drums", "styles", "form", "chords", "level"]
-    tab = ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, cards, handout, names)
+    tab = ComposeTab(inputs, stream, mode, span_first, span_last, button, stop, heard, takes, gr.State([]), cards,
+                     handout, names)
     tab.palette = chord_palette
     return tab
 
@@ -287,10 +319,17 @@ def harmony_line(sheet: LeadSheet, limit: int = 16) -> str:
     return f"<span class='mu-harmony'>{key_label(sheet.key)} {shown}{' …' if len(spans) > limit else ''}</span>"
 
 
+def counted_tempo_html(sheet: LeadSheet) -> str:
+    """The tempo as the beat is counted ('♩. = 80' for a jig, '𝅗𝅥 = 60' in cut time); the quarter-note
+    tempo rides along for the page's "play in a row"."""
+    beat = sheet.meter.pulse_beats
+    return (f"{sheet.meter.beat_symbol} = <span class='mu-tempo' data-quarter='{round(sheet.tempo)}'>{round(sheet.tempo / beat)}</span>")
+
+
 def card_updates(tab: ComposeTab, result, files: list[TakeFiles] | None = None) -> dict:
     """Every card filled (or hidden) from a composition: first the sound and the MIDI (``files`` None
     renders them, so the ideas can play at once), then, given the rendered files, the sheet and roll."""
-    out: dict = {tab.takes: [t.sheet.to_dict() for t in result.takes]}
+    out: dict = {tab.takes: [t.sheet.to_dict() for t in result.takes], tab.likes: [t.like() for t in result.takes]}
     sounds = render_takes(result.takes, ("audio", "midi")) if files is None else []
     for index, card in enumerate(tab.cards):
         if index >= len(result.takes):
@@ -303,7 +342,7 @@ def card_updates(tab: ComposeTab, result, files: list[TakeFiles] | None = None) 
             out.update({
                 card.column: gr.update(visible=True),
                 card.heading: f"**{index + 1}. {STYLES[take.style].label}** · {sheet.key} · {sheet.meter} · "
-                              f"♩ = <span class='mu-tempo'>{round(sheet.tempo)}</span> · seed {take.seed}  \n{harmony_line(sheet)}"
+                              f"{counted_tempo_html(sheet)} · seed {take.seed}  \n{harmony_line(sheet)}"
                               + (f"  \n<span class='mu-change'>{html.escape(take.note)}</span>" if take.note else ""),
                 card.audio: sound.paths[".wav"],
                 card.practice: practice_value(sheet),
@@ -345,7 +384,7 @@ PROJECT_JS = """() => { const sheet = document.querySelector('#compose-card-%d .
 IN_A_ROW_JS = """() => {
   const players = [...document.querySelectorAll('[id^=compose-card-]')].filter(c => c.offsetParent !== null)
     .map(c => ({audio: c.querySelector('audio'), card: c})).filter(p => p.audio && p.audio.src);
-  const tempos = players.map(p => parseFloat((p.card.querySelector('.mu-tempo') || {}).textContent) || 0);
+  const tempos = players.map(p => parseFloat(((p.card.querySelector('.mu-tempo') || {}).dataset || {}).quarter) || 0);
   const common = tempos[0] || 0;
   document.querySelectorAll('audio').forEach(a => a.pause());
   const play = (i) => {
@@ -398,7 +437,7 @@ def wire_compose_tab(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, tabs: gr.T
         yield card_updates(tab, result, render_takes(takes, ("svg", "png")))
         yield pdf_updates(tab, result)
 
-    tabs.select(on_shown, [cards_saved, tab.takes], [tab.heard, tab.takes, tab.handout, *card_outputs],
+    tabs.select(on_shown, [cards_saved, tab.takes], [tab.heard, tab.takes, tab.likes, tab.handout, *card_outputs],
                 api_visibility="private", show_progress="hidden", **PREVIEW_LOAD)
 
 
@@ -441,19 +480,12 @@ def _fits(component: Any, value: Any) -> bool:
 
 def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, panel: TakesPanel,
                   cards_saved: gr.BrowserState) -> None:
-    @speaks("composing")
-    def on_compose(request: gr.Request, *values: Any, progress=gr.Progress()):
-        *inputs, current, kept = values
-        try:
-            params = params_from_ui(*inputs)
-        except ComposeError as error:
-            raise gr.Error(str(error)) from None
-        seed_sheet = H.sheet_of(current) if params.mode != "compose" else None
+    def composed(params: ComposeParams, seed_sheet, request: gr.Request, progress, kept, heard_first: str = ""):
         if streams(params):  # a long piece: the first idea plays while the model writes the rest
             result = yield from compose_with_stream(params, seed_sheet, tab.stream)
         else:
             result = run_compose(params, seed_sheet, progress, cancelled_when_gone(demo, request))
-        heard = f"**I heard:** {result.heard} · {result.seconds:.1f} s"
+        heard = f"{heard_first}**I heard:** {result.heard} · {result.seconds:.1f} s"
         heard += "".join(f"  \n⚠ {notice}" for notice in result.notices)
         entries = store.added(kept, result.takes)
         # the sound first, so the ideas can be heard at once; then the sheets and rolls
@@ -462,14 +494,42 @@ def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, panel: TakesP
         yield card_updates(tab, result, render_takes(result.takes, ("svg", "png")))
         yield pdf_updates(tab, result)  # the print views last: the page is complete without them
 
-    card_outputs = [o for card in tab.cards for o in card.outputs()]
-    composing = tab.button.click(
-        on_compose, [*tab.inputs, seed.state, panel.kept],
-        [tab.heard, tab.takes, panel.kept, panel.pick, cards_saved, tab.stream, tab.handout, *card_outputs],
-        show_progress="minimal", show_progress_on=[tab.heard], **COMPOSE)
+    @speaks("composing")
+    def on_compose(request: gr.Request, *values: Any, progress=gr.Progress()):
+        *inputs, current, kept = values
+        try:
+            params = params_from_ui(*inputs)
+        except ComposeError as error:
+            raise gr.Error(str(error)) from None
+        yield from composed(params, H.sheet_of(current) if params.mode != "compose" else None, request, progress, kept)
+
+    outputs = [tab.heard, tab.takes, tab.likes, panel.kept, panel.pick, cards_saved, tab.stream, tab.handout,
+               *[o for card in tab.cards for o in card.outputs()]]
+    composing = tab.button.click(on_compose, [*tab.inputs, seed.state, panel.kept], outputs,
+                                 show_progress="minimal", show_progress_on=[tab.heard], **COMPOSE)
+    writing = [composing]
+    for index, card in enumerate(tab.cards):
+        @speaks("composing more like this one")
+        def on_more(request: gr.Request, likes: Any, kept: Any, *inputs: Any, index: int = index,
+                    progress=gr.Progress()):
+            if not isinstance(likes, list) or index >= len(likes):
+                raise gr.Error("That idea is gone: compose again.")
+            try:
+                words = params_from_ui(*inputs)
+                params = ComposeParams(text=words.text, candidates=words.candidates, instruments=words.instruments,
+                                       drums=words.drums, **like_options(likes[index]))
+            except ComposeError as error:
+                raise gr.Error(str(error)) from None
+            kept_line = " · ".join(str(likes[index][name]) for name in ("style", "key", "meter", "mood", "form")
+                                   if likes[index].get(name) not in (None, "none"))
+            yield from composed(params, None, request, progress, kept,
+                                f"**More like idea {index + 1}** (kept: {html.escape(kept_line)}, new seeds)  \n")
+
+        writing.append(card.more.click(on_more, [tab.likes, panel.kept, *tab.inputs], outputs,
+                                       show_progress="minimal", show_progress_on=[tab.heard], **COMPOSE))
     # Stop: the page says what is true (nothing new was written; the cards are the earlier ones)
     tab.stop.click(lambda: {tab.heard: STOPPED, tab.stream: {"stopped": True}}, None, [tab.heard, tab.stream],
-                   cancels=[composing], js=STOPPED_JS, queue=False, api_visibility="private")
+                   cancels=writing, js=STOPPED_JS, queue=False, api_visibility="private")
 
     @speaks("picking bars")
     def on_bars_picked(current: Any, evt: gr.SelectData):

@@ -1,0 +1,216 @@
+"""Mood and tempo words read exactly ('sad', 'joyful', '忧伤'; 'slow', 'upbeat', '轻快'): each mood
+word with the valence, arousal and mode a musician hears in it (the circumplex), each tempo word
+with its counted-tempo bin. A word after a negation ('not sad', '不快乐') is not read.
+The same lists make the attribute head's free training captions (``musicui.data.free_captions``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+LEVEL_VALUES = {"low": 0.0, "mid": 1.0, "high": 2.0}
+SCENE_WEIGHT = 0.5  # a scene word tells the mood less surely than a mood word
+
+# word -> (valence, arousal, mode or None); the circumplex as a musician hears it
+MOODS_EN: dict[str, tuple[str, str, str | None]] = {
+    **{w: ("high", "high", "major") for w in (
+        "joyful", "exuberant", "ecstatic", "elated", "jubilant", "euphoric", "thrilled", "excited", "festive",
+        "celebratory", "triumphant", "victorious", "playful", "bouncy", "giddy", "rollicking", "party",
+        "over the moon", "full of joy", "fun", "wild and happy", "energetic and happy", "sparkling", "glorious")},
+    **{w: ("high", "mid", "major") for w in (
+        "cheerful", "happy", "bright", "sunny", "hopeful", "optimistic", "merry", "glad", "carefree",
+        "lighthearted", "light-hearted", "friendly", "uplifting", "delighted", "pleasant", "charming", "jolly",
+        "breezy", "sweet and bright", "feel-good", "good vibes", "positive", "inspiring", "proud", "heroic",
+        "majestic", "noble", "grand", "radiant", "welcoming")},
+    **{w: ("high", "low", "major") for w in (
+        "tender", "gentle", "loving", "content", "peaceful", "cozy", "sweet", "affectionate", "grateful",
+        "blissful", "serene", "soothing", "comforting", "warm", "innocent", "heartwarming", "safe and warm",
+        "dreamy", "soft and happy", "romantic", "intimate", "graceful")},
+    **{w: ("mid", "low", None) for w in (
+        "calm", "relaxed", "quiet", "contemplative", "reflective", "meditative", "pensive", "mellow", "sleepy",
+        "hazy", "still", "unhurried", "chill", "laid back", "introspective", "thoughtful", "ambient", "floating",
+        "nostalgic", "bittersweet", "sentimental", "hushed", "drowsy", "zen")},
+    **{w: ("mid", "mid", None) for w in (
+        "steady", "curious", "whimsical", "wandering", "flowing", "easygoing", "earnest", "quirky", "simple",
+        "plain", "neutral", "mysterious", "enigmatic", "sneaky", "cinematic", "pastoral", "rustic", "folky")},
+    **{w: ("mid", "high", None) for w in (
+        "energetic", "driving", "urgent", "busy", "bustling", "adventurous", "bold", "determined", "spirited",
+        "vigorous", "pumped up", "intense", "epic", "powerful", "marching", "heroic and fast", "rushing",
+        "hype", "action-packed", "brisk and bold")},
+    **{w: ("low", "low", "minor") for w in (
+        "sad", "sorrowful", "melancholy", "melancholic", "gloomy", "mournful", "grieving", "lonely",
+        "heartbroken", "desolate", "somber", "sombre", "bleak", "weary", "depressed", "forlorn", "tearful",
+        "blue", "down", "hopeless", "empty", "lost", "sad and slow", "crying", "broken-hearted", "funereal",
+        "wistful", "regretful", "homesick", "longing", "lament")},
+    **{w: ("low", "mid", "minor") for w in (
+        "uneasy", "brooding", "haunting", "eerie", "dark", "ominous", "creepy", "spooky", "unsettling",
+        "sinister", "foreboding", "bitter", "moody", "troubled", "gothic", "grim", "cold", "suspenseful")},
+    **{w: ("low", "high", "minor") for w in (
+        "angry", "furious", "anxious", "tense", "frantic", "panicked", "fierce", "aggressive", "menacing",
+        "stormy", "terrifying", "chaotic", "desperate", "raging", "violent", "nervous", "stressed", "scary",
+        "dramatic", "defiant", "restless", "frightening", "dangerous", "enraged")},
+}
+
+MOODS_EN.update({  # the same moods named as nouns ('pure joy', 'grief')
+    **{w: ("high", "high", "major") for w in ("joy", "excitement", "celebration", "triumph", "euphoria", "jubilation", "fun")},
+    **{w: ("high", "mid", "major") for w in ("happiness", "hope", "sunshine", "optimism", "pride", "glory", "delight")},
+    **{w: ("high", "low", "major") for w in ("love", "bliss", "tenderness", "contentment", "gratitude", "romance", "comfort")},
+    **{w: ("mid", "low", None) for w in ("peace", "calmness", "serenity", "tranquility", "nostalgia", "stillness", "rest")},
+    **{w: ("mid", "mid", None) for w in ("wonder", "mystery", "curiosity")},
+    **{w: ("mid", "high", None) for w in ("energy", "adrenaline", "power", "adventure")},
+    **{w: ("low", "low", "minor") for w in ("sadness", "sorrow", "grief", "melancholy", "loneliness", "heartbreak", "despair",
+                                             "regret", "loss", "tears", "mourning")},
+    **{w: ("low", "mid", "minor") for w in ("dread", "darkness", "unease", "suspense")},
+    **{w: ("low", "high", "minor") for w in ("anger", "rage", "fear", "panic", "anxiety", "tension", "fury", "terror", "danger")},
+})
+MOODS_ZH: dict[str, tuple[str, str, str | None]] = {
+    **{w: ("high", "high", "major") for w in ("欢快", "欢乐", "喜庆", "热闹", "兴奋", "激动人心", "狂欢", "喜气洋洋", "快乐", "雀跃")},
+    **{w: ("high", "mid", "major") for w in ("开心", "高兴", "明亮", "阳光", "充满希望", "乐观", "愉快", "轻松愉快", "自豪", "雄壮", "豪迈", "美好")},
+    **{w: ("high", "low", "major") for w in ("温柔", "温暖", "甜蜜", "幸福", "安详", "宁静", "浪漫", "温馨", "柔和", "可爱")},
+    **{w: ("mid", "low", None) for w in ("平静", "安静", "放松", "沉思", "怀旧", "慵懒", "悠闲", "淡淡的", "空灵", "舒缓")},
+    **{w: ("mid", "mid", None) for w in ("神秘", "好奇", "古朴", "质朴", "俏皮")},
+    **{w: ("mid", "high", None) for w in ("紧张刺激", "有力", "激昂", "壮阔", "史诗", "动感", "奔放")},
+    **{w: ("low", "low", "minor") for w in ("悲伤", "伤心", "忧伤", "孤独", "寂寞", "思念", "哀伤", "凄凉", "失落", "难过", "惆怅", "哀愁")},
+    **{w: ("low", "mid", "minor") for w in ("阴暗", "诡异", "压抑", "恐怖", "阴森", "沉重")},
+    **{w: ("low", "high", "minor") for w in ("愤怒", "焦虑", "紧张", "激烈", "暴躁", "绝望", "危险", "狂暴")},
+}
+
+# words for scenes, occasions and things that carry a mood without naming one ('a funeral', 'rain',
+# 'a birthday party'): read like mood words, at half their weight
+SCENE_WORDS: dict[str, tuple[str, str]] = {
+    **{w: ("high", "high") for w in (
+        "party", "parties", "birthday", "festival", "carnival", "fireworks", "celebration", "dance party", "disco ball",
+        "fair", "circus", "victory", "champion", "championship", "goal", "holiday", "vacation", "summer camp",
+        "playground", "roller coaster", "new year", "christmas morning", "wedding dance", "rave", "confetti",
+        "gold medal", "win", "winning", "kids", "children playing", "puppy", "jumping", "sports", "stadium",
+        "聚会", "派对", "生日", "节日", "庆典", "烟花", "狂欢节", "胜利", "冠军", "游乐园", "过年", "春节")},
+    **{w: ("high", "mid") for w in (
+        "sunrise", "sunshine", "sunny day", "spring", "springtime", "blossom", "blossoms", "flowers", "garden",
+        "picnic", "morning", "dawn", "rainbow", "meadow", "birds", "birdsong", "wedding", "graduation", "reunion",
+        "homecoming", "friends", "friendship", "road trip", "adventure", "journey", "sailing", "breeze", "kite",
+        "parade", "welcome", "baby", "first day", "new beginning", "coronation", "hero", "heroes", "sunflower",
+        "日出", "阳光", "春天", "花园", "野餐", "早晨", "清晨", "彩虹", "草地", "小鸟", "婚礼", "毕业", "团聚",
+        "朋友", "旅行", "出发", "英雄")},
+    **{w: ("high", "low") for w in (
+        "lullaby", "cradle", "bedtime", "sleeping baby", "hug", "cuddle", "home", "fireplace", "cozy cabin",
+        "tea", "grandmother", "grandma", "mother", "mom", "kitten", "sunday morning", "beach", "seaside",
+        "first love", "kiss", "honeymoon", "valentine", "wedding vows", "candlelight", "stargazing",
+        "摇篮", "睡前", "拥抱", "家", "壁炉", "奶奶", "外婆", "妈妈", "母亲", "海边", "初恋", "亲吻", "烛光")},
+    **{w: ("mid", "low") for w in (
+        "rain", "rainy", "snow", "snowfall", "fog", "mist", "night", "midnight", "moon", "moonlight", "stars",
+        "starry", "evening", "dusk", "twilight", "lake", "river", "ocean", "clouds", "autumn", "fall leaves",
+        "library", "study", "studying", "reading", "meditation", "yoga", "prayer", "church", "cathedral",
+        "monastery", "temple", "sleep", "asleep", "dream", "dreams", "memory", "memories", "old photograph",
+        "childhood", "hometown", "late night", "sunset", "coffee", "cafe", "café", "window", "train window",
+        "雨", "雪", "雾", "夜", "月", "星", "黄昏", "傍晚", "湖", "河", "海", "云", "秋", "图书馆", "冥想", "祈祷",
+        "教堂", "寺庙", "梦", "回忆", "童年", "故乡", "日落", "咖啡")},
+    **{w: ("mid", "high") for w in (
+        "race", "racing", "chase", "sprint", "workout", "gym", "running", "marathon", "training montage",
+        "city traffic", "rush hour", "market", "train", "rocket", "launch", "storm chasers", "heist", "video game",
+        "arcade", "boss level", "speed", "motorcycle", "skateboard", "surfing",
+        "比赛", "赛跑", "追逐", "健身", "跑步", "市场", "火车", "火箭", "游戏")},
+    **{w: ("low", "low") for w in (
+        "funeral", "grave", "graveyard", "cemetery", "goodbye", "farewell", "departure", "breakup", "divorce",
+        "death", "dying", "widow", "orphan", "hospital", "illness", "war memorial", "memorial", "ruins", "ashes",
+        "empty room", "empty house", "abandoned", "exile", "loss", "lost love", "rainy funeral", "last letter",
+        "winter night", "withered", "tears", "crying", "alone", "solitude", "missing you", "miss you",
+        "葬礼", "墓地", "告别", "离别", "分手", "离婚", "死亡", "医院", "废墟", "空房间", "孤独", "眼泪", "哭泣", "想念")},
+    **{w: ("low", "mid") for w in (
+        "haunted", "ghost", "ghosts", "graves", "shadow", "shadows", "cave", "dungeon", "crypt", "abyss",
+        "detective", "noir", "spy", "mystery", "fog horn", "villain", "witch", "curse", "cold war",
+        "鬼", "幽灵", "影子", "洞穴", "地牢", "侦探", "间谍", "巫婆", "诅咒")},
+    **{w: ("low", "high") for w in (
+        "battle", "war", "fight", "fighting", "storm", "thunder", "thunderstorm", "hurricane", "earthquake",
+        "explosion", "fire", "burning", "escape", "attack", "invasion", "zombie", "zombies", "monster", "monsters",
+        "horror", "nightmare", "boss fight", "riot", "danger", "emergency", "siege", "dragon", "apocalypse",
+        "战斗", "战争", "打架", "暴风雨", "雷", "地震", "爆炸", "大火", "逃跑", "进攻", "僵尸", "怪物", "噩梦", "危险")},
+}
+
+# the mood a genre or dance carries when nothing else says one ('a jig' is merry, 'the blues' sad)
+SCENE_WORDS.update({
+    **{w: ("high", "high") for w in ("jig", "jigs", "reel", "reels", "polka", "hornpipe", "bluegrass", "ceilidh",
+                                     "square dance", "edm", "disco", "k-pop", "kpop", "samba", "salsa", "ska",
+                                     "chiptune", "8-bit", "big band", "bebop", "punk", "波尔卡", "吉格", "电子")},
+    **{w: ("high", "mid") for w in ("march", "marches", "waltz", "waltzes", "swing", "polka dots", "country",
+                                    "gospel", "pop", "pop song", "sea shanty", "shanty", "folk dance", "mazurka",
+                                    "minuet", "reggae", "funk", "进行曲", "圆舞曲", "华尔兹", "流行", "摇摆")},
+    **{w: ("high", "low") for w in ("bossa nova", "bossa", "love song", "serenade", "波萨诺瓦", "情歌")},
+    **{w: ("mid", "low") for w in ("hymn", "chorale", "ballad", "lo-fi", "lofi", "ambient", "nocturne", "chant",
+                                   "赞美诗", "圣咏")},
+    **{w: ("low", "low") for w in ("blues", "dirge", "requiem", "elegy", "lament", "torch song", "挽歌")},
+    **{w: ("low", "mid") for w in ("trap", "dark ambient", "goth", "film noir", "tango", "探戈")},
+    **{w: ("low", "high") for w in ("metal", "heavy metal", "metalcore", "hard rock", "dubstep", "drum and bass",
+                                    "industrial", "war drums", "重金属")},
+})
+
+# words that name a tempo, by the counted-tempo bin they ask for (Chinese single characters such
+# as 快 are left out: 快乐 is happy, not fast)
+TEMPO_FEEL: dict[str, str] = {
+    **{w: "slow" for w in ("very slow", "slow", "slowly", "slower", "leisurely", "unhurried", "down-tempo", "downtempo",
+                           "lento", "缓慢", "慢板", "慢速", "慢慢", "慢一点", "慢节奏", "舒缓")},
+    **{w: "moderate" for w in ("moderate tempo", "moderately", "medium tempo", "mid-tempo", "midtempo", "walking pace",
+                               "中速", "中板", "不快不慢")},
+    **{w: "lively" for w in ("upbeat", "up-tempo", "uptempo", "brisk", "peppy", "toe-tapping", "轻快", "明快", "活泼")},
+    **{w: "fast" for w in ("very fast", "fast", "faster", "quick", "quickly", "rapid", "speedy", "breakneck",
+                           "high-tempo", "快速", "飞快", "急促", "快节奏", "快一点")},
+}
+COUNTED_TEMPO = {"slow": 64, "moderate": 92, "lively": 124, "fast": 160}  # the middle of each counted bin
+NEGATION = re.compile(r"(?:\bnot(?: too| very| so)?|\bno|\bnever|\bwithout|\bless|不|没有|没|别)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class MoodReading:
+    valence: float  # 0 low .. 2 high: the mean of the words found
+    arousal: float
+    mode: str | None  # major or minor where the mood words agree on one
+    named: bool  # a mood word was found (not only scene words)
+
+
+def _pattern(words) -> re.Pattern:
+    ascii_words = sorted((w for w in words if w.isascii()), key=len, reverse=True)
+    other = sorted((w for w in words if not w.isascii()), key=len, reverse=True)
+    parts = [rf"(?<![a-z]){re.escape(w)}(?![a-z])" for w in ascii_words] + [re.escape(w) for w in other]
+    return re.compile("|".join(parts))
+
+
+@lru_cache(maxsize=1)
+def _mood_pattern() -> re.Pattern:
+    return _pattern({**MOODS_EN, **MOODS_ZH})
+
+
+@lru_cache(maxsize=1)
+def _scene_pattern() -> re.Pattern:
+    return _pattern(SCENE_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _tempo_pattern() -> re.Pattern:
+    return _pattern(TEMPO_FEEL)
+
+
+def _found(pattern: re.Pattern, text: str) -> list[str]:
+    lowered = text.lower()
+    return [m.group(0) for m in pattern.finditer(lowered) if not NEGATION.search(lowered[: m.start()])]
+
+
+def read_mood(text: str) -> MoodReading | None:
+    """The mood the words name (scene words at half weight), or None where they name none."""
+    table = {**MOODS_EN, **MOODS_ZH}
+    moods = [table[w] for w in _found(_mood_pattern(), text)]
+    scenes = [SCENE_WORDS[w] for w in _found(_scene_pattern(), text)]
+    if not moods and not scenes:
+        return None
+    weighted = [(1.0, v, a) for v, a, _ in moods] + [(SCENE_WEIGHT, v, a) for v, a in scenes]
+    total = sum(w for w, _, _ in weighted)
+    modes = {mode for _, _, mode in moods if mode}
+    return MoodReading(sum(w * LEVEL_VALUES[v] for w, v, _ in weighted) / total,
+                       sum(w * LEVEL_VALUES[a] for w, _, a in weighted) / total,
+                       modes.pop() if len(modes) == 1 else None, bool(moods))
+
+
+def read_tempo_feel(text: str) -> str | None:
+    """The counted-tempo bin a tempo word asks for ('slow', 'moderate', 'lively', 'fast')."""
+    words = _found(_tempo_pattern(), text)
+    return TEMPO_FEEL[words[0]] if words else None
+
