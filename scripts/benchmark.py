@@ -422,6 +422,27 @@ def bench_studio(repeats: int) -> None:
     bench_jam(repeats)
 
 
+def bench_words(repeats: int) -> None:
+    """Words -> plan (the readers, the encoder and the head): what each compose pays before the model writes."""
+    from musicui.model import chinese, mood_words
+    from musicui.model.composer import Composer
+    from musicui.model.prompt import english_gloss
+
+    composer = Composer.shared()
+    start = time.perf_counter()
+    chinese.dictionary()
+    row("CC-CEDICT loaded (first Chinese prompt)", time.perf_counter() - start, "once a process")
+    start = time.perf_counter()
+    mood_words.warm()
+    row("mood lexicon encoded (at warm-up)", time.perf_counter() - start, "once a process")
+    for name, words in (("mood words", "a joyful jig for a birthday party"),
+                        ("no lexicon word (nearest words)", "the smell of asphalt after a summer storm at dusk"),
+                        ("Chinese", "一首轻快的春节曲子，二胡")):
+        counter = iter(range(10**6))
+        _, warm = timed(lambda: composer.plan(english_gloss(f"{words} {next(counter)}")), repeats)  # not cached
+        row(f"words -> plan: {name}", warm, "target <= 50 ms")
+
+
 def bench_jam(repeats: int) -> None:
     """The jam's answer: a 2-bar call in, the model's 2-bar answer out (warm, in process), the time the
     page waits between the call's end and the first answering note (its audio is the in-page sampler)."""
@@ -571,10 +592,15 @@ def main() -> None:
                         help="the crowd row's size (default 20 clients x 10 composes)")
     parser.add_argument("--only-crowd", action="store_true", help="only the crowd, storm, memory and disk rows")
     parser.add_argument("--only-jam", action="store_true", help="only the jam rows (in process and in the browser)")
+    parser.add_argument("--only-words", action="store_true", help="only the words -> plan rows")
     args = parser.parse_args()
     print(f"musicui benchmark on {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
     if args.only_crowd:
         bench_crowd(*args.crowd)
+        print_table()
+        return
+    if args.only_words:
+        bench_words(args.repeats)
         print_table()
         return
     if args.only_jam:
@@ -592,6 +618,7 @@ def main() -> None:
     bench_hostile()
     bench_rendering(args.repeats)
     bench_generation(args.repeats)
+    bench_words(args.repeats)
     bench_studio(args.repeats)
     if not args.skip_app:
         bench_app(args.repeats)

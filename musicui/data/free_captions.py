@@ -158,14 +158,18 @@ def _labels(mood=None, scene=None, tempo=None, genre=None) -> dict:
     return row
 
 
+def _draw(rng: random.Random, moods: dict, scenes: dict, tempi: dict, genres: list, nouns: tuple, instruments: tuple):
+    """One word of each kind for a caption: (mood word, its labels, scene, its labels, tempo word,
+    genre word, its labels, noun, instrument)."""
+    mood_word, scene_word, tempo_word = rng.choice(list(moods)), rng.choice(list(scenes)), rng.choice(list(tempi))
+    genre_word, genre = rng.choice(genres)
+    return (mood_word, moods[mood_word], scene_word, scenes[scene_word], tempo_word, genre_word, genre,
+            rng.choice(nouns), rng.choice(instruments))
+
+
 def _caption_en(rng: random.Random) -> tuple[str, dict]:
-    mood_word = rng.choice(list(MOODS_EN))
-    mood = MOODS_EN[mood_word]
-    scene_word = rng.choice(list(SCENES_EN))
-    scene = SCENES_EN[scene_word]
-    tempo_word = rng.choice(list(TEMPO_EN))
-    genre_word, genre = rng.choice(_GENRES_EN)
-    noun, instrument = rng.choice(TUNE_NOUNS_EN), rng.choice(INSTRUMENTS_EN)
+    mood_word, mood, scene_word, scene, tempo_word, genre_word, genre, noun, instrument = _draw(
+        rng, MOODS_EN, SCENES_EN, TEMPO_EN, _GENRES_EN, TUNE_NOUNS_EN, INSTRUMENTS_EN)
     mood2_word = rng.choice([w for w, m in MOODS_EN.items() if m[:2] == mood[:2]])
     shapes = [
         (f"{mood_word}", dict(mood=mood)), (f"something {mood_word}", dict(mood=mood)),
@@ -199,13 +203,8 @@ def _caption_en(rng: random.Random) -> tuple[str, dict]:
 
 
 def _caption_zh(rng: random.Random) -> tuple[str, dict]:
-    mood_word = rng.choice(list(MOODS_ZH))
-    mood = MOODS_ZH[mood_word]
-    scene_word = rng.choice(list(SCENES_ZH))
-    scene = SCENES_ZH[scene_word]
-    tempo_word = rng.choice(list(TEMPO_ZH))
-    genre_word, genre = rng.choice(_GENRES_ZH)
-    noun, instrument = rng.choice(TUNE_NOUNS_ZH), rng.choice(INSTRUMENTS_ZH)
+    mood_word, mood, scene_word, scene, tempo_word, genre_word, genre, noun, instrument = _draw(
+        rng, MOODS_ZH, SCENES_ZH, TEMPO_ZH, _GENRES_ZH, TUNE_NOUNS_ZH, INSTRUMENTS_ZH)
     english = rng.choice(list(MOODS_EN))
     shapes = [
         (f"{mood_word}", dict(mood=mood)), (f"一首{mood_word}的{noun}", dict(mood=mood)),

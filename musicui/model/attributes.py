@@ -174,6 +174,8 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
     mood = read_mood(text) if text.strip() else None
     scores = _mood_score(mood, head, sentence if text.strip() else None)
     felt_mode = (mood.mode or _bright_or_dark(scores[0])) if mood else None  # a bright mood is major
+    if scores and not mood:  # the guessed mood is the blended reading, not the head's alone
+        guess["valence"], guess["arousal"] = _level(scores[0]), _level(scores[1])
     mode = pick("mode", explicit.mode or (named.mode if named else None) or felt_mode, "major")
     tonic = pick("tonic", explicit.key.tonic_pc if explicit.key else None, 7 if mode == "major" else 9)
     if isinstance(tonic, str):
@@ -236,8 +238,11 @@ def _mood_score(mood, head: AttributeHead | None, sentence: torch.Tensor | None
     guessed = mood_scores(head, sentence) if head is not None and sentence is not None else None
     if mood is None and guessed is None:
         return None
-    if mood is None:
-        return guessed["valence"], guessed["arousal"]
+    if mood is None:  # no word of the lexicon: the head and the lexicon words nearest in meaning
+        from musicui.model.mood_words import nearest_mood
+
+        near_valence, near_arousal = nearest_mood(sentence)
+        return 0.5 * (guessed["valence"] + near_valence), 0.5 * (guessed["arousal"] + near_arousal)
     if guessed is None:
         return mood.valence, mood.arousal
     trust = 0.8 if mood.named else 0.5  # scene words alone share the say with the head

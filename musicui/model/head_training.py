@@ -73,28 +73,27 @@ def _joined(*tables):
     return torch.cat([t[0] for t in tables]), {name: torch.cat([t[1][name] for t in tables]) for name in LABELS}
 
 
-def _accuracy(head: AttributeHead, table) -> dict[str, float | None]:
+def _labelled(head: AttributeHead, table):
+    """(attribute, logits, labels) on the rows where the attribute is labelled, for each attribute."""
     x, y = table
     with torch.no_grad():
         logits = head(x)
-    out = {}
     for name in LABELS:
         known = y[name] != -100
-        out[name] = float((logits[name].argmax(-1)[known] == y[name][known]).float().mean()) if known.any() else None
-    return out
+        if known.any():
+            yield name, logits[name][known], y[name][known]
+
+
+def _accuracy(head: AttributeHead, table) -> dict[str, float | None]:
+    found = {name: float((logits.argmax(-1) == labels).float().mean()) for name, logits, labels in _labelled(head, table)}
+    return {name: found.get(name) for name in LABELS}
 
 
 def calibrate(head: AttributeHead, table) -> dict[str, dict[str, float]]:
     """The temperature per attribute that minimises held-out negative log-likelihood."""
-    x, y = table
-    with torch.no_grad():
-        logits = head(x)
     fitted = {}
-    for name in LABELS:
-        known = y[name] != -100
-        if not known.any():
-            continue
-        nll = {t: float(nn.functional.cross_entropy(logits[name][known] / t, y[name][known])) for t in TEMPERATURES}
+    for name, logits, labels in _labelled(head, table):
+        nll = {t: float(nn.functional.cross_entropy(logits / t, labels)) for t in TEMPERATURES}
         best = min(nll, key=nll.get)
         head.temperature[name] = best
         fitted[name] = {"temperature": best, "nll_before": round(nll[1.0], 4), "nll_after": round(nll[best], 4)}
@@ -139,3 +138,17 @@ def train_head(corpus: Path, out: Path, epochs: int = 30, captions_per_tune: int
               "calibration": calibration}
     (Path(out) / "attribute_head.json").write_text(json.dumps(report, indent=1))
     return report
+
+
+def head_markdown(report: dict) -> str:
+    """The card's attribute-head section: accuracy on held-out corpus and free captions, and calibration."""
+    lines = [f"Trained on {report['train_captions']['corpus']} corpus captions and {report['train_captions']['free']} "
+             "captions written as users write (`musicui.data.free_captions`; none equals a prompt of the suite). "
+             "The held-out free captions come from the same word lists, so they are easy: the prompt suite "
+             "below is the honest test of free words.", "",
+             "| attribute | held-out corpus captions | held-out free captions | temperature |", "|---|---|---|---|"]
+    for name in LABELS:
+        cells = [report["validation_accuracy"].get(name), report["free_validation_accuracy"].get(name)]
+        shown = " | ".join("—" if v is None else f"{v:.1%}" for v in cells)
+        lines.append(f"| {name} | {shown} | {report['calibration'].get(name, {}).get('temperature', '—')} |")
+    return "\n".join(lines)

@@ -214,3 +214,37 @@ def read_tempo_feel(text: str) -> str | None:
     words = _found(_tempo_pattern(), text)
     return TEMPO_FEEL[words[0]] if words else None
 
+
+
+NEAREST = 5  # lexicon words that vote on a prompt that names none
+
+
+@lru_cache(maxsize=1)
+def _lexicon_vectors():
+    """Every English mood and scene word as a sentence vector, with its (valence, arousal) as numbers."""
+    import torch
+
+    from musicui.model.text_encoder import shared_encoder
+
+    words = {w: (v, a) for w, (v, a, _) in MOODS_EN.items()}
+    words.update({w: level for w, level in SCENE_WORDS.items() if w.isascii()})
+    names = list(words)
+    vectors = torch.stack([e.sentence for e in shared_encoder().encode_batch(names)])
+    levels = torch.tensor([[LEVEL_VALUES[v], LEVEL_VALUES[a]] for v, a in words.values()])
+    return vectors, levels
+
+
+def warm() -> None:
+    """Encode the lexicon now (a few seconds), not in the first user's compose."""
+    _lexicon_vectors()
+
+
+def nearest_mood(sentence) -> tuple[float, float]:
+    """(valence, arousal) of the lexicon words nearest in meaning to a prompt that names none
+    ('the smell of rain on hot asphalt' sits near 'rain'), weighted by their closeness."""
+    vectors, levels = _lexicon_vectors()
+    closeness = vectors @ sentence
+    top = closeness.topk(NEAREST)
+    weights = (top.values / 0.05).softmax(0)
+    valence, arousal = (weights[:, None] * levels[top.indices]).sum(0).tolist()
+    return valence, arousal

@@ -206,9 +206,14 @@ def main(argv: list[str] | None = None) -> None:
                         help="only fit the text->attributes head (into --out) on corpus and free captions")
     args = parser.parse_args(argv)
     if args.head_only:
-        from musicui.model.head_training import train_head
+        from musicui.model.evaluate import write_card_section
+        from musicui.model.head_training import head_markdown, train_head
 
-        print(json.dumps(train_head(args.corpus, args.out or Path("runs") / args.config), indent=1))
+        out = args.out or Path("runs") / args.config
+        report = train_head(args.corpus, out)
+        print(json.dumps(report, indent=1))
+        if (out / "MODEL_CARD.md").exists():
+            write_card_section(out / "MODEL_CARD.md", "attribute head", head_markdown(report))
         return
     overrides = {k: v for k, v in (("unconditional", args.unconditional or None), ("max_minutes", args.max_minutes),
                                     ("max_steps", args.max_steps), ("learning_rate", args.learning_rate)) if v is not None}
