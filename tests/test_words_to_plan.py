@@ -116,9 +116,9 @@ def test_mood_words_are_read_as_the_circumplex_places_them(words, valence, arous
     assert chosen.source["valence"] == "words" and chosen.mood_score is not None
 
 
-def test_a_negated_mood_word_is_not_read():
-    assert plan("not sad", None, None).source["valence"] == "default"
-    assert plan("不快乐", None, None).source["valence"] == "default"
+def test_a_negated_mood_word_leans_the_other_way():
+    assert plan("not sad", None, None).valence != "low" and plan("not sad", None, None).key.mode != "minor"
+    assert plan("不快乐", None, None).valence != "high" and plan("not happy at all", None, None).valence != "high"
 
 
 def test_chinese_words_are_glossed_from_the_dictionary_and_the_studios_own_words():

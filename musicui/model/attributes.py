@@ -66,7 +66,9 @@ class Plan:
 
         style = STYLES[self.arrangement].label.split(" (")[0].lower() if self.arrangement in STYLES else self.style
         style = f"{self.tune_type}, {style}" if self.tune_type and self.tune_type not in style else style
-        parts = [f"{self.key} ({self._origin('tonic', 'mode')})", f"{self.meter} ({self._origin('meter')})",
+        key_origin = self._origin('tonic', 'mode') if self._origin('tonic') == self._origin('mode') else \
+            f"{self.key.mode}: {self._origin('mode')}, {self.key.tonic}: {self._origin('tonic')}"
+        parts = [f"{self.key} ({key_origin})", f"{self.meter} ({self._origin('meter')})",
                  f"{self.counted_tempo} ({self._origin('tempo')})", f"{style} ({self._origin('arrangement', 'style')})"]
         if {self.source.get("valence"), self.source.get("arousal")} - {None, "default"}:
             parts.append(f"{MOODS[(self.valence, self.arousal)]} ({self._origin('valence', 'arousal')})")
@@ -142,11 +144,19 @@ def mood_scores(head: AttributeHead, sentence: torch.Tensor) -> dict[str, float]
 
 
 def ranked_arrangements(head: AttributeHead | None, sentence: torch.Tensor | None) -> list[str]:
-    """The arranger's styles, likeliest first for these words (empty without a head that reads them)."""
+    """The arranger's styles, likeliest first for these words (empty without a head that reads them);
+    where the head is unsure of all of them (calibrated), folk, the corpus's own, comes first."""
     if head is None or sentence is None or "arrangement" not in head.labels:
         return []
     probabilities = head.probabilities(sentence)["arrangement"]
-    return [head.labels["arrangement"][int(i)] for i in probabilities.argsort(descending=True)]
+    ranked = [head.labels["arrangement"][int(i)] for i in probabilities.argsort(descending=True)]
+    if float(probabilities.max()) < UNSURE:
+        ranked.remove("folk")
+        ranked.insert(0, "folk")
+    return ranked
+
+
+UNSURE = 0.4  # below this probability the head's likeliest style is no better than the plain default
 
 
 def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, overrides: dict | None = None) -> Plan:
@@ -154,7 +164,7 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
     dance named in the words brings its meter and tempo (counted as musicians count: a jig's beat is
     the dotted quarter); a genre the studio cannot play brings its nearest style and a line saying so."""
     from musicui.arranger import style_for
-    from musicui.model.genres import read_style
+    from musicui.model.genres import DANCE_METERS, read_style
     from musicui.model.mood_words import COUNTED_TEMPO, read_mood, read_tempo_feel
 
     overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "", "Auto", "auto")}
@@ -196,11 +206,15 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
     if mood is not None:  # the energy the words name sets a tempo they do not name
         guess["tempo"] = _felt_tempo(scores[1]) * meter.pulse_beats
     tempo = float(pick("tempo", spoken_tempo, 100.0))
+    if source["tempo"] in ("model", "default") and arrangement:  # a guessed tempo the style can carry:
+        usual = ARRANGER_STYLES[arrangement].tempo  # no march at 64, no pop ballad at 170
+        tempo = min(max(tempo, 0.6 * usual), 1.5 * usual)
     spoken_tune = explicit.style_word if explicit.style_word in TUNE_TYPES else (named.tune_type if named else None)
     if arrangement and "tune_type" not in overrides and not spoken_tune:
         # a style is not the head's guessed dance ('a swing tune' is no jig); a guessed folk tune may be one
         dance = str(guess.get("tune_type") or "")
-        keep = source["arrangement"] == "model" and arrangement == "folk" and style_for(dance, "folk").name == "folk"
+        keep = source["arrangement"] == "model" and arrangement == "folk" and style_for(dance, "folk").name == "folk" \
+            and DANCE_METERS.get(dance, str(meter)) == str(meter)  # no jig in 2/4
         tune_type = dance if keep else (ARRANGER_STYLES[arrangement].model_tune_type or "")
         source["tune_type"] = "model" if keep else source["arrangement"]
     else:

@@ -156,7 +156,8 @@ TEMPO_FEEL: dict[str, str] = {
                            "high-tempo", "快速", "飞快", "急促", "快节奏", "快一点")},
 }
 COUNTED_TEMPO = {"slow": 64, "moderate": 92, "lively": 124, "fast": 160}  # the middle of each counted bin
-NEGATION = re.compile(r"(?:\bnot(?: too| very| so)?|\bno|\bnever|\bwithout|\bless|不|没有|没|别)\s*$", re.IGNORECASE)
+NEGATION = re.compile(r"(?:\bnot(?: too| very| so| at all)?|\bno|\bnever|\bwithout|\bless|\bhardly|\bbarely|"
+                      r"不太|不怎么|不是很|不够|不|没有|没那么|没|别)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -189,23 +190,28 @@ def _tempo_pattern() -> re.Pattern:
     return _pattern(TEMPO_FEEL)
 
 
-def _found(pattern: re.Pattern, text: str) -> list[str]:
+def _found(pattern: re.Pattern, text: str, negated: bool = False) -> list[str]:
+    """The words of ``pattern`` in the text, those after a negation left out (or only those)."""
     lowered = text.lower()
-    return [m.group(0) for m in pattern.finditer(lowered) if not NEGATION.search(lowered[: m.start()])]
+    return [m.group(0) for m in pattern.finditer(lowered) if bool(NEGATION.search(lowered[: m.start()])) == negated]
 
 
 def read_mood(text: str) -> MoodReading | None:
-    """The mood the words name (scene words at half weight), or None where they name none."""
+    """The mood the words name (scene words at half weight), or None where they name none. A negated
+    mood word counts at half weight halfway to its opposite: 'not happy' is a little sad, 'not sad'
+    a little bright."""
     table = {**MOODS_EN, **MOODS_ZH}
     moods = [table[w] for w in _found(_mood_pattern(), text)]
     scenes = [SCENE_WORDS[w] for w in _found(_scene_pattern(), text)]
-    if not moods and not scenes:
+    negated = [table[w] for w in _found(_mood_pattern(), text, negated=True)]
+    if not moods and not scenes and not negated:
         return None
-    weighted = [(1.0, v, a) for v, a, _ in moods] + [(SCENE_WEIGHT, v, a) for v, a in scenes]
+    weighted = [(1.0, LEVEL_VALUES[v], LEVEL_VALUES[a]) for v, a, _ in moods] + \
+        [(SCENE_WEIGHT, LEVEL_VALUES[v], LEVEL_VALUES[a]) for v, a in scenes] + \
+        [(SCENE_WEIGHT, (3 - LEVEL_VALUES[v]) / 2, (1 + LEVEL_VALUES[a]) / 2) for v, a, _ in negated]
     total = sum(w for w, _, _ in weighted)
     modes = {mode for _, _, mode in moods if mode}
-    return MoodReading(sum(w * LEVEL_VALUES[v] for w, v, _ in weighted) / total,
-                       sum(w * LEVEL_VALUES[a] for w, _, a in weighted) / total,
+    return MoodReading(sum(w * v for w, v, _ in weighted) / total, sum(w * a for w, _, a in weighted) / total,
                        modes.pop() if len(modes) == 1 else None, bool(moods))
 
 

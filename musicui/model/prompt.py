@@ -122,6 +122,8 @@ CHINESE_GLOSSARY = {
     "波萨诺瓦": "bossa nova", "流行": "pop", "吉格": "jig", "波尔卡": "polka", "重金属": "heavy metal",
     "摇滚": "rock", "电子": "electronic dance", "说唱": "rap", "嘻哈": "hip hop", "探戈": "tango",
     "交响": "symphonic orchestral", "慢一点": "slower", "快一点": "faster", "节奏": "rhythm",
+    "不太": "not very", "不是很": "not very", "不怎么": "not very", "不够": "not enough", "没那么": "not so",
+    "不": "not", "没有": "without", "周一": "monday", "周末": "weekend",
     "新年": "new year festive", "婚礼": "wedding", "告别": "farewell", "英雄": "heroic", "战斗": "battle",
 }
 
