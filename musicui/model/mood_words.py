@@ -52,6 +52,25 @@ MOODS_EN: dict[str, tuple[str, str, str | None]] = {
         "dramatic", "defiant", "restless", "frightening", "dangerous", "enraged")},
 }
 
+MOODS_EN.update({  # more everyday words for the same places on the circle
+    **{w: ("high", "high", "major") for w in ("silly", "goofy", "wacky", "zany", "bubbly", "cheeky", "hyped", "thrilling",
+                                              "electrifying", "groovy", "funky", "wild and free", "carefree and fast")},
+    **{w: ("high", "mid", "major") for w in ("cute", "adorable", "lovely", "beautiful", "wonderful", "magical", "enchanting",
+                                             "heavenly", "golden", "fresh", "airy", "sunlit", "summery", "brave",
+                                             "confident", "catchy", "triumphal", "glowing", "sunny and bright")},
+    **{w: ("high", "low", "major") for w in ("tranquil", "restful", "soft", "warmhearted", "gentle and sweet", "angelic",
+                                             "lullaby-like", "peaceful and happy")},
+    **{w: ("mid", "low", None) for w in ("lazy", "foggy", "misty", "grey", "gray", "autumnal", "wintry", "solemn", "sacred",
+                                         "prayerful", "reverent", "minimal", "sparse", "distant", "slow and calm")},
+    **{w: ("mid", "mid", None) for w in ("strange", "weird", "odd", "exotic", "ancient", "medieval", "earthy", "folkloric")},
+    **{w: ("mid", "high", None) for w in ("militant", "martial", "stomping", "pounding", "relentless", "galloping",
+                                          "rousing", "stirring", "anthemic")},
+    **{w: ("low", "low", "minor") for w in ("tragic", "doleful", "plaintive", "elegiac", "dreary", "dismal", "miserable",
+                                            "bereft", "aching", "sorrowing", "grief-stricken")},
+    **{w: ("low", "mid", "minor") for w in ("icy", "shadowy", "murky", "threatening", "lurking", "uneasy and dark")},
+    **{w: ("low", "high", "minor") for w in ("savage", "brutal", "harsh", "explosive", "manic", "hectic", "feverish",
+                                             "agitated", "turbulent", "tormented", "heavy and fast")},
+})
 MOODS_EN.update({  # the same moods named as nouns ('pure joy', 'grief')
     **{w: ("high", "high", "major") for w in ("joy", "excitement", "celebration", "triumph", "euphoria", "jubilation", "fun")},
     **{w: ("high", "mid", "major") for w in ("happiness", "hope", "sunshine", "optimism", "pride", "glory", "delight")},
@@ -75,6 +94,19 @@ MOODS_ZH: dict[str, tuple[str, str, str | None]] = {
     **{w: ("low", "mid", "minor") for w in ("阴暗", "诡异", "压抑", "恐怖", "阴森", "沉重")},
     **{w: ("low", "high", "minor") for w in ("愤怒", "焦虑", "紧张", "激烈", "暴躁", "绝望", "危险", "狂暴")},
 }
+MOODS_ZH.update({  # more everyday words for the same places on the circle
+    **{w: ("high", "high", "major") for w in ("欢腾", "沸腾", "喜悦", "狂喜", "兴高采烈", "欢天喜地", "热烈", "活力", "动感十足")},
+    **{w: ("high", "mid", "major") for w in ("美丽", "明媚", "清新", "灿烂", "轻松", "愉悦", "勇敢", "光明", "骄傲", "辉煌")},
+    **{w: ("high", "low", "major") for w in ("恬静", "柔美", "温情", "甜美", "安宁", "祥和", "舒服", "治愈")},
+    **{w: ("mid", "low", None) for w in ("静谧", "朦胧", "悠远", "淡然", "庄严", "肃穆", "神圣", "悠扬", "惬意", "安逸")},
+    **{w: ("mid", "mid", None) for w in ("奇怪", "古老", "异域", "奇幻", "梦幻")},
+    **{w: ("mid", "high", None) for w in ("澎湃", "磅礴", "雄浑", "奔腾", "热血")},
+    **{w: ("low", "low", "minor") for w in ("悲痛", "悲凉", "心碎", "痛苦", "凄美", "苦涩", "忧郁", "沉痛", "遗憾", "伤感",
+                                            "落寞", "无奈")},
+    **{w: ("low", "mid", "minor") for w in ("不安", "阴郁", "冷清", "冰冷", "黑暗", "悬疑")},
+    **{w: ("low", "high", "minor") for w in ("恐惧", "惊恐", "狂躁", "暴怒", "慌张", "紧迫")},
+})
+
 
 # words for scenes, occasions and things that carry a mood without naming one ('a funeral', 'rain',
 # 'a birthday party'): read like mood words, at half their weight
