@@ -59,3 +59,13 @@ def test_more_like_this_one_writes_new_ideas_near_that_card(page, screenshots):
         assert title.split(" · seed ")[1].split()[0] not in seeds  # new seeds: new notes
     page.screenshot(path=str(screenshots / "words-03-more-like.png"), full_page=True)
     assert_no_event_errors(page)
+
+
+def test_a_jigs_card_counts_the_dotted_quarter(page):
+    heard = _compose(page, "a jig in D at 120 bpm")
+    assert "♩. = 120 bpm (your words)" in heard, heard
+    for index in range(4):
+        assert "♩. = 120" in page.inner_text(f"#compose-card-{index} .mu-card-title")
+    quarter = page.get_attribute("#compose-card-0 .mu-tempo", "data-quarter")
+    assert quarter == "180"  # what "play in a row" reads
+    assert_no_event_errors(page)

@@ -105,6 +105,9 @@ def test_tempo_words_set_the_counted_tempo_over_a_styles_usual_one():
     assert plan("a not too fast jig", None, None).source["tempo"] == "words"  # the jig's own tempo, not 'fast'
     assert tempo_bin(plan("a not too fast jig", None, None)) != "fast"
     assert plan("breakfast", None, None).source["tempo"] == "default"
+    assert tempo_bin(plan("a lullaby for my son", None, None)) == "slow"  # an occasion's tempo, as a guess
+    assert tempo_bin(plan("music for my workout", None, None)) == "fast"
+    assert plan("music for my workout", None, None).source["tempo"] == "model"
 
 
 @pytest.mark.parametrize("words, valence, arousal, mode", [

@@ -165,7 +165,7 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
     the dotted quarter); a genre the studio cannot play brings its nearest style and a line saying so."""
     from musicui.arranger import style_for
     from musicui.model.genres import DANCE_METERS, read_style
-    from musicui.model.mood_words import COUNTED_TEMPO, read_mood, read_tempo_feel
+    from musicui.model.mood_words import COUNTED_TEMPO, read_mood, read_tempo_feel, scene_tempo
 
     overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "", "Auto", "auto")}
     guess = predict(head, sentence) if head is not None and sentence is not None and text.strip() else {}
@@ -202,8 +202,11 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
     meter = Meter.parse(str(pick("meter", spoken_meter, "4/4")))
     feel = read_tempo_feel(text)  # 'a slow waltz': slow, whatever a waltz's usual tempo
     counted = explicit.tempo or (COUNTED_TEMPO[feel] if feel else None) or (named.counted_bpm if named else None)
+    occasion = scene_tempo(text) if counted is None else None  # 'a lullaby' is slow: a guess the ideas may vary
+    if occasion:
+        guess["tempo"] = COUNTED_TEMPO[occasion] * meter.pulse_beats
     spoken_tempo = min(max(counted * meter.pulse_beats, LIMITS.tempo_bpm[0]), LIMITS.tempo_bpm[1]) if counted else None
-    if mood is not None:  # the energy the words name sets a tempo they do not name
+    if mood is not None and not occasion:  # the energy the words name sets a tempo they do not name
         guess["tempo"] = _felt_tempo(scores[1]) * meter.pulse_beats
     tempo = float(pick("tempo", spoken_tempo, 100.0))
     if source["tempo"] in ("model", "default") and arrangement:  # a guessed tempo the style can carry:

@@ -187,6 +187,18 @@ TEMPO_FEEL: dict[str, str] = {
     **{w: "fast" for w in ("very fast", "fast", "faster", "quick", "quickly", "rapid", "speedy", "breakneck",
                            "high-tempo", "快速", "飞快", "急促", "快节奏", "快一点")},
 }
+# occasions whose tempo a musician knows without being told ('a lullaby' is slow, 'a workout' fast):
+# below a tempo word and a style's own tempo
+SCENE_TEMPO: dict[str, str] = {
+    **{w: "slow" for w in ("lullaby", "lullabies", "cradle song", "bedtime", "fall asleep", "falling asleep", "sleep",
+                           "meditation", "yoga", "funeral", "requiem", "lament", "dirge", "elegy", "prayer", "massage",
+                           "spa", "摇篮曲", "催眠曲", "睡前", "入睡", "冥想", "葬礼", "祈祷")},
+    **{w: "moderate" for w in ("stroll", "strolling", "walk", "walking", "picnic", "sunday afternoon", "散步", "野餐")},
+    **{w: "lively" for w in ("party", "dance", "dancing", "birthday", "celebration", "festival", "parade", "skipping",
+                             "派对", "跳舞", "生日", "庆祝", "节日")},
+    **{w: "fast" for w in ("workout", "running", "sprint", "race", "racing", "chase", "battle", "fight", "escape",
+                           "boss fight", "car chase", "跑步", "赛跑", "追逐", "战斗", "逃跑")},
+}
 COUNTED_TEMPO = {"slow": 64, "moderate": 92, "lively": 124, "fast": 160}  # the middle of each counted bin
 NEGATION = re.compile(r"(?:\bnot(?: too| very| so| at all)?|\bno|\bnever|\bwithout|\bless|\bhardly|\bbarely|"
                       r"不太|不怎么|不是很|不够|不|没有|没那么|没|别)\s*$", re.IGNORECASE)
@@ -245,6 +257,17 @@ def read_mood(text: str) -> MoodReading | None:
     modes = {mode for _, _, mode in moods if mode}
     return MoodReading(sum(w * v for w, v, _ in weighted) / total, sum(w * a for w, _, a in weighted) / total,
                        modes.pop() if len(modes) == 1 else None, bool(moods))
+
+
+@lru_cache(maxsize=1)
+def _scene_tempo_pattern() -> re.Pattern:
+    return _pattern(SCENE_TEMPO)
+
+
+def scene_tempo(text: str) -> str | None:
+    """The counted-tempo bin an occasion in the words implies ('a lullaby': slow), if any."""
+    words = _found(_scene_tempo_pattern(), text)
+    return SCENE_TEMPO[words[0]] if words else None
 
 
 def read_tempo_feel(text: str) -> str | None:
