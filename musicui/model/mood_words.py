@@ -282,13 +282,16 @@ NEAREST = 5  # lexicon words that vote on a prompt that names none
 
 @lru_cache(maxsize=1)
 def _lexicon_vectors():
-    """Every English mood and scene word as a sentence vector, with its (valence, arousal) as numbers."""
+    """Every English mood and scene word, and the training captions' scenes ('a rainy day alone'), as
+    sentence vectors, with their (valence, arousal) as numbers."""
     import torch
 
+    from musicui.data.free_captions import SCENES_EN
     from musicui.model.text_encoder import shared_encoder
 
     words = {w: (v, a) for w, (v, a, _) in MOODS_EN.items()}
     words.update({w: level for w, level in SCENE_WORDS.items() if w.isascii()})
+    words.update({scene: (v, a) for scene, (v, a, _, _) in SCENES_EN.items()})
     names = list(words)
     vectors = torch.stack([e.sentence for e in shared_encoder().encode_batch(names)])
     levels = torch.tensor([[LEVEL_VALUES[v], LEVEL_VALUES[a]] for v, a in words.values()])
