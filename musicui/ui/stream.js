@@ -3,7 +3,7 @@
 const box = element.querySelector(".mu-stream");
 const text = element.querySelector(".mu-stream-text");
 const stopBtn = element.querySelector(".mu-stream-stop");
-const S = { ctx: null, gain: null, id: null, seq: 0, next: 0, sources: [], chunks: 0, seconds: 0 };
+const S = { ctx: null, gain: null, id: null, stoppedId: null, seq: 0, next: 0, sources: [], chunks: 0, seconds: 0 };
 
 function context() {
   if (!S.ctx) {
@@ -42,11 +42,12 @@ function show(v) {
 watch("value", () => {
   const v = props.value;
   if (v && v.stopped) {  // the compose was stopped: no more is coming
-    stopAll(); box.dataset.state = "stopped"; box.dataset.done = "1"; S.id = null;
+    stopAll(); box.dataset.state = "stopped"; box.dataset.done = "1"; S.stoppedId = S.id; S.id = null;
     text.textContent = "Stopped: nothing more will be written.";
     return;
   }
   if (!v || typeof v !== "object" || typeof v.id !== "string") return;
+  if (v.id === S.stoppedId) return;  // a chunk of the stopped compose, late on the wire: it stays stopped
   if (v.id !== S.id) { stopAll(); Object.assign(S, { id: v.id, seq: 0, chunks: 0, seconds: 0 }); box.dataset.state = "idle"; }
   if (!(v.seq > S.seq)) return;
   S.seq = v.seq;
