@@ -13,6 +13,10 @@ def _compose(page, words: str) -> str:
     return compose_and_wait(page, "Compose from the words")
 
 
+def _titles(page, cards: int = 4) -> list[str]:
+    return [page.inner_text(f"#compose-card-{index} .mu-card-title") for index in range(cards)]
+
+
 def test_a_genre_outside_the_studio_names_its_nearest_style(page, screenshots):
     heard = _compose(page, "heavy metal breakdown")
     assert "heavy metal isn't a style here; closest: a driving minor march" in heard, heard
@@ -24,8 +28,7 @@ def test_a_genre_outside_the_studio_names_its_nearest_style(page, screenshots):
 def test_a_swing_tune_gets_swing_cards(page):
     heard = _compose(page, "a swing tune")
     assert "jazz swing (your words)" in heard, heard
-    for index in range(4):
-        assert "Jazz swing" in page.inner_text(f"#compose-card-{index} .mu-card-title")
+    assert all("Jazz swing" in title for title in _titles(page))
     assert_no_event_errors(page)
 
 
@@ -50,11 +53,10 @@ def _kept(title: str) -> str:
 def test_more_like_this_one_writes_new_ideas_near_that_card(page, screenshots):
     _compose(page, "a hopeful spring morning")
     card = _kept(page.inner_text("#compose-card-1 .mu-card-title"))
-    seeds = {page.inner_text(f"#compose-card-{i} .mu-card-title").split(" · seed ")[1].split()[0] for i in range(4)}
+    seeds = {title.split(" · seed ")[1].split()[0] for title in _titles(page)}
     heard = compose_and_wait(page, None, button="#compose-more-1")
     assert "More like idea 2" in heard and "(a guess)" not in heard, heard
-    for index in range(4):
-        title = page.inner_text(f"#compose-card-{index} .mu-card-title")
+    for title in _titles(page):
         assert _kept(title) == card, (title, card)
         assert title.split(" · seed ")[1].split()[0] not in seeds  # new seeds: new notes
     page.screenshot(path=str(screenshots / "words-03-more-like.png"), full_page=True)
@@ -64,8 +66,7 @@ def test_more_like_this_one_writes_new_ideas_near_that_card(page, screenshots):
 def test_a_jigs_card_counts_the_dotted_quarter(page):
     heard = _compose(page, "a jig in D at 120 bpm")
     assert "♩. = 120 bpm (your words)" in heard, heard
-    for index in range(4):
-        assert "♩. = 120" in page.inner_text(f"#compose-card-{index} .mu-card-title")
+    assert all("♩. = 120" in title for title in _titles(page))
     quarter = page.get_attribute("#compose-card-0 .mu-tempo", "data-quarter")
     assert quarter == "180"  # what "play in a row" reads
     assert_no_event_errors(page)
