@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from musicui.model.genres import OUTSIDE_GENRES, STUDIO_WORDS
-from musicui.model.mood_words import COUNTED_TEMPO, MOODS_EN, MOODS_ZH
+from musicui.model.mood_words import MOODS_EN, MOODS_ZH
 
 # scene -> (valence, arousal, counted tempo bin or None, style or None); the style only where the
 # occasion has one a musician would reach for (a café: bossa nova; a ballroom: a waltz)

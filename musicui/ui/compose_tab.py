@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import html
-import time
+import json
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -146,8 +146,6 @@ def more_like_endpoint(text: Any, take: Any, candidates: Any, seed: Any, cancell
 
 
 def _take_from_text(text: str) -> Any:
-    import json
-
     if len(text) > MAX_ABC_CHARS + 10_000:
         raise ComposeError("the take's JSON is longer than one take's can be")
     try:
