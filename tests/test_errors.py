@@ -162,3 +162,14 @@ def test_twenty_clients_connecting_at_once_all_get_the_page_config(studio_url):
     assert all(a.status_code == 200 for a in answers)
     assert len({a.content for a in answers}) == 1 and b'"components"' in answers[0].content
     assert time.perf_counter() - started < 5.0
+
+
+def test_the_page_config_is_plain_data(studio):
+    """Each /config request deep-copies the config: a live object in it (a custom component's prop
+    read back as an event trigger) makes that copy fail over to a slow walk, and the page gets junk."""
+    import copy
+
+    demo, _ = studio
+    copy.deepcopy(demo.config)
+    props = [c["props"] for c in demo.config["components"] if "component_class_name" in c["props"]]
+    assert props and all("partial" not in json.dumps(p, default=repr) for p in props)

@@ -31,6 +31,7 @@ from musicui.core.leadsheet import EPSILON, GRID, Key, LeadSheet, Meter, Note
 from musicui.core.limits import LIMITS
 from musicui.core.theory import krumhansl_schmuckler
 from musicui.ui.pianoroll import DEFAULT_VELOCITY, MAX_BARS, MAX_NOTES, MAX_PITCH, MIN_PITCH
+from musicui.ui.props_html import PropsHTML
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +262,7 @@ def _asset(name: str) -> str:
     return (_HERE / name).read_text(encoding="utf-8")
 
 
-class Keyboard(gr.HTML):
+class Keyboard(PropsHTML):
     """A two-octave playable keyboard that records (value: see the module's docstring)."""
 
     def __init__(self, *, program: int = LIMITS.melody_program, tempo: str = TEMPO_INPUT,

@@ -26,6 +26,7 @@ import gradio as gr
 from musicui.core.leadsheet import EPSILON, GRID, LeadSheet, Note, snap
 from musicui.core.limits import LIMITS
 from musicui.core.limits import number as check_number
+from musicui.ui.props_html import PropsHTML
 
 MIN_PITCH, MAX_PITCH = 21, 108  # A0..C8, the piano
 MAX_NOTES = LIMITS.notes
@@ -134,7 +135,7 @@ def _asset(name: str) -> str:
     return (_HERE / name).read_text(encoding="utf-8")
 
 
-class PianoRoll(gr.HTML):
+class PianoRoll(PropsHTML):
     """An editable piano roll for one melody line (value: :func:`roll_value`)."""
 
     def __init__(self, value: dict | None = None, *, audio: str = "#playback audio", play_bpm: float = 0.0,

@@ -11,6 +11,7 @@ from typing import Any
 import gradio as gr
 
 from musicui.core.leadsheet import LeadSheet
+from musicui.ui.props_html import PropsHTML
 
 _HERE = Path(__file__).parent
 
@@ -24,7 +25,7 @@ def practice_value(sheet: LeadSheet | None, tempo: float | None = None) -> dict:
             "first_number": 0 if sheet.pickup else 1}
 
 
-class PracticeStrip(gr.HTML):
+class PracticeStrip(PropsHTML):
     def __init__(self, *, audio: str, sheet: str, **kwargs: Any):
         """``audio`` and ``sheet``: CSS selectors of the player's <audio> element and of its sheet."""
         kwargs.setdefault("apply_default_css", False)

@@ -23,6 +23,7 @@ import gradio as gr
 
 from musicui.render import audio
 from musicui.studio import Take
+from musicui.ui.props_html import PropsHTML
 
 STREAM_MIN_BARS = 12  # shorter pieces are written in well under a second: no need to stream
 MIN_CHUNK_BARS = 2  # re-render (from the start) only when this many more bars can be sent
@@ -66,7 +67,7 @@ class BarStream:
                 "seconds": round(self.sent_frames / audio.SynthConfig().sample_rate, 2), "pcm": ""}
 
 
-class StreamPlayer(gr.HTML):
+class StreamPlayer(PropsHTML):
     """Plays the chunks of a :class:`BarStream` back to back (value: :meth:`BarStream.chunk`)."""
 
     def __init__(self, *, unlock: str = "#compose-button", **kwargs: Any) -> None:
