@@ -99,9 +99,19 @@ def test_the_user_prompt_suite_is_complete_and_its_pair_order_measure_can_fail()
 def test_tempo_words_set_the_counted_tempo_over_a_styles_usual_one():
     from musicui.model.prompt_eval import tempo_bin
 
-    assert tempo_bin(plan("a slow waltz", None, None)) == "slow"
+    assert tempo_bin(plan("a slow ballad", None, None)) == "slow"
     assert tempo_bin(plan("an upbeat hymn", None, None)) == "lively"
-    assert tempo_bin(plan("a fast jig", None, None)) == "fast" and str(plan("a fast jig", None, None).meter) == "6/8"
+    # of a dance, tempo words are relative to its own tempo: a slow waltz is a ballroom slow waltz
+    # (a quarter near 96), a fast jig a quick dotted quarter, not a 160-a-minute one
+    slow_waltz, fast_jig, jig = (plan(t, None, None) for t in ("a slow waltz", "a fast jig", "a jig"))
+    assert 84 <= slow_waltz.tempo <= 100 and tempo_bin(slow_waltz) == "moderate"
+    counted = [p.tempo / p.meter.pulse_beats for p in (fast_jig, jig)]
+    assert counted[1] < counted[0] < 141 and str(fast_jig.meter) == "6/8"
+    calmer = plan("a waltz, not too fast", None, None)
+    assert tempo_bin(calmer) != "fast" and calmer.tempo < plan("a waltz", None, None).tempo
+    assert tempo_bin(plan("funeral march", None, None)) == "slow"  # a slow occasion overrules the march's tempo
+    assert plan("a little etude at 110", None, None).tempo == 110
+    assert plan("allegro vivace", None, None).tempo == 152  # the longer marking, not 'allegro'
     assert plan("a not too fast jig", None, None).source["tempo"] == "words"  # the jig's own tempo, not 'fast'
     assert tempo_bin(plan("a not too fast jig", None, None)) != "fast"
     assert plan("breakfast", None, None).source["tempo"] == "default"
@@ -138,3 +148,38 @@ def test_instruments_named_in_the_words_are_heard(words, instrument):
     chosen = plan(words, None, None)
     assert chosen.instrument == instrument
     assert (f"melody on {instrument} (your words)" in chosen.summary()) == bool(instrument)
+
+
+def test_slips_of_the_keyboard_are_read_as_the_words_meant():
+    from musicui.model.prompt_eval import tempo_bin
+    from musicui.model.spelling import corrected
+
+    assert corrected("a lulaby, a funral song, a jigg") == "a lullaby, a funeral song, a jig"
+    assert corrected("a walk in the marsh") == "a walk in the marsh"  # a real word is no slip
+    assert plan("wedding walts", None, None).arrangement == "waltz"
+    assert tempo_bin(plan("lulaby for my baby girl", None, None)) == "slow"
+
+
+def test_everyday_mood_words_emoji_hedges_and_negations():
+    from musicui.model.mood_words import read_mood
+
+    assert read_mood("grumpy monday morning").valence < 1 and read_mood("😡").arousal == 2.0
+    assert read_mood("🎉").valence == 2.0 and read_mood("好累").valence == 0.0
+    assert read_mood("anything but cheerful").valence < 1  # 'anything but' negates
+    assert 0 < read_mood("a little sad").valence < read_mood("sad").valence + 1 < 2  # a hedge halves the way
+    assert read_mood("有点小紧张").arousal < read_mood("紧张").arousal
+
+
+def test_a_tempo_the_words_name_is_heard_as_energy():
+    calm, driven = (plan(t, None, None) for t in ("a curious tune, played slowly", "a curious tune at 176 bpm"))
+    assert calm.mood_score[1] < plan("a curious tune", None, None).mood_score[1] < driven.mood_score[1]
+    assert driven.mood_score[0] == calm.mood_score[0]  # the tempo says nothing of brightness
+
+
+def test_chinese_meters_and_tempos_as_they_are_said():
+    from musicui.model.prompt import english_gloss, parse_explicit
+
+    assert str(parse_explicit(english_gloss("四三拍，温柔一点")).meter) == "3/4"  # 3/4 is read 'four-three'
+    assert str(parse_explicit(english_gloss("八六拍的小曲")).meter) == "6/8"
+    assert parse_explicit(english_gloss("速度快一点，120拍左右")).tempo == 120
+    assert plan(english_gloss("中速，不快不慢"), None, None).tempo == 92

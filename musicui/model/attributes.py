@@ -167,7 +167,10 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
     from musicui.model.genres import DANCE_METERS, read_style
     from musicui.model.mood_words import COUNTED_TEMPO, read_mood, read_tempo_feel, scene_tempo
 
+    from musicui.model.spelling import corrected
+
     overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "", "Auto", "auto")}
+    text = corrected(text)  # 'a lulaby', 'funral song': the words meant
     guess = predict(head, sentence) if head is not None and sentence is not None and text.strip() else {}
     explicit = parse_explicit(text)
     named = read_style(text) if text.strip() else None
@@ -183,6 +186,15 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
 
     mood = read_mood(text) if text.strip() else None
     scores = _mood_score(mood, head, sentence if text.strip() else None)
+    feel = read_tempo_feel(text)  # 'a slow waltz': slow, whatever a waltz's usual tempo
+    named_tempo = explicit.tempo or (_felt_in(feel, named) if feel else None)
+    occasion = scene_tempo(text) if named_tempo is None else None  # 'a lullaby' is slow: a guess the ideas may vary
+    # a style's own tempo, unless a slow occasion overrules it ('a funeral march'); a party is what a dance is
+    style_tempo = named.counted_bpm if named and occasion != "slow" else None
+    implied_tempo = style_tempo or (COUNTED_TEMPO[occasion] if occasion else None)
+    if scores and (named_tempo or implied_tempo):  # a tempo the words name or imply is energy heard: 'slow and
+        share = 0.5 if named_tempo else 0.3  # steady' is calm, a reel lively; an occasion's or a style's less surely
+        scores = (scores[0], (1 - share) * scores[1] + share * _energy(named_tempo or implied_tempo))
     felt_mode = (mood.mode or _bright_or_dark(scores[0])) if mood else None  # a bright mood is major
     if scores and not mood:  # the guessed mood is the blended reading, not the head's alone
         guess["valence"], guess["arousal"] = _level(scores[0]), _level(scores[1])
@@ -200,9 +212,7 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
     if implied_meter:  # a guessed waltz is guessed in three
         guess["meter"] = implied_meter
     meter = Meter.parse(str(pick("meter", spoken_meter, "4/4")))
-    feel = read_tempo_feel(text)  # 'a slow waltz': slow, whatever a waltz's usual tempo
-    counted = explicit.tempo or (COUNTED_TEMPO[feel] if feel else None) or (named.counted_bpm if named else None)
-    occasion = scene_tempo(text) if counted is None else None  # 'a lullaby' is slow: a guess the ideas may vary
+    counted = named_tempo or style_tempo
     if occasion:
         guess["tempo"] = COUNTED_TEMPO[occasion] * meter.pulse_beats
     spoken_tempo = min(max(counted * meter.pulse_beats, LIMITS.tempo_bpm[0]), LIMITS.tempo_bpm[1]) if counted else None
@@ -242,6 +252,26 @@ def _bright_or_dark(valence: float) -> str | None:
 def _felt_tempo(arousal: float) -> float:
     """Counted beats a minute for an energy from 0 (still) to 2 (wild): 60, 96 at the middle, 150."""
     return 60 + 36 * arousal if arousal <= 1 else 96 + 54 * (arousal - 1)
+
+
+DANCE_FEEL = {"slow": 0.6, "moderate": 0.8, "lively": 1.0, "fast": 1.2}  # of the dance's own counted tempo
+
+
+def _felt_in(feel: str, named) -> float:
+    """The counted tempo a tempo word asks for: of a named dance, relative to its usual tempo (a fast jig
+    is no 160-a-minute dotted quarter; a slow waltz is still a waltz), else its bin's middle."""
+    from musicui.model.genres import DANCE_METERS
+    from musicui.model.mood_words import COUNTED_TEMPO
+
+    if named and named.counted_bpm and named.word.lower() in DANCE_METERS:
+        return named.counted_bpm * DANCE_FEEL[feel]
+    return COUNTED_TEMPO[feel]
+
+
+def _energy(counted_bpm: float) -> float:
+    """The energy (0 still .. 2 wild) a counted tempo carries: the inverse of :func:`_felt_tempo`."""
+    value = (counted_bpm - 60) / 36 if counted_bpm <= 96 else 1 + (counted_bpm - 96) / 54
+    return min(2.0, max(0.0, value))
 
 
 def _level(value: float) -> str:

@@ -35,7 +35,9 @@ STUDIO_WORDS: dict[str, tuple[str, str | None, float | None, str]] = {
     "hymn": ("chorale", "4/4", 72, "chorale"), "chorale": ("chorale", "4/4", 72, "chorale"),
     "church": ("chorale", None, 72, "chorale"), "choir": ("chorale", None, None, "chorale"),
     "swing": ("swing", "4/4", 140, ""), "jazz": ("swing", "4/4", 140, ""), "big band": ("swing", "4/4", 152, ""),
-    "bebop": ("swing", "4/4", 200, ""), "jazz club": ("swing", "4/4", 132, ""),
+    "bebop": ("swing", "4/4", 200, ""), "jazz club": ("swing", "4/4", 132, ""), "jazzy": ("swing", "4/4", 132, ""),
+    "foxtrot": ("swing", "4/4", 120, ""), "quickstep": ("swing", "4/4", 200, ""),
+    "valse": ("waltz", "3/4", 160, "waltz"), "tempo di valse": ("waltz", "3/4", 160, "waltz"),
     "bossa nova": ("bossa nova", "4/4", 128, ""), "bossa": ("bossa nova", "4/4", 128, ""),
     "latin": ("bossa nova", "4/4", 128, ""),
     "pop ballad": ("pop ballad", "4/4", 72, "pop song"), "power ballad": ("pop ballad", "4/4", 76, "pop song"),
@@ -163,9 +165,13 @@ def scene_style(text: str) -> str | None:
     return SCENE_STYLES[found[0]] if found else None
 
 
+NO_PLURAL = frozenset({"soul", "pop", "country"})  # 'lost souls', 'pops of colour', 'countries' name no style
+
+
 def _found(word: str, lowered: str, plural: bool) -> re.Match | None:
     if not word.isascii():
         return re.search(re.escape(word), lowered)
+    plural = plural and word not in NO_PLURAL
     return re.search(rf"(?<![a-z]){re.escape(word)}{'(?:e?s)?' if plural else ''}(?![a-z])", lowered)
 
 

@@ -83,6 +83,25 @@ MOODS_EN.update({  # the same moods named as nouns ('pure joy', 'grief')
     **{w: ("low", "mid", "minor") for w in ("dread", "darkness", "unease", "suspense")},
     **{w: ("low", "high", "minor") for w in ("anger", "rage", "fear", "panic", "anxiety", "tension", "fury", "terror", "danger")},
 })
+MOODS_EN.update({  # the everyday grumbles and tiredness a prompt names ('grumpy monday morning')
+    **{w: ("low", "mid", "minor") for w in ("grumpy", "cranky", "irritable", "irritated", "annoyed", "frustrated",
+                                            "fed up", "bummed", "bummed out", "sulky", "sullen", "jaded", "emo", "angsty")},
+    **{w: ("low", "low", "minor") for w in ("exhausted", "burned out", "burnt out", "drained", "worn out", "heavy-hearted",
+                                            "disappointed", "discouraged", "dejected", "gutted")},
+    **{w: ("mid", "low", None) for w in ("bored", "boring", "dull", "uneventful")},
+})
+# emoji as the moods they show; read like mood words, kept out of the English lists the encoder and
+# the free captions use
+EMOJI_MOODS: dict[str, tuple[str, str, str | None]] = {
+    **{e: ("high", "high", "major") for e in ("🎉", "🥳", "🤩", "😆", "😂", "🤣", "🕺", "💃", "🎊", "🙌", "😁")},
+    **{e: ("high", "mid", "major") for e in ("😊", "🙂", "😀", "😃", "😄", "☀️", "🌞", "🌈", "✨", "🌻", "🌸", "👍")},
+    **{e: ("high", "low", "major") for e in ("🥰", "😍", "❤️", "❤", "💕", "💖", "😌", "🤗", "🌙", "💤", "😴")},
+    **{e: ("mid", "low", None) for e in ("🍂", "🌧️", "🌧", "☁️", "🍵", "🕯️", "🧘")},
+    **{e: ("mid", "high", None) for e in ("🔥", "⚡", "🚀", "🏃", "💪", "🏎️")},
+    **{e: ("low", "low", "minor") for e in ("😢", "😭", "💔", "😞", "😔", "🥀", "😿", "🥺")},
+    **{e: ("low", "mid", "minor") for e in ("👻", "💀", "🌑", "🕷️", "😒", "😑")},
+    **{e: ("low", "high", "minor") for e in ("😡", "😠", "🤬", "😱", "😨", "😰", "⚔️", "💥")},
+}
 MOODS_ZH: dict[str, tuple[str, str, str | None]] = {
     **{w: ("high", "high", "major") for w in ("欢快", "欢乐", "喜庆", "热闹", "兴奋", "激动人心", "狂欢", "喜气洋洋", "快乐", "雀跃")},
     **{w: ("high", "mid", "major") for w in ("开心", "高兴", "明亮", "阳光", "充满希望", "乐观", "愉快", "轻松愉快", "自豪", "雄壮", "豪迈", "美好")},
@@ -105,6 +124,11 @@ MOODS_ZH.update({  # more everyday words for the same places on the circle
                                             "落寞", "无奈")},
     **{w: ("low", "mid", "minor") for w in ("不安", "阴郁", "冷清", "冰冷", "黑暗", "悬疑")},
     **{w: ("low", "high", "minor") for w in ("恐惧", "惊恐", "狂躁", "暴怒", "慌张", "紧迫")},
+})
+MOODS_ZH.update({  # everyday grumbles, tiredness and heartache
+    **{w: ("low", "mid", "minor") for w in ("烦躁", "烦闷", "郁闷", "烦", "不爽", "心烦", "悲壮")},
+    **{w: ("mid", "low", None) for w in ("无聊", "没劲")},
+    **{w: ("low", "low", "minor") for w in ("好累", "疲惫", "累", "失恋", "思乡", "想家", "委屈", "失望", "沮丧", "心累")},
 })
 
 
@@ -183,7 +207,8 @@ TEMPO_FEEL: dict[str, str] = {
                            "lento", "缓慢", "慢板", "慢速", "慢慢", "慢一点", "慢节奏", "舒缓")},
     **{w: "moderate" for w in ("moderate tempo", "moderately", "medium tempo", "mid-tempo", "midtempo", "walking pace",
                                "中速", "中板", "不快不慢")},
-    **{w: "lively" for w in ("upbeat", "up-tempo", "uptempo", "brisk", "peppy", "toe-tapping", "轻快", "明快", "活泼")},
+    **{w: "lively" for w in ("upbeat", "up-tempo", "uptempo", "brisk", "peppy", "toe-tapping", "con brio", "轻快", "明快",
+                             "活泼")},
     **{w: "fast" for w in ("very fast", "fast", "faster", "quick", "quickly", "rapid", "speedy", "breakneck",
                            "high-tempo", "快速", "飞快", "急促", "快节奏", "快一点")},
 }
@@ -200,7 +225,10 @@ SCENE_TEMPO: dict[str, str] = {
                            "boss fight", "car chase", "跑步", "赛跑", "追逐", "战斗", "逃跑")},
 }
 COUNTED_TEMPO = {"slow": 64, "moderate": 92, "lively": 124, "fast": 160}  # the middle of each counted bin
+HEDGE = re.compile(r"(?:\ba (?:little|bit)|\bslightly|\bsomewhat|\bkind of|\bkinda|\bsort of|\bmildly|\ba touch|"
+                   r"有点小|有点儿|有点|有些|稍微|略微|略)\s*$", re.IGNORECASE)  # 'a little sad' is only a little sad
 NEGATION = re.compile(r"(?:\bnot(?: too| very| so| at all)?|\bno|\bnever|\bwithout|\bless|\bhardly|\bbarely|"
+                      r"\banything but|\bfar from|\bthe opposite of|\brather than|\binstead of|一点也不|并不|不再|"
                       r"不太|不怎么|不是很|不够|不|没有|没那么|没|别)\s*$", re.IGNORECASE)
 
 
@@ -221,7 +249,7 @@ def _pattern(words) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _mood_pattern() -> re.Pattern:
-    return _pattern({**MOODS_EN, **MOODS_ZH})
+    return _pattern({**MOODS_EN, **MOODS_ZH, **EMOJI_MOODS})
 
 
 @lru_cache(maxsize=1)
@@ -234,23 +262,39 @@ def _tempo_pattern() -> re.Pattern:
     return _pattern(TEMPO_FEEL)
 
 
-def _found(pattern: re.Pattern, text: str, negated: bool = False) -> list[str]:
-    """The words of ``pattern`` in the text, those after a negation left out (or only those)."""
+def _matches(pattern: re.Pattern, text: str, negated: bool = False) -> list[re.Match]:
+    """The matches of ``pattern`` in the lowered text, those after a negation left out (or only those)."""
     lowered = text.lower()
-    return [m.group(0) for m in pattern.finditer(lowered) if bool(NEGATION.search(lowered[: m.start()])) == negated]
+    return [m for m in pattern.finditer(lowered) if bool(NEGATION.search(lowered[: m.start()])) == negated]
+
+
+def _found(pattern: re.Pattern, text: str, negated: bool = False) -> list[str]:
+    return [m.group(0) for m in _matches(pattern, text, negated)]
+
+
+def _value(level: str | float) -> float:
+    return LEVEL_VALUES[level] if isinstance(level, str) else level
+
+
+def _hedged(mood: tuple) -> tuple:
+    """A mood word after 'a little' / '有点': halfway to the middle of the circle, its mode kept."""
+    valence, arousal, mode = mood
+    return (_value(valence) + 1) / 2, (_value(arousal) + 1) / 2, mode
 
 
 def read_mood(text: str) -> MoodReading | None:
     """The mood the words name (scene words at half weight), or None where they name none. A negated
     mood word counts at half weight halfway to its opposite: 'not happy' is a little sad, 'not sad'
     a little bright."""
-    table = {**MOODS_EN, **MOODS_ZH}
-    moods = [table[w] for w in _found(_mood_pattern(), text)]
+    table = {**MOODS_EN, **MOODS_ZH, **EMOJI_MOODS}
+    lowered = text.lower()
+    moods = [_hedged(table[m.group(0)]) if HEDGE.search(lowered[: m.start()]) else table[m.group(0)]
+             for m in _matches(_mood_pattern(), text)]
     scenes = [SCENE_WORDS[w] for w in _found(_scene_pattern(), text)]
     negated = [table[w] for w in _found(_mood_pattern(), text, negated=True)]
     if not moods and not scenes and not negated:
         return None
-    weighted = [(1.0, LEVEL_VALUES[v], LEVEL_VALUES[a]) for v, a, _ in moods] + \
+    weighted = [(1.0, _value(v), _value(a)) for v, a, _ in moods] + \
         [(SCENE_WEIGHT, LEVEL_VALUES[v], LEVEL_VALUES[a]) for v, a in scenes] + \
         [(SCENE_WEIGHT, (3 - LEVEL_VALUES[v]) / 2, (1 + LEVEL_VALUES[a]) / 2) for v, a, _ in negated]
     total = sum(w for w, _, _ in weighted)
@@ -273,7 +317,9 @@ def scene_tempo(text: str) -> str | None:
 def read_tempo_feel(text: str) -> str | None:
     """The counted-tempo bin a tempo word asks for ('slow', 'moderate', 'lively', 'fast')."""
     words = _found(_tempo_pattern(), text)
-    return TEMPO_FEEL[words[0]] if words else None
+    if words:
+        return TEMPO_FEEL[words[0]]
+    return "moderate" if _found(_tempo_pattern(), text, negated=True) else None  # 'not too fast', 'not too slow'
 
 
 

@@ -19,12 +19,15 @@ KEY_RE = re.compile(rf"(?<![A-Za-z]){_NOTE}\s*-?\s*{_MODE_WORD}\b(?!\s+key)", re
 KEY_SHORT_RE = re.compile(r"\b(?:in|key\s+of)\s+([A-G])([#b♯♭]?)(m|maj|min)?(?![A-Za-z#♯♭])")
 MODE_ONLY_RE = re.compile(rf"\b(?:in\s+(?:a\s+)?|a\s+){_MODE_WORD}(?:\s+key)?\b", re.IGNORECASE)
 CHINESE_KEY_RE = re.compile(r"([A-Ga-g])\s*([#b♯♭]?)\s*(大调|小调)")
-TEMPO_RE = re.compile(r"(\d{2,3})\s*(?:bpm|beats\s+(?:per|a)\s+minute|b\.p\.m\.)|♩\s*=\s*(\d{2,3})|每分钟\s*(\d{2,3})\s*拍",
-                      re.IGNORECASE)
+TEMPO_RE = re.compile(r"(\d{2,3})\s*(?:bpm|beats\s+(?:per|a)\s+minute|b\.p\.m\.)|♩\s*=\s*(\d{2,3})|每分钟\s*(\d{2,3})\s*拍"
+                      r"|(?<![\d/])(\d{2,3})\s*拍(?!子)|速度\s*(\d{2,3})|\bat\s+(\d{2,3})(?![\d.:%/]|\s*[a-z%°])",
+                      re.IGNORECASE)  # also '120拍左右', '速度90', 'an etude at 110'
 METER_RE = re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
 TEMPO_WORDS = {  # Italian markings a musician may type, with a typical bpm
     "largo": 50, "grave": 45, "adagio": 66, "andante": 84, "moderato": 108, "allegretto": 116,
-    "allegro": 132, "vivace": 152, "presto": 176,
+    "allegro": 132, "vivace": 152, "presto": 176, "larghetto": 60, "andantino": 90, "prestissimo": 200,
+    "allegro moderato": 120, "allegro molto": 160, "molto allegro": 160, "allegro vivace": 152, "allegro assai": 160,
+    "adagio molto": 56, "lento assai": 48,
 }
 # Meter words: 'common time', 'three-four time', 'in three', 'six-eight'.
 METER_WORDS = {
@@ -33,7 +36,8 @@ METER_WORDS = {
     "waltz time": "3/4", "three beats to the bar": "3/4", "in three": "3/4", "triple time": "3/4",
     "six-eight": "6/8", "six eight": "6/8", "compound duple": "6/8", "nine-eight": "9/8", "slip-jig time": "9/8",
     "twelve-eight": "12/8", "two beats to the bar": "2/4", "四四拍": "4/4", "三拍子": "3/4", "四拍子": "4/4",
-    "二拍子": "2/4", "3/4拍": "3/4",
+    "二拍子": "2/4", "3/4拍": "3/4", "四三拍": "3/4", "四二拍": "2/4", "二二拍": "2/2",  # 3/4 is read 'four-three'
+    "八六拍": "6/8", "八三拍": "3/8", "八九拍": "9/8", "八十二拍": "12/8",
 }
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def parse_explicit(text: str) -> ExplicitAttributes:
         tempo = value if LIMITS.tempo_bpm[0] <= value <= LIMITS.tempo_bpm[1] else None
     else:
         words = [w for w in TEMPO_WORDS if re.search(rf"\b{w}\b", text, re.IGNORECASE)]
-        tempo = float(TEMPO_WORDS[words[0]]) if words else None
+        tempo = float(TEMPO_WORDS[max(words, key=len)]) if words else None  # 'allegro vivace' before 'allegro'
     for candidate in METER_RE.finditer(text):
         try:
             meter = Meter(int(candidate.group(1)), int(candidate.group(2)))
@@ -124,6 +128,8 @@ CHINESE_GLOSSARY = {
     "交响": "symphonic orchestral", "慢一点": "slower", "快一点": "faster", "节奏": "rhythm",
     "不太": "not very", "不是很": "not very", "不怎么": "not very", "不够": "not enough", "没那么": "not so",
     "不": "not", "没有": "without", "周一": "monday", "周末": "weekend",
+    "中速": "moderate tempo", "中板": "moderate tempo", "不快不慢": "moderate tempo", "中等速度": "moderate tempo",
+    "快速": "fast", "慢速": "slow", "速度": "tempo", "左右": "about",
     "新年": "new year festive", "婚礼": "wedding", "告别": "farewell", "英雄": "heroic", "战斗": "battle",
 }
 
