@@ -194,7 +194,11 @@ def test_a_hummed_melody_becomes_the_seed(page, tmp_path):
     page.wait_for_selector("#hum-input audio", state="attached", timeout=30_000)
     before = abc_text(page)
     page.click("#hum-go")
-    page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('I heard')", timeout=60_000)
+    try:  # alone this takes seconds; late in a full run it may queue behind earlier tests' renders
+        page.wait_for_function("() => document.querySelector('#seed-status').innerText.includes('I heard')",
+                               timeout=120_000)
+    except Exception as error:  # noqa: BLE001 - say what the page showed instead
+        raise AssertionError(f"no 'I heard': the status says {page.inner_text('#seed-status')!r}") from error
     assert [p for p, _, _ in notes_of(abc_text(page))] == [p for _, _, p in notes], abc_text(page)
     page.click("#seed-undo")  # one step in the seed's history
     seed_shown(page, before)
