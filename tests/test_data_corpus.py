@@ -133,6 +133,21 @@ def test_captions_are_deterministic_and_varied(chorales):
     assert len({c["text"] for c in many}) > 100
 
 
+def test_captions_state_the_tempo_as_counted():
+    """A jig at quarter 180 is a dotted-quarter 120: its captions say 120, and the studio, reading
+    '120 bpm in 6/8' as counted beats, plans the tune's own quarter tempo back."""
+    from musicui.model.attributes import plan
+
+    jig = LeadSheet(notes=[Note(62 + (i % 5), i * 0.5, 0.5) for i in range(48)], meter=Meter(6, 8), tempo=180)
+    a = analyse(jig, {"tune_type": "jig"})
+    assert a.counted_bpm == 120 and a.tempo == 180
+    stated = [c["text"] for s in range(30) for c in captions_for(a, seed=s, key="jig")
+              if "bpm" in c["text"] or "每分钟" in c["text"]]
+    assert stated and all("180" not in text and "120" in text for text in stated)
+    long = next(text for text in stated if "6/8" in text and "bpm" in text)
+    assert plan(long, None, None).tempo == 180
+
+
 def test_tokenizer_roundtrip_and_bounds(folk_items, chorales):
     tok = LeadSheetTokenizer()
     for item in folk_items + chorales:

@@ -183,3 +183,26 @@ def test_chinese_meters_and_tempos_as_they_are_said():
     assert str(parse_explicit(english_gloss("八六拍的小曲")).meter) == "6/8"
     assert parse_explicit(english_gloss("速度快一点，120拍左右")).tempo == 120
     assert plan(english_gloss("中速，不快不慢"), None, None).tempo == 92
+
+
+def test_a_mood_alone_sets_a_lively_tempo_at_most_and_an_occasion_is_shaded_by_it():
+    from musicui.model.attributes import _felt_counted, _felt_tempo
+    from musicui.model.prompt_eval import tempo_bin
+
+    assert _felt_tempo(2.0, 2.0) <= 140 < plan("a frantic car chase", None, None).tempo  # energy alone is lively
+    assert _felt_tempo(1.0, 2.0) > _felt_tempo(1.0, 1.0) > _felt_tempo(1.0, 0.0)  # happy a little quicker
+    assert _felt_counted("slow", (2.0, 1.5)) == 64  # a happy lullaby is still slow
+    assert _felt_counted("moderate", (0.3, 0.2)) < 76 < _felt_counted("moderate", (1.0, 1.0))  # a lonely walk
+    assert tempo_bin(plan("a lonely walk home after a breakup", None, None)) == "slow"
+    # a guessed style is one whose tempos hold the words' energy; counted in 6/8 as in 4/4
+    jig = plan("a jig", None, None)
+    assert 0.6 * 104 <= jig.tempo / jig.meter.pulse_beats <= 1.5 * 116
+
+
+def test_chinese_everyday_words_and_slang_are_read_as_meant():
+    from musicui.model.prompt import english_gloss
+
+    assert "minor key" in english_gloss("D小调，悲壮") and "not too" in english_gloss("学习时的背景音乐，不要太吵")
+    emo = plan(english_gloss("emo了😭来首歌"), None, None)
+    assert not emo.notes and emo.mood_score[0] < 0.5  # feeling low, not the emo genre
+    assert str(plan(english_gloss("6/8拍的船歌"), None, None).meter) == "6/8"

@@ -57,7 +57,7 @@ class Attributes:
     bar_beats: float
     tempo: float  # quarter-note bpm
     tempo_source: str  # "file" or "default for <tune type>"
-    tempo_word: str
+    tempo_word: str  # of the counted beat (a jig at quarter 180 is a moderately fast dotted-quarter 120)
     tempo_marking: str
     n_notes: int
     n_bars: int
@@ -85,6 +85,13 @@ class Attributes:
     style: str = "folk"  # folk / chorale / pop
     tune_type: str = ""
     region: str = ""
+
+    @property
+    def counted_bpm(self) -> int:
+        """The tempo as a caption states it: beats as counted (a dotted quarter in 6/8), not quarters."""
+        from musicui.core.leadsheet import Meter
+
+        return int(round(self.tempo / Meter.parse(self.meter).pulse_beats))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -203,7 +210,8 @@ def analyse(sheet: LeadSheet, meta: dict | None = None) -> Attributes:
         tempo, tempo_source = float(sheet.tempo), "file"
     else:
         tempo, tempo_source = float(DEFAULT_TEMPO[tune_type]), f"default for {tune_type}"
-    word, marking = next((w, m) for limit, w, m in TEMPO_WORDS if tempo < limit)
+    counted = tempo / sheet.meter.pulse_beats  # the beat as musicians count it: a jig's dotted quarter
+    word, marking = next((w, m) for limit, w, m in TEMPO_WORDS if counted < limit)
     beats = max(sheet.end_beats - (notes[0].onset if notes else 0), 1e-6)
     density = len(notes) / beats
     seconds = beats * 60.0 / tempo

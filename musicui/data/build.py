@@ -16,7 +16,7 @@ from tqdm import tqdm
 log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CACHE = REPO_ROOT / "cache" / "corpus"
-BUILD_VERSION = 4  # bump when per-item processing changes, so that cached chunks are redone
+BUILD_VERSION = 5  # bump when per-item processing changes, so that cached chunks are redone
 
 
 def write_jsonl_gz(path: Path, records) -> None:

@@ -162,7 +162,7 @@ def _meter_text(a: Attributes, r: random.Random) -> str:
 def long_caption(a: Attributes, r: random.Random) -> str:
     mood = r.sample(MOOD_ADJ[(a.valence_bin, a.arousal_bin)], 2)
     noun = _style_noun(a, r)
-    bpm = int(round(a.tempo))
+    bpm = a.counted_bpm
     instr = _instrument(a, r)
     key = _key_text(a, r)
     meter = _meter_text(a, r)
@@ -207,7 +207,7 @@ def short_prompt(a: Attributes, r: random.Random) -> str:
         f"something {mood}", f"{_article(mood)} {mood} {a.tune_type or 'tune'}",
         f"{_article(mood)} {mood} tune in a {MODE_WORDS[a.mode]} key" if a.mode in ("major", "minor")
         else f"{_article(mood)} {mood} {MODE_WORDS[a.mode]} tune",
-        f"{a.tempo_word} and {mood}", f"{mood}, {int(round(a.tempo))} bpm",
+        f"{a.tempo_word} and {mood}", f"{mood}, {a.counted_bpm} bpm",
         f"{r.choice(IMAGERY[quad])}, {mood}",
     ])
 
@@ -248,7 +248,7 @@ def chinese_caption(a: Attributes, r: random.Random) -> str:
     region = ZH_REGION.get(a.region, "")
     key = f"{a.tonic}{ZH_MODE[a.mode]}"
     tempo = ZH_TEMPO[a.tempo_word]
-    bpm = int(round(a.tempo))
+    bpm = a.counted_bpm
     instr = ZH_INSTR.get(a.region if a.region in ("Chinese", "German") and a.style == "folk" else a.style, "钢琴")
     return r.choice([
         f"一首{mood}的{region}{style}，{key}，{tempo}，每分钟{bpm}拍，{a.meter}拍子。",
@@ -295,6 +295,6 @@ def parallel_pairs(a: Attributes, r: random.Random) -> list[tuple[str, str]]:
     return [
         (en_mood, zh_mood),
         (f"{_article(en_mood)} {en_mood} {style_en}", f"一首{zh_mood}的{style_zh}"),
-        (f"{_article(en_mood).capitalize()} {en_mood} {style_en} in {a.tonic} {a.mode}, {a.tempo_word}, {int(a.tempo)} bpm.",
-         f"一首{zh_mood}的{style_zh}，{a.tonic}{ZH_MODE[a.mode]}，{ZH_TEMPO[a.tempo_word]}，每分钟{int(a.tempo)}拍。"),
+        (f"{_article(en_mood).capitalize()} {en_mood} {style_en} in {a.tonic} {a.mode}, {a.tempo_word}, {a.counted_bpm} bpm.",
+         f"一首{zh_mood}的{style_zh}，{a.tonic}{ZH_MODE[a.mode]}，{ZH_TEMPO[a.tempo_word]}，每分钟{a.counted_bpm}拍。"),
     ]

@@ -5,6 +5,7 @@ predicts key, mode, meter, tempo, style, tune type and mood bins; explicit words
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,21 +208,21 @@ def plan(text: str, sentence: torch.Tensor | None, head: AttributeHead | None, o
         Key((PITCH_NAMES_FLAT if probe.prefers_flats else PITCH_NAMES_SHARP)[tonic], mode)
     spoken_meter = str(explicit.meter) if explicit.meter_named else \
         (named.meter if named and named.meter else (str(explicit.meter) if explicit.meter else None))
-    arrangement, source["arrangement"] = _arrangement(text, overrides, named, spoken_meter, head, sentence if text.strip() else None)
+    felt = _felt_counted(occasion, scores if mood is not None else None)
+    arrangement, source["arrangement"] = _arrangement(text, overrides, named, spoken_meter, head,
+                                                      sentence if text.strip() else None, felt)
     implied_meter = ARRANGER_STYLES[arrangement].meter if source["arrangement"] == "model" else None
     if implied_meter:  # a guessed waltz is guessed in three
         guess["meter"] = implied_meter
     meter = Meter.parse(str(pick("meter", spoken_meter, "4/4")))
     counted = named_tempo or style_tempo
-    if occasion:
-        guess["tempo"] = COUNTED_TEMPO[occasion] * meter.pulse_beats
+    if felt:
+        guess["tempo"] = felt * meter.pulse_beats
     spoken_tempo = min(max(counted * meter.pulse_beats, LIMITS.tempo_bpm[0]), LIMITS.tempo_bpm[1]) if counted else None
-    if mood is not None and not occasion:  # the energy the words name sets a tempo they do not name
-        guess["tempo"] = _felt_tempo(scores[1]) * meter.pulse_beats
     tempo = float(pick("tempo", spoken_tempo, 100.0))
     if source["tempo"] in ("model", "default") and arrangement:  # a guessed tempo the style can carry:
-        usual = ARRANGER_STYLES[arrangement].tempo  # no march at 64, no pop ballad at 170
-        tempo = min(max(tempo, 0.6 * usual), 1.5 * usual)
+        low, high = _usual_range(arrangement)  # no march at 64, no pop ballad at 170 (counted: a jig's beat)
+        tempo = min(max(tempo / meter.pulse_beats, low), high) * meter.pulse_beats
     spoken_tune = explicit.style_word if explicit.style_word in TUNE_TYPES else (named.tune_type if named else None)
     if arrangement and "tune_type" not in overrides and not spoken_tune:
         # a style is not the head's guessed dance ('a swing tune' is no jig); a guessed folk tune may be one
@@ -249,9 +250,30 @@ def _bright_or_dark(valence: float) -> str | None:
     return "major" if valence >= 1.3 else "minor" if valence <= 0.7 else None
 
 
-def _felt_tempo(arousal: float) -> float:
-    """Counted beats a minute for an energy from 0 (still) to 2 (wild): 60, 96 at the middle, 150."""
-    return 60 + 36 * arousal if arousal <= 1 else 96 + 54 * (arousal - 1)
+def _felt_tempo(arousal: float, valence: float = 1.0) -> float:
+    """Counted beats a minute for an energy from 0 (still) to 2 (wild): 60, 96 at the middle, 136;
+    happy music a little quicker and sad music a little slower at the same energy (up to 15 %).
+    Energy alone is lively at most: a fast tempo takes words of speed ('racing', 'presto', 'a chase')."""
+    energy = 60 + 36 * arousal if arousal <= 1 else 96 + 40 * (arousal - 1)
+    return min(FELT_TOP, energy * (1 + 0.15 * (min(2.0, max(0.0, valence)) - 1)))
+
+
+FELT_TOP = 136  # the quickest tempo a mood alone asks for (lively; fast takes words of speed)
+
+
+def _felt_counted(occasion: str | None, scores: tuple[float, float] | None) -> float | None:
+    """The counted tempo the words ask for without naming one: the mood's (from its energy and
+    brightness), else the occasion's. A slow or fast occasion keeps its pace whatever the mood (a
+    happy lullaby is still slow, a chase fast); a walk or a party is shaded by it, nearer the mood
+    ('a lonely walk home' walks slowly)."""
+    from musicui.model.mood_words import COUNTED_TEMPO
+
+    mood = _felt_tempo(scores[1], scores[0]) if scores else None
+    if occasion is None or mood is None:
+        return mood if occasion is None else COUNTED_TEMPO[occasion]
+    if occasion in ("slow", "fast"):
+        return COUNTED_TEMPO[occasion]
+    return math.exp((math.log(COUNTED_TEMPO[occasion]) + 2 * math.log(mood)) / 3)
 
 
 DANCE_FEEL = {"slow": 0.6, "moderate": 0.8, "lively": 1.0, "fast": 1.2}  # of the dance's own counted tempo
@@ -270,12 +292,16 @@ def _felt_in(feel: str, named) -> float:
 
 def _energy(counted_bpm: float) -> float:
     """The energy (0 still .. 2 wild) a counted tempo carries: the inverse of :func:`_felt_tempo`."""
-    value = (counted_bpm - 60) / 36 if counted_bpm <= 96 else 1 + (counted_bpm - 96) / 54
+    value = (counted_bpm - 60) / 36 if counted_bpm <= 96 else 1 + (counted_bpm - 96) / 40
     return min(2.0, max(0.0, value))
 
 
 def _level(value: float) -> str:
     return LEVELS[min(2, max(0, round(value)))]
+
+
+TRUST_NAMED, TRUST_SCENE = 0.8, 0.6  # the lexicon's share against the head's: mood words, scene words only
+NEAREST_SHARE = 0.5  # with no lexicon word, the nearest lexicon words' share against the head's
 
 
 def _mood_score(mood, head: AttributeHead | None, sentence: torch.Tensor | None
@@ -289,17 +315,25 @@ def _mood_score(mood, head: AttributeHead | None, sentence: torch.Tensor | None
         from musicui.model.mood_words import nearest_mood
 
         near_valence, near_arousal = nearest_mood(sentence)
-        return 0.5 * (guessed["valence"] + near_valence), 0.5 * (guessed["arousal"] + near_arousal)
+        near = NEAREST_SHARE
+        return ((1 - near) * guessed["valence"] + near * near_valence, (1 - near) * guessed["arousal"] + near * near_arousal)
     if guessed is None:
         return mood.valence, mood.arousal
-    trust = 0.8 if mood.named else 0.5  # scene words alone share the say with the head
+    trust = TRUST_NAMED if mood.named else TRUST_SCENE  # scene words alone share the say with the head
     return (trust * mood.valence + (1 - trust) * guessed["valence"], trust * mood.arousal + (1 - trust) * guessed["arousal"])
 
 
+def _usual_range(arrangement: str) -> tuple[float, float]:
+    """The counted tempos a style carries: from 0.6 to 1.5 times its usual one."""
+    usual = ARRANGER_STYLES[arrangement].tempo
+    return 0.6 * usual, 1.5 * usual
+
+
 def _arrangement(words: str, overrides: dict, named, spoken_meter: str | None, head: AttributeHead | None,
-                 sentence: torch.Tensor | None) -> tuple[str | None, str]:
+                 sentence: torch.Tensor | None, felt_tempo: float | None = None) -> tuple[str | None, str]:
     """The arranger's style and its origin: the user's, the words', else the head's likeliest one
-    whose meter agrees with a meter the user or the words fixed."""
+    whose meter agrees with a meter the user or the words fixed, and (among the head's guesses)
+    whose tempos hold the one the words' energy asks for (no pop ballad for 'we won!')."""
     if overrides.get("arrangement"):
         return overrides["arrangement"], "you"
     if named:
@@ -310,7 +344,10 @@ def _arrangement(words: str, overrides: dict, named, spoken_meter: str | None, h
     from musicui.model.genres import scene_style
 
     called = scene_style(words) if words.strip() else None  # 'a café' calls for bossa nova: a guess, first in line
-    for name in ([called] if called else []) + ranked_arrangements(head, sentence):
+    ranked = ranked_arrangements(head, sentence)
+    fitting = [name for name in ranked if felt_tempo is None
+               or _usual_range(name)[0] <= felt_tempo <= _usual_range(name)[1]]
+    for name in ([called] if called else []) + fitting + ranked:
         implied = ARRANGER_STYLES[name].meter
         if not (fixed_meter and implied and implied != str(fixed_meter)):
             return name, "model"

@@ -50,6 +50,8 @@ STUDIO_WORDS: dict[str, tuple[str, str | None, float | None, str]] = {
     "madrigal": ("chorale", "4/4", 80, "chorale"), "ländler": ("waltz", "3/4", 138, "waltz"),
     "landler": ("waltz", "3/4", 138, "waltz"), "sarabande": ("waltz", "3/4", 72, "minuet"),
     "dixieland": ("swing", "4/4", 176, ""), "ragtime": ("swing", "4/4", 100, ""), "crooner": ("swing", "4/4", 108, ""),
+    "gavotte": ("folk", "4/4", 100, ""), "pavane": ("chorale", "4/4", 60, "chorale"),
+    "siciliano": ("folk", "6/8", 54, ""), "siciliana": ("folk", "6/8", 54, ""), "barcarolle": ("folk", "6/8", 60, "song"),
     "tarantella": ("folk", "6/8", 160, "jig"), "klezmer": ("folk", None, 132, ""), "work song": ("folk", None, 96, "song"),
     "singer-songwriter": ("pop ballad", "4/4", 88, "pop song"),
     "圆舞曲": ("waltz", "3/4", 160, "waltz"), "华尔兹": ("waltz", "3/4", 160, "waltz"),
@@ -64,7 +66,7 @@ STUDIO_WORDS: dict[str, tuple[str, str | None, float | None, str]] = {
     "抒情歌": ("pop ballad", "4/4", 72, "pop song"), "芭蕾": ("waltz", "3/4", 132, "waltz"), "拉丁": ("bossa nova", "4/4", 128, ""),
     "唱诗班": ("chorale", None, None, "chorale"), "合唱团": ("chorale", None, None, "chorale"),
     "大乐队": ("swing", "4/4", 152, ""), "比波普": ("swing", "4/4", 200, ""), "小步舞曲": ("waltz", "3/4", 108, "minuet"),
-    "玛祖卡": ("waltz", "3/4", 138, "mazurka"), "船歌": ("folk", None, 104, "song"),
+    "玛祖卡": ("waltz", "3/4", 138, "mazurka"), "船歌": ("folk", "6/8", 60, "song"),
 }
 
 # the dances (and marches) among them, whose name fixes the meter: 'a waltz' is in 3/4, 'a jig' in 6/8
@@ -172,7 +174,8 @@ def _found(word: str, lowered: str, plural: bool) -> re.Match | None:
     if not word.isascii():
         return re.search(re.escape(word), lowered)
     plural = plural and word not in NO_PLURAL
-    return re.search(rf"(?<![a-z]){re.escape(word)}{'(?:e?s)?' if plural else ''}(?![a-z])", lowered)
+    # an English word that takes 了 is Chinese slang, not the genre: 'emo了' is feeling low
+    return re.search(rf"(?<![a-z]){re.escape(word)}{'(?:e?s)?' if plural else ''}(?![a-z]|\s*了)", lowered)
 
 
 def _first(table: dict, lowered: str, plural: bool) -> tuple[str, re.Match] | None:

@@ -41,7 +41,8 @@ MOODS_EN: dict[str, tuple[str, str, str | None]] = {
     **{w: ("low", "low", "minor") for w in (
         "sad", "sorrowful", "melancholy", "melancholic", "gloomy", "mournful", "grieving", "lonely",
         "heartbroken", "desolate", "somber", "sombre", "bleak", "weary", "depressed", "forlorn", "tearful",
-        "blue", "down", "hopeless", "empty", "lost", "sad and slow", "crying", "broken-hearted", "funereal",
+        "blue", "feeling down", "feel down", "felt down", "so down", "a bit down", "a little down",
+        "kinda down", "really down", "pretty down", "down in the dumps", "hopeless", "empty", "lost", "sad and slow", "crying", "broken-hearted", "funereal",
         "wistful", "regretful", "homesick", "longing", "lament")},
     **{w: ("low", "mid", "minor") for w in (
         "uneasy", "brooding", "haunting", "eerie", "dark", "ominous", "creepy", "spooky", "unsettling",
@@ -53,7 +54,10 @@ MOODS_EN: dict[str, tuple[str, str, str | None]] = {
 }
 
 MOODS_EN.update({  # more everyday words for the same places on the circle
-    **{w: ("high", "high", "major") for w in ("silly", "goofy", "wacky", "zany", "bubbly", "cheeky", "hyped", "thrilling",
+    **{w: ("low", "high", "minor") for w in ("stress", "stressful", "under pressure", "ruthless")},
+    **{w: ("mid", "high", None) for w in ("noisy", "loud", "rowdy")},
+    **{w: ("mid", "mid", None) for w in ("meh", "so-so", "not good not bad", "neither good nor bad", "nothing special")},
+    **{w: ("high", "high", "major") for w in ("upbeat", "feel-good", "feelgood", "silly", "goofy", "wacky", "zany", "bubbly", "cheeky", "hyped", "thrilling",
                                               "electrifying", "groovy", "funky", "wild and free", "carefree and fast")},
     **{w: ("high", "mid", "major") for w in ("cute", "adorable", "lovely", "beautiful", "wonderful", "magical", "enchanting",
                                              "heavenly", "golden", "fresh", "airy", "sunlit", "summery", "brave",
@@ -95,7 +99,8 @@ MOODS_EN.update({  # the everyday grumbles and tiredness a prompt names ('grumpy
 EMOJI_MOODS: dict[str, tuple[str, str, str | None]] = {
     **{e: ("high", "high", "major") for e in ("🎉", "🥳", "🤩", "😆", "😂", "🤣", "🕺", "💃", "🎊", "🙌", "😁")},
     **{e: ("high", "mid", "major") for e in ("😊", "🙂", "😀", "😃", "😄", "☀️", "🌞", "🌈", "✨", "🌻", "🌸", "👍")},
-    **{e: ("high", "low", "major") for e in ("🥰", "😍", "❤️", "❤", "💕", "💖", "😌", "🤗", "🌙", "💤", "😴")},
+    **{e: ("high", "low", "major") for e in ("🥰", "😍", "❤️", "❤", "💕", "💖", "😌", "🤗", "🌙")},
+    **{e: ("mid", "low", None) for e in ("💤", "😴", "🥱")},  # sleepy: neither glad nor sad
     **{e: ("mid", "low", None) for e in ("🍂", "🌧️", "🌧", "☁️", "🍵", "🕯️", "🧘")},
     **{e: ("mid", "high", None) for e in ("🔥", "⚡", "🚀", "🏃", "💪", "🏎️")},
     **{e: ("low", "low", "minor") for e in ("😢", "😭", "💔", "😞", "😔", "🥀", "😿", "🥺")},
@@ -126,9 +131,12 @@ MOODS_ZH.update({  # more everyday words for the same places on the circle
     **{w: ("low", "high", "minor") for w in ("恐惧", "惊恐", "狂躁", "暴怒", "慌张", "紧迫")},
 })
 MOODS_ZH.update({  # everyday grumbles, tiredness and heartache
+    **{w: ("low", "high", "minor") for w in ("压力", "压力大", "狠")},
+    **{w: ("mid", "high", None) for w in ("吵", "吵闹")},
     **{w: ("low", "mid", "minor") for w in ("烦躁", "烦闷", "郁闷", "烦", "不爽", "心烦", "悲壮")},
     **{w: ("mid", "low", None) for w in ("无聊", "没劲")},
-    **{w: ("low", "low", "minor") for w in ("好累", "疲惫", "累", "失恋", "思乡", "想家", "委屈", "失望", "沮丧", "心累")},
+    **{w: ("low", "low", "minor") for w in ("好累", "疲惫", "累", "失恋", "思乡", "想家", "委屈", "失望", "沮丧", "心累",
+                                            "emo了")},
 })
 
 
@@ -203,9 +211,11 @@ SCENE_WORDS.update({
 # words that name a tempo, by the counted-tempo bin they ask for (Chinese single characters such
 # as 快 are left out: 快乐 is happy, not fast)
 TEMPO_FEEL: dict[str, str] = {
-    **{w: "slow" for w in ("very slow", "slow", "slowly", "slower", "leisurely", "unhurried", "down-tempo", "downtempo",
+    **{w: "slow" for w in ("very slow", "slow", "slowly", "slower", "unhurried", "down-tempo", "downtempo",
                            "lento", "缓慢", "慢板", "慢速", "慢慢", "慢一点", "慢节奏", "舒缓")},
     **{w: "moderate" for w in ("moderate tempo", "moderately", "medium tempo", "mid-tempo", "midtempo", "walking pace",
+                               "leisurely", "comfortable pace", "steady pace", "moderate pace", "easy pace", "singing pace",
+                               "congregational pace",
                                "中速", "中板", "不快不慢")},
     **{w: "lively" for w in ("upbeat", "up-tempo", "uptempo", "brisk", "peppy", "toe-tapping", "con brio", "轻快", "明快",
                              "活泼")},
@@ -220,16 +230,17 @@ SCENE_TEMPO: dict[str, str] = {
                            "spa", "摇篮曲", "催眠曲", "睡前", "入睡", "冥想", "葬礼", "祈祷")},
     **{w: "moderate" for w in ("stroll", "strolling", "walk", "walking", "picnic", "sunday afternoon", "散步", "野餐")},
     **{w: "lively" for w in ("party", "dance", "dancing", "birthday", "celebration", "festival", "parade", "skipping",
-                             "派对", "跳舞", "生日", "庆祝", "节日")},
+                             "jog", "jogging", "派对", "慢跑", "跳舞", "生日", "庆祝", "节日")},
     **{w: "fast" for w in ("workout", "running", "sprint", "race", "racing", "chase", "battle", "fight", "escape",
-                           "boss fight", "car chase", "跑步", "赛跑", "追逐", "战斗", "逃跑")},
+                           "boss fight", "car chase", "chased", "on the run", "run for your life", "fleeing",
+                           "getaway", "跑步", "赛跑", "追逐", "战斗", "逃跑", "逃命", "追车", "狂追", "飙车")},
 }
 COUNTED_TEMPO = {"slow": 64, "moderate": 92, "lively": 124, "fast": 160}  # the middle of each counted bin
 HEDGE = re.compile(r"(?:\ba (?:little|bit)|\bslightly|\bsomewhat|\bkind of|\bkinda|\bsort of|\bmildly|\ba touch|"
                    r"有点小|有点儿|有点|有些|稍微|略微|略)\s*$", re.IGNORECASE)  # 'a little sad' is only a little sad
 NEGATION = re.compile(r"(?:\bnot(?: too| very| so| at all)?|\bno|\bnever|\bwithout|\bless|\bhardly|\bbarely|"
                       r"\banything but|\bfar from|\bthe opposite of|\brather than|\binstead of|一点也不|并不|不再|"
-                      r"不太|不怎么|不是很|不够|不|没有|没那么|没|别)\s*$", re.IGNORECASE)
+                      r"不要太|不用太|别太|不要|不太|不怎么|不是很|不够|不|没有|没那么|没|别)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -288,9 +299,12 @@ def read_mood(text: str) -> MoodReading | None:
     a little bright."""
     table = {**MOODS_EN, **MOODS_ZH, **EMOJI_MOODS}
     lowered = text.lower()
+    scene_matches = _matches(_scene_pattern(), text)
+    within = [(m.start(), m.end()) for m in scene_matches]  # 'love' in 'love song' names the genre, not a mood
     moods = [_hedged(table[m.group(0)]) if HEDGE.search(lowered[: m.start()]) else table[m.group(0)]
-             for m in _matches(_mood_pattern(), text)]
-    scenes = [SCENE_WORDS[w] for w in _found(_scene_pattern(), text)]
+             for m in _matches(_mood_pattern(), text)
+             if not any(a <= m.start() and m.end() <= b and b - a > m.end() - m.start() for a, b in within)]
+    scenes = [SCENE_WORDS[m.group(0)] for m in scene_matches]
     negated = [table[w] for w in _found(_mood_pattern(), text, negated=True)]
     if not moods and not scenes and not negated:
         return None

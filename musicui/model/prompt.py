@@ -119,7 +119,7 @@ CHINESE_GLOSSARY = {
     "舞": "dance", "跳舞": "dance", "摇篮曲": "lullaby", "催眠曲": "lullaby", "民歌": "folk song",
     "民谣": "folk song", "儿歌": "children's song", "情歌": "love song", "爱": "love", "爱情": "love",
     "进行曲": "march", "圆舞曲": "waltz", "赞美诗": "hymn chorale", "慢": "slow", "快": "fast",
-    "轻快": "light and lively", "缓慢": "slow", "雄壮": "majestic", "神秘": "mysterious", "梦": "dreamy",
+    "轻快": "light and lively", "明快": "bright and lively", "缓慢": "slow", "雄壮": "majestic", "神秘": "mysterious", "梦": "dreamy",
     "曲子": "tune", "旋律": "melody", "歌": "song", "歌曲": "song", "音乐": "music", "小曲": "little tune",
     "乐曲": "piece of music", "配乐": "soundtrack", "阅兵": "military parade", "春节": "spring festival new year",
     "爵士": "jazz", "摇摆": "swing", "华尔兹": "waltz", "军歌": "military march", "圣咏": "chorale hymn",
@@ -131,6 +131,16 @@ CHINESE_GLOSSARY = {
     "中速": "moderate tempo", "中板": "moderate tempo", "不快不慢": "moderate tempo", "中等速度": "moderate tempo",
     "快速": "fast", "慢速": "slow", "速度": "tempo", "左右": "about",
     "新年": "new year festive", "婚礼": "wedding", "告别": "farewell", "英雄": "heroic", "战斗": "battle",
+    # everyday words whose dictionary sense misleads ('太' is 'too', not 'highest'; '小调' a minor key)
+    "葬礼": "funeral", "外婆": "grandma", "刚": "just", "约会": "date", "听": "listen to", "吵": "noisy",
+    "太": "too", "不要太": "not too", "别太": "not too", "激烈": "intense", "越快越好": "the faster the better",
+    "燃": "fired up", "燃起来": "fired up", "菜单": "menu", "主菜单": "main menu", "像素风": "pixel-art style",
+    "睡不着": "can't sleep", "失眠": "sleepless", "凌晨": "small hours", "还是": "still", "压力": "stress",
+    "小调": "minor key", "大调": "major key", "时": "while", "时候": "while", "一个人": "alone", "异乡": "far from home",
+    "他乡": "far from home", "疲惫": "exhausted", "结束": "over", "走丢": "lost", "失恋": "heartbroken",
+    "轻松": "relaxed", "节奏感强": "strong driving rhythm", "强": "strong", "燃脂": "fat-burning workout",
+    "干劲": "energetic drive", "摇摇晃晃": "gently swaying", "山间": "in the mountains", "打扫": "cleaning",
+    "打扫卫生": "cleaning",
 }
 
 
