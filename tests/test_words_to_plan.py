@@ -206,3 +206,14 @@ def test_chinese_everyday_words_and_slang_are_read_as_meant():
     emo = plan(english_gloss("emo了😭来首歌"), None, None)
     assert not emo.notes and emo.mood_score[0] < 0.5  # feeling low, not the emo genre
     assert str(plan(english_gloss("6/8拍的船歌"), None, None).meter) == "6/8"
+
+
+def test_the_dev_sets_share_no_prompt_with_the_held_out_suite():
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).parents[1] / "musicui" / "model"
+    suite = {item["text"].strip().lower() for item in json.loads((folder / "user_prompts.json").read_text())}
+    for name in ("dev_prompts.json", "dev_prompts_tempo.json"):
+        dev = json.loads((folder / name).read_text())
+        assert len(dev) >= 290 and not [item["text"] for item in dev if item["text"].strip().lower() in suite]
