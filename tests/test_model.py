@@ -243,6 +243,22 @@ def test_tonal_prior_pulls_toward_the_key_chord_tones_and_home():
     assert last_bar[VOCAB.id("Pitch_69")] > last_bar[VOCAB.id("Pitch_71")], "the tonic, even just after it sounded"
 
 
+def test_a_checkpoint_may_carry_its_own_lighter_prior(tmp_path):
+    import json
+
+    from musicui.model.grammar import TonalPrior
+
+    assert TonalPrior.weights_from(tmp_path / "tonal_prior.json") == {}  # none: the defaults
+    (tmp_path / "tonal_prior.json").write_text(json.dumps({"chord_tone_weight": 0.6, "repeat_penalty": 0.75}))
+    weights = TonalPrior.weights_from(tmp_path / "tonal_prior.json")
+    light = TonalPrior.at_strength(9, True, 0.5, weights)
+    assert light.chord_tone_weight == pytest.approx(0.3) and light.key_weight == pytest.approx(0.75)
+    for bad in ({"chord_tone": 1.0}, {"home_weight": -1}, {"home_weight": "strong"}):
+        (tmp_path / "tonal_prior.json").write_text(json.dumps(bad))
+        with pytest.raises(ValueError, match="numbers from 0 to 10"):
+            TonalPrior.weights_from(tmp_path / "tonal_prior.json")
+
+
 def test_tonal_prior_closes_the_last_bar_and_each_phrase_on_a_long_note():
     from musicui.model.grammar import TonalPrior, bias_for
 

@@ -107,6 +107,7 @@ class Composer:
         self.model.eval()
         self.head, self.head_problem = self._attribute_head(folder)
         self.critic = Critic.load(folder)
+        self.prior_weights = TonalPrior.weights_from(folder / "tonal_prior.json")
         self.families = TokenFamilies(self.vocab)
         self.lock = threading.Lock()
 
@@ -245,10 +246,10 @@ class Composer:
                         self._step_hook(request, grammars, layout.prefix, chosen, bars_as_written=drafts == 1), seeds)
         return job, dict(layout=layout, chosen=chosen, drafts=drafts)
 
-    @staticmethod
-    def _prior(chosen: Plan, layout, strength: bool | float) -> TonalPrior:
+    def _prior(self, chosen: Plan, layout, strength: bool | float) -> TonalPrior:
         strength = PRIOR_STRENGTH if strength is True else float(strength)
-        prior = TonalPrior.at_strength(chosen.key.tonic_pc, mode_family(chosen.key) == "minor", strength)
+        prior = TonalPrior.at_strength(chosen.key.tonic_pc, mode_family(chosen.key) == "minor", strength,
+                                       self.prior_weights)
         return replace(prior, chord_tone_weight=prior.chord_tone_weight * layout.chord_tone_pull)
 
     def drafts_for(self, request: ComposeRequest) -> int:

@@ -8,8 +8,11 @@ template (vary the pitches, keep the rhythm). Every sequence the sampler can pro
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
+from pathlib import Path
 
 import torch
 
@@ -91,12 +94,26 @@ class TonalPrior:
     phrase_end_weight: float = 1.0  # ... and, more gently, the bar ending each four-bar phrase
 
     @classmethod
-    def at_strength(cls, tonic_pc: int, minor: bool, strength: float = 1.0) -> TonalPrior:
-        """Every pull scaled by ``strength`` (1: the defaults; a stronger decoder needs less)."""
-        base = cls(tonic_pc, minor)
+    def at_strength(cls, tonic_pc: int, minor: bool, strength: float = 1.0,
+                    weights: dict[str, float] | None = None) -> TonalPrior:
+        """Every pull scaled by ``strength`` (1: the defaults, or the checkpoint's ``weights``)."""
+        base = cls(tonic_pc, minor, **(weights or {}))
         weights = ("key_weight", "chord_tone_weight", "home_weight", "third_weight", "repeat_penalty", "bar_chord_weight",
                    "ending_weight", "phrase_end_weight")
         return replace(base, **{name: getattr(base, name) * strength for name in weights})
+
+    @classmethod
+    def weights_from(cls, path: Path) -> dict[str, float]:
+        """A checkpoint's own weights for the pulls (``tonal_prior.json``, measured for its decoder:
+        a stronger decoder needs a lighter touch); {} where it has none."""
+        if not path.exists():
+            return {}
+        fields = {f.name for f in dataclass_fields(cls)} - {"tonic_pc", "minor"}
+        weights = json.loads(path.read_text())
+        unknown = set(weights) - fields
+        if unknown or not all(isinstance(v, (int, float)) and 0 <= v <= 10 for v in weights.values()):
+            raise ValueError(f"{path}: weights must be numbers from 0 to 10 for {sorted(fields)}; got {weights}")
+        return {name: float(value) for name, value in weights.items()}
 
     def pitch_class_bias(self) -> list[float]:
         profile = KK_MINOR if self.minor else KK_MAJOR
