@@ -23,7 +23,7 @@ import torch
 
 from musicui.core.abc import parse_abc, write_abc
 from musicui.core.chords import parse_chord
-from musicui.core.leadsheet import EPSILON, GRID, Key, LeadSheet
+from musicui.core.leadsheet import EPSILON, GRID, Key, LeadSheet, Meter
 from musicui.core.theory import key_agreement, krumhansl_schmuckler, spelled_key
 from musicui.data.analysis import analyse
 from musicui.data.build import DEFAULT_CACHE
@@ -45,6 +45,11 @@ STYLE_FEATURES = ("density", "syncopation", "tempo", "pitch_range", "step_share"
 
 def tempo_bin(bpm: float) -> int:
     return bisect.bisect_right(TEMPO_EDGES, bpm)
+
+
+def counted_bpm(quarter_bpm: float, meter: str | None) -> float:
+    """Quarter notes a minute as beats counted: dotted quarters in 6/8, halves in 2/2."""
+    return quarter_bpm / Meter.parse(meter).pulse_beats if meter else quarter_bpm
 
 
 @dataclass
@@ -234,9 +239,10 @@ def evaluate(folder: Path, corpus: Path, baseline: Path | None, prompts: int, ca
             measured_family = "minor" if attrs.mode in ("minor", "dorian", "phrygian", "locrian") else "major"
             counts["mode"][0] += family == measured_family
             counts["mode"][1] += 1
-            if target.tempo is not None:
-                counts["TB"][0] += tempo_bin(attrs.tempo) == tempo_bin(target.tempo)
-                counts["TBT"][0] += abs(tempo_bin(attrs.tempo) - tempo_bin(target.tempo)) <= 1
+            if target.tempo is not None:  # the beat as counted, as the caption states it (a jig's dotted quarter)
+                made, asked = counted_bpm(attrs.tempo, attrs.meter), counted_bpm(target.tempo, target.meter)
+                counts["TB"][0] += tempo_bin(made) == tempo_bin(asked)
+                counts["TBT"][0] += abs(tempo_bin(made) - tempo_bin(asked)) <= 1
                 counts["TB"][1] += 1
                 counts["TBT"][1] += 1
             if target.meter is not None:

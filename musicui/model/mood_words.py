@@ -56,7 +56,7 @@ MOODS_EN: dict[str, tuple[str, str, str | None]] = {
 MOODS_EN.update({  # more everyday words for the same places on the circle
     **{w: ("low", "high", "minor") for w in ("stress", "stressful", "under pressure", "ruthless")},
     **{w: ("mid", "high", None) for w in ("noisy", "loud", "rowdy")},
-    **{w: ("mid", "mid", None) for w in ("meh", "so-so", "not good not bad", "neither good nor bad", "nothing special")},
+    **{w: ("mid", "mid", None) for w in ("meh", "so-so", "not good not bad", "neither good nor bad", "nothing special",)},
     **{w: ("high", "high", "major") for w in ("upbeat", "feel-good", "feelgood", "silly", "goofy", "wacky", "zany", "bubbly", "cheeky", "hyped", "thrilling",
                                               "electrifying", "groovy", "funky", "wild and free", "carefree and fast")},
     **{w: ("high", "mid", "major") for w in ("cute", "adorable", "lovely", "beautiful", "wonderful", "magical", "enchanting",
@@ -66,7 +66,8 @@ MOODS_EN.update({  # more everyday words for the same places on the circle
                                              "lullaby-like", "peaceful and happy")},
     **{w: ("mid", "low", None) for w in ("lazy", "foggy", "misty", "grey", "gray", "autumnal", "wintry", "solemn", "sacred",
                                          "prayerful", "reverent", "minimal", "sparse", "distant", "slow and calm")},
-    **{w: ("mid", "mid", None) for w in ("strange", "weird", "odd", "exotic", "ancient", "medieval", "earthy", "folkloric")},
+    **{w: ("mid", "mid", None) for w in (
+        "strange", "weird", "odd", "exotic", "ancient", "medieval", "earthy", "folkloric",)},
     **{w: ("mid", "high", None) for w in ("militant", "martial", "stomping", "pounding", "relentless", "galloping",
                                           "rousing", "stirring", "anthemic")},
     **{w: ("low", "low", "minor") for w in ("tragic", "doleful", "plaintive", "elegiac", "dreary", "dismal", "miserable",
@@ -76,16 +77,20 @@ MOODS_EN.update({  # more everyday words for the same places on the circle
                                              "agitated", "turbulent", "tormented", "heavy and fast")},
 })
 MOODS_EN.update({  # the same moods named as nouns ('pure joy', 'grief')
-    **{w: ("high", "high", "major") for w in ("joy", "excitement", "celebration", "triumph", "euphoria", "jubilation", "fun")},
+    **{w: ("high", "high", "major") for w in (
+        "joy", "excitement", "celebration", "triumph", "euphoria", "jubilation", "fun",)},
     **{w: ("high", "mid", "major") for w in ("happiness", "hope", "sunshine", "optimism", "pride", "glory", "delight")},
-    **{w: ("high", "low", "major") for w in ("love", "bliss", "tenderness", "contentment", "gratitude", "romance", "comfort")},
-    **{w: ("mid", "low", None) for w in ("peace", "calmness", "serenity", "tranquility", "nostalgia", "stillness", "rest")},
+    **{w: ("high", "low", "major") for w in (
+        "love", "bliss", "tenderness", "contentment", "gratitude", "romance", "comfort",)},
+    **{w: ("mid", "low", None) for w in (
+        "peace", "calmness", "serenity", "tranquility", "nostalgia", "stillness", "rest",)},
     **{w: ("mid", "mid", None) for w in ("wonder", "mystery", "curiosity")},
     **{w: ("mid", "high", None) for w in ("energy", "adrenaline", "power", "adventure")},
     **{w: ("low", "low", "minor") for w in ("sadness", "sorrow", "grief", "melancholy", "loneliness", "heartbreak", "despair",
                                              "regret", "loss", "tears", "mourning")},
     **{w: ("low", "mid", "minor") for w in ("dread", "darkness", "unease", "suspense")},
-    **{w: ("low", "high", "minor") for w in ("anger", "rage", "fear", "panic", "anxiety", "tension", "fury", "terror", "danger")},
+    **{w: ("low", "high", "minor") for w in (
+        "anger", "rage", "fear", "panic", "anxiety", "tension", "fury", "terror", "danger",)},
 })
 MOODS_EN.update({  # the everyday grumbles and tiredness a prompt names ('grumpy monday morning')
     **{w: ("low", "mid", "minor") for w in ("grumpy", "cranky", "irritable", "irritated", "annoyed", "frustrated",
@@ -109,7 +114,7 @@ EMOJI_MOODS: dict[str, tuple[str, str, str | None]] = {
 }
 MOODS_ZH: dict[str, tuple[str, str, str | None]] = {
     **{w: ("high", "high", "major") for w in ("欢快", "欢乐", "喜庆", "热闹", "兴奋", "激动人心", "狂欢", "喜气洋洋", "快乐", "雀跃")},
-    **{w: ("high", "mid", "major") for w in ("开心", "高兴", "明亮", "阳光", "充满希望", "乐观", "愉快", "轻松愉快", "自豪", "雄壮", "豪迈", "美好")},
+    **{w: ("high", "mid", "major") for w in ("开心", "高兴", "明亮", "阳光", "充满希望", "乐观", "愉快", "轻松愉快", "自豪", "雄壮", "豪迈", "美好",)},
     **{w: ("high", "low", "major") for w in ("温柔", "温暖", "甜蜜", "幸福", "安详", "宁静", "浪漫", "温馨", "柔和", "可爱")},
     **{w: ("mid", "low", None) for w in ("平静", "安静", "放松", "沉思", "怀旧", "慵懒", "悠闲", "淡淡的", "空灵", "舒缓")},
     **{w: ("mid", "mid", None) for w in ("神秘", "好奇", "古朴", "质朴", "俏皮")},
@@ -206,6 +211,53 @@ SCENE_WORDS.update({
     **{w: ("low", "mid") for w in ("trap", "dark ambient", "goth", "film noir", "tango", "探戈")},
     **{w: ("low", "high") for w in ("metal", "heavy metal", "metalcore", "hard rock", "dubstep", "drum and bass",
                                     "industrial", "war drums", "重金属")},
+})
+
+MOODS_ZH.update({  # everyday Chinese moods and internet slang, listed apart from the prompt suite
+    **{w: ("high", "high", "major") for w in (
+        "欢脱", "元气满满", "好开心", "超开心", "欢呼", "激动", "过瘾", "痛快", "畅快", "嗨起来", "很嗨", "超嗨", "热情", "振奋", "生气勃勃", "活泼", "调皮",
+        "搞笑", "搞怪", "沙雕", "惊喜", "笑死",)},
+    **{w: ("high", "low", "major") for w in (
+        "甜甜的", "小清新", "暖心", "暖暖的", "欣慰", "感恩", "岁月静好", "安心", "舒适", "舒心", "和煦", "柔情", "圣洁", "纯净", "纯真", "优雅", "疗愈",)},
+    **{w: ("high", "low", None) for w in ("感动", "感人", "深情", "缠绵", "陶醉",)},
+    **{w: ("high", "mid", "major") for w in (
+        "爽", "清爽", "美滋滋", "欢喜", "萌萌哒", "少女心", "心动", "豁达", "洒脱", "自由自在", "辽阔", "励志", "正能量", "积极", "轻快", "诙谐", "幽默", "雄伟",
+        "壮丽", "天真", "童真", "灵动", "憧憬", "向往",)},
+    **{w: ("low", "high", "minor") for w in (
+        "焦躁", "心慌", "崩溃", "抓狂", "气愤", "生气", "火大", "撕心裂肺", "悲愤", "恐慌", "惊慌", "害怕", "吓人", "惊悚", "毛骨悚然", "凶猛",)},
+    **{w: ("low", "low", "minor") for w in (
+        "丧", "破防", "泪目", "泪崩", "想哭", "心酸", "心痛", "心疼", "扎心", "难受", "悲哀", "悲怆", "哀怨", "凄婉", "苍凉", "荒凉", "萧瑟", "孤寂", "孤单",
+        "寂寥", "空虚", "失意", "颓废", "消沉", "低落", "低沉", "抑郁", "感伤", "离愁", "乡愁", "唏嘘", "怅然", "黯然", "心如刀割", "伤痛", "后悔", "无助",
+        "蓝瘦香菇", "沉闷", "迷茫", "迷惘",)},
+    **{w: ("low", "mid", "minor") for w in (
+        "憋屈", "心塞", "不开心", "纠结", "忐忑", "彷徨", "忧虑", "担忧", "担心", "冷漠", "冷峻", "肃杀", "怨恨", "诡谲", "阴冷", "窒息", "无语",)},
+    **{w: ("low", "mid", None) for w in ("尴尬",)},
+    **{w: ("mid", "high", "minor") for w in ("壮烈",)},
+    **{w: ("mid", "high", None) for w in (
+        "燃", "燃爆", "高燃", "炸裂", "打鸡血", "亢奋", "疯狂", "带劲", "恢宏", "宏大", "霸气", "激情", "斗志昂扬", "躁动", "狂野", "劲爆", "高亢", "铿锵",)},
+    **{w: ("mid", "low", None) for w in (
+        "释怀", "释然", "悠然", "闲适", "佛系", "躺平", "摆烂", "慢悠悠", "懒洋洋", "犯困", "昏昏欲睡", "迷离", "缥缈", "飘渺", "深沉", "沉静", "清冷", "禅意",
+        "空旷", "淡定", "从容", "平淡", "平和", "放空", "暧昧", "怀念", "追忆", "念旧", "感慨", "松弛感", "解压", "静心", "庄重", "虔诚",)},
+    **{w: ("mid", "mid", None) for w in ("随性", "怪诞", "迷幻", "性感",)},
+})
+
+SCENE_WORDS.update({  # Chinese places, occasions, festivals and times that carry a mood
+    **{w: ("high", "high") for w in (
+        "除夕", "跨年", "元旦", "国庆", "庙会", "蹦迪", "夜店", "演唱会", "音乐节", "运动会", "放假", "暑假", "滑雪", "篮球", "广场舞",)},
+    **{w: ("high", "low") for w in (
+        "回家", "中秋", "七夕", "情人节", "午后", "下午茶", "沙滩", "初雪", "田野", "乡村", "江南", "宝宝", "爷爷", "爸爸", "小猫", "恋爱", "泡澡",)},
+    **{w: ("high", "mid") for w in (
+        "毕业典礼", "年夜饭", "元宵", "端午", "开学", "假期", "周末", "下班", "放学", "郊游", "露营", "篝火", "兜风", "约会", "求婚", "表白", "圣诞", "山顶",
+        "草原", "晴天", "樱花", "骑行", "爬山", "起床", "闺蜜", "青春", "小狗",)},
+    **{w: ("low", "high") for w in ("考试", "面试", "吵架", "丧尸", "末日", "追杀", "枪战",)},
+    **{w: ("low", "low") for w in (
+        "清明", "失眠", "秋雨", "落叶", "冬夜", "离家", "异乡", "他乡", "流浪", "漂泊", "异地恋", "送别", "生病", "失业", "落榜",)},
+    **{w: ("low", "mid") for w in ("加班", "熬夜", "考研", "备考", "冷战", "鬼屋",)},
+    **{w: ("mid", "high") for w in ("高考", "赛车", "飙车", "电竞", "拳击",)},
+    **{w: ("mid", "low") for w in (
+        "深夜", "半夜", "午夜", "下雨天", "雨天", "雨夜", "阴天", "夜景", "星空", "夕阳", "森林", "归途", "瑜伽", "睡觉", "午睡", "入睡", "助眠", "看书",
+        "读书", "学习", "喝茶", "发呆", "暗恋", "车站",)},
+    **{w: ("mid", "mid") for w in ("地铁", "通勤", "开车", "出差", "机场", "街头", "城市", "办公室", "上班", "写作业", "远方", "沙漠", "万圣节",)},
 })
 
 # words that name a tempo, by the counted-tempo bin they ask for (Chinese single characters such
