@@ -217,3 +217,11 @@ def test_the_dev_sets_share_no_prompt_with_the_held_out_suite():
     for name in ("dev_prompts.json", "dev_prompts_tempo.json"):
         dev = json.loads((folder / name).read_text())
         assert len(dev) >= 290 and not [item["text"] for item in dev if item["text"].strip().lower() in suite]
+
+
+def test_meter_and_mode_words_are_no_slips():
+    from musicui.model.spelling import corrected
+
+    assert corrected("a reel in alla breve") == "a reel in alla breve"
+    assert str(plan("A moderate Irish reel in alla breve, lively and festive, in D major.", None, None).meter) == "2/2"
+    assert corrected("a tune in D mixolydian") == "a tune in D mixolydian" and corrected("a lulaby") == "a lullaby"

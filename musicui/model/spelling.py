@@ -27,13 +27,15 @@ def dictionary_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def known_words() -> tuple[str, ...]:
-    """The single English words the prompt readers look for: moods, scenes, tempos, styles, instruments."""
+    """The single English words the prompt readers look for: moods, scenes, tempos, styles, instruments, meters, modes."""
     from musicui.model.genres import OUTSIDE_GENRES, STUDIO_WORDS
     from musicui.model.instrument_words import INSTRUMENT_WORDS
     from musicui.model.mood_words import MOODS_EN, SCENE_TEMPO, SCENE_WORDS, TEMPO_FEEL
-    from musicui.model.prompt import TEMPO_WORDS
+    from musicui.core.leadsheet import MODES
+    from musicui.model.prompt import METER_WORDS, TEMPO_WORDS
 
-    tables = (MOODS_EN, SCENE_WORDS, SCENE_TEMPO, TEMPO_FEEL, STUDIO_WORDS, OUTSIDE_GENRES, INSTRUMENT_WORDS, TEMPO_WORDS)
+    tables = (MOODS_EN, SCENE_WORDS, SCENE_TEMPO, TEMPO_FEEL, STUDIO_WORDS, OUTSIDE_GENRES, INSTRUMENT_WORDS, TEMPO_WORDS,
+              METER_WORDS, MODES)  # 'alla breve' is no slip for 'alla brave', nor 'mixolydian' one for anything
     words = {part for table in tables for phrase in table for part in phrase.split() if part.isascii()}
     return tuple(sorted(w for w in words if w.isalpha() and len(w) >= 3))
 
