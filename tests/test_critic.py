@@ -63,8 +63,20 @@ def test_each_idea_is_the_critics_pick_of_its_own_drafts_and_remakes_alone(text)
         drafts = [composer.compose(ComposeRequest(text=text, bars=4, candidates=1, drafts=1,
                                                   sampling=SamplingParams(seed=seed + k + d * DRAFT_STRIDE))).sheets[0]
                   for d in range(2)]
-        best = drafts[composer.critic.best(drafts, plan.style)]
+        best = drafts[composer.critic.best(drafts, plan.style, plan.key)]
         assert picked[k].to_dict() == best.to_dict()
         remade = composer.compose(ComposeRequest(text=text, bars=4, candidates=1, drafts=2,
                                                  sampling=SamplingParams(seed=seed + k))).sheets[0]
         assert remade.to_dict() == picked[k].to_dict()
+
+
+def test_the_pick_keeps_the_key_asked_where_a_draft_does():
+    from musicui.core.leadsheet import Key, LeadSheet, Note
+
+    critic = Critic.load(Composer.shared().folder)
+    c_major = LeadSheet(notes=[Note(p, i, 1) for i, p in enumerate([60, 64, 67, 65, 62, 59, 62, 60])], key=Key("C", "major"))
+    a_minor = LeadSheet(notes=[Note(p, i, 1) for i, p in enumerate([69, 72, 76, 74, 71, 68, 71, 69])], key=Key("C", "major"))
+    for drafts in ([c_major, a_minor], [a_minor, c_major]):
+        assert drafts[critic.best(drafts, "folk", Key("C", "major"))] is c_major
+        assert drafts[critic.best(drafts, "folk", Key("A", "minor"))] is a_minor
+    assert critic.best([a_minor, a_minor], "folk", Key("D", "major")) == 0  # none keeps it: the critic alone

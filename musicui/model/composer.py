@@ -268,7 +268,9 @@ class Composer:
             sheets.append(task.put_back(sheet).copy(title=title, key=chosen.key))
         ideas, counts = request.candidates, [len(o) for o in outputs]
         if context["drafts"] > 1:  # each idea: the critic's pick among its own drafts (so a take remakes alone)
-            picks = [k + ideas * self.critic.best(sheets[k::ideas], chosen.style) for k in range(ideas)]
+            # the pick keeps the key too, with the key's other pulls (off in the decoder-alone ablation)
+            asked = chosen.key if request.tonal_prior else None
+            picks = [k + ideas * self.critic.best(sheets[k::ideas], chosen.style, asked) for k in range(ideas)]
             sheets, counts = [sheets[i] for i in picks], [counts[i] for i in picks]
         return ComposeResult(sheets=sheets, plan=chosen, token_counts=counts)
 

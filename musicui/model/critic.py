@@ -17,7 +17,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from musicui.core.leadsheet import LeadSheet
+from musicui.core.leadsheet import Key, LeadSheet
 from musicui.model.musicality import FEATURES, features
 
 CRITIC_FILE = "critic.json"
@@ -51,10 +51,16 @@ class Critic:
         critic = self.styles.get(style) or next(iter(self.styles.values()))
         return critic.score(sheet)
 
-    def best(self, drafts: list[LeadSheet], style: str) -> int:
-        """The index of the most human-looking draft (the first wins a tie)."""
+    def best(self, drafts: list[LeadSheet], style: str, key: Key | None = None) -> int:
+        """The index of the most human-looking draft (the first wins a tie); with a ``key``, among the
+        drafts a listener hears in it (Krumhansl-Schmuckler), where any is: a pick keeps the key asked."""
+        from musicui.core.theory import key_agreement, krumhansl_schmuckler
+
         scores = [self.score(sheet, style) for sheet in drafts]
-        return max(range(len(drafts)), key=lambda i: (scores[i], -i))
+        heard_as = ("same",) if key is not None and key.mode in ("major", "minor") else ("same", "same tonic")
+        in_key = [key is None or key_agreement(key, krumhansl_schmuckler(sheet)[0]) in heard_as for sheet in drafts]
+        keeps = any(in_key)
+        return max(range(len(drafts)), key=lambda i: (in_key[i] or not keeps, scores[i], -i))
 
     @classmethod
     def load(cls, folder: Path) -> Critic | None:
