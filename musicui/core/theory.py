@@ -61,6 +61,13 @@ def relative_major_pc(key: Key) -> int:
     return (key.tonic_pc - MODE_OFFSETS[key.mode]) % 12
 
 
+def key_heard(asked: Key, analysed: Key) -> bool:
+    """A Krumhansl-Schmuckler key heard as the asked one: major and minor must be named exactly (the
+    relative key fails); a mode (dorian ...), which the analysis cannot name, must have its tonic found."""
+    agreement = key_agreement(asked, analysed)
+    return agreement == "same" or (asked.mode not in ("major", "minor") and agreement == "same tonic")
+
+
 def key_agreement(declared: Key, analysed: Key) -> str:
     """'same', 'same tonic', 'relative', 'modal (same signature)' or 'differs'."""
     if declared.tonic_pc == analysed.tonic_pc and declared.mode == analysed.mode:

@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from musicui.core.chords import parse_chord
-from musicui.core.leadsheet import EPSILON, PITCH_NAMES_FLAT, PITCH_NAMES_SHARP, Key, LeadSheet
+from musicui.core.leadsheet import EPSILON, PITCH_NAMES_FLAT, PITCH_NAMES_SHARP, Key, LeadSheet, Meter
 from musicui.core.theory import key_agreement, krumhansl_schmuckler, pitch_class_histogram
 
 # Krumhansl-Kessler key profiles.
@@ -89,9 +89,7 @@ class Attributes:
     @property
     def counted_bpm(self) -> int:
         """The tempo as a caption states it: beats as counted (a dotted quarter in 6/8), not quarters."""
-        from musicui.core.leadsheet import Meter
-
-        return int(round(self.tempo / Meter.parse(self.meter).pulse_beats))
+        return int(round(counted_bpm(self.tempo, self.meter)))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -99,6 +97,11 @@ class Attributes:
     @classmethod
     def from_dict(cls, d: dict) -> Attributes:
         return cls(**d)
+
+
+def counted_bpm(quarter_bpm: float, meter: str | None) -> float:
+    """Quarter notes a minute as beats counted: dotted quarters in 6/8, halves in 2/2 (no meter: quarters)."""
+    return quarter_bpm / Meter.parse(meter).pulse_beats if meter else quarter_bpm
 
 
 MODE_PRIORS = (("major", 0.02), ("minor", 0.02), ("mixolydian", 0.0), ("dorian", 0.0), ("phrygian", -0.01),

@@ -291,7 +291,8 @@ def _felt_in(feel: str, named) -> float:
 
 
 def _energy(counted_bpm: float) -> float:
-    """The energy (0 still .. 2 wild) a counted tempo carries: the inverse of :func:`_felt_tempo`."""
+    """The energy (0 still .. 2 wild) a counted tempo carries: the inverse of :func:`_felt_tempo`'s energy
+    curve at a neutral valence (136 counted bpm and faster: 2)."""
     value = (counted_bpm - 60) / 36 if counted_bpm <= 96 else 1 + (counted_bpm - 96) / 40
     return min(2.0, max(0.0, value))
 
@@ -315,8 +316,8 @@ def _mood_score(mood, head: AttributeHead | None, sentence: torch.Tensor | None
         from musicui.model.mood_words import nearest_mood
 
         near_valence, near_arousal = nearest_mood(sentence)
-        near = NEAREST_SHARE
-        return ((1 - near) * guessed["valence"] + near * near_valence, (1 - near) * guessed["arousal"] + near * near_arousal)
+        share = NEAREST_SHARE
+        return ((1 - share) * guessed["valence"] + share * near_valence, (1 - share) * guessed["arousal"] + share * near_arousal)
     if guessed is None:
         return mood.valence, mood.arousal
     trust = TRUST_NAMED if mood.named else TRUST_SCENE  # scene words alone share the say with the head

@@ -54,11 +54,10 @@ class Critic:
     def best(self, drafts: list[LeadSheet], style: str, key: Key | None = None) -> int:
         """The index of the most human-looking draft (the first wins a tie); with a ``key``, among the
         drafts a listener hears in it (Krumhansl-Schmuckler), where any is: a pick keeps the key asked."""
-        from musicui.core.theory import key_agreement, krumhansl_schmuckler
+        from musicui.core.theory import key_heard, krumhansl_schmuckler
 
         scores = [self.score(sheet, style) for sheet in drafts]
-        heard_as = ("same",) if key is not None and key.mode in ("major", "minor") else ("same", "same tonic")
-        in_key = [key is None or key_agreement(key, krumhansl_schmuckler(sheet)[0]) in heard_as for sheet in drafts]
+        in_key = [key is None or key_heard(key, krumhansl_schmuckler(sheet)[0]) for sheet in drafts]
         keeps = any(in_key)
         return max(range(len(drafts)), key=lambda i: (in_key[i] or not keeps, scores[i], -i))
 

@@ -23,9 +23,9 @@ import torch
 
 from musicui.core.abc import parse_abc, write_abc
 from musicui.core.chords import parse_chord
-from musicui.core.leadsheet import EPSILON, GRID, Key, LeadSheet, Meter
-from musicui.core.theory import key_agreement, krumhansl_schmuckler, spelled_key
-from musicui.data.analysis import analyse
+from musicui.core.leadsheet import EPSILON, GRID, Key, LeadSheet
+from musicui.core.theory import key_agreement, key_heard, krumhansl_schmuckler, spelled_key
+from musicui.data.analysis import analyse, counted_bpm
 from musicui.data.build import DEFAULT_CACHE
 from musicui.model.composer import Composer, ComposeRequest
 from musicui.model.dataset import load_split
@@ -45,11 +45,6 @@ STYLE_FEATURES = ("density", "syncopation", "tempo", "pitch_range", "step_share"
 
 def tempo_bin(bpm: float) -> int:
     return bisect.bisect_right(TEMPO_EDGES, bpm)
-
-
-def counted_bpm(quarter_bpm: float, meter: str | None) -> float:
-    """Quarter notes a minute as beats counted: dotted quarters in 6/8, halves in 2/2."""
-    return quarter_bpm / Meter.parse(meter).pulse_beats if meter else quarter_bpm
 
 
 @dataclass
@@ -225,11 +220,7 @@ def evaluate(folder: Path, corpus: Path, baseline: Path | None, prompts: int, ca
             measured_key, _ = krumhansl_schmuckler(sheet)
             goal_key = target.key or result.plan.key
             if target.key is not None:
-                agreement = key_agreement(target.key, measured_key)
-                # major/minor: KS must name the key; a mode (dorian ...): KS, which knows only major and
-                # minor, must find its tonic (the mode itself is scored by the mode measure)
-                counts["CK"][0] += agreement in ("same", "same tonic") if target.key.mode not in (
-                    "major", "minor") else agreement == "same"
+                counts["CK"][0] += key_heard(target.key, measured_key)  # a mode itself: the mode measure
                 counts["CK"][1] += 1
                 if target.key.mode in ("major", "minor"):  # music21's analysis knows only these (the relative key fails)
                     heard = music21_key(sheet)

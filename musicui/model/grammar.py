@@ -98,9 +98,9 @@ class TonalPrior:
                     weights: dict[str, float] | None = None) -> TonalPrior:
         """Every pull scaled by ``strength`` (1: the defaults, or the checkpoint's ``weights``)."""
         base = cls(tonic_pc, minor, **(weights or {}))
-        weights = ("key_weight", "chord_tone_weight", "home_weight", "third_weight", "repeat_penalty", "bar_chord_weight",
-                   "ending_weight", "phrase_end_weight")
-        return replace(base, **{name: getattr(base, name) * strength for name in weights})
+        pulls = ("key_weight", "chord_tone_weight", "home_weight", "third_weight", "repeat_penalty", "bar_chord_weight",
+                 "ending_weight", "phrase_end_weight")
+        return replace(base, **{name: getattr(base, name) * strength for name in pulls})
 
     @classmethod
     def weights_from(cls, path: Path) -> dict[str, float]:
