@@ -78,7 +78,12 @@ def tour_shot(page, name: str, selector: str | None = None) -> None:
 
 def assert_no_event_errors(page) -> None:
     """No event failed on the server (Gradio marks its outputs' status trackers) and no script error."""
-    assert page.locator("[data-testid='status-tracker'] .error").count() == 0, "an event failed on the server"
+    failed = page.locator("[data-testid='status-tracker'] .error")
+    if failed.count():
+        where = page.evaluate("""() => [...document.querySelectorAll("[data-testid='status-tracker'] .error")].map(
+          (box) => (box.closest('[id]') || {}).id + ': ' + box.closest('[data-testid=status-tracker]').innerText)""")
+        toasts = page.locator(".toast-body").all_inner_texts()
+        raise AssertionError(f"an event failed on the server: {where}; messages: {toasts}")
     assert not page.errors, page.errors
 
 

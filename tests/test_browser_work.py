@@ -107,6 +107,15 @@ def test_stop_leaves_the_page_saying_what_is_true(page):
     page.wait_for_function("() => document.querySelector('#compose-heard').innerText.includes('Stopped')")
     page.wait_for_function("() => document.querySelector('#compose-stream .mu-stream').dataset.state === 'stopped'")
     assert "while it is written" not in page.inner_text("#compose-stream")
+    page.wait_for_timeout(2000)  # the model has stopped: no later bars or cards undo what the page says
+    assert page.eval_on_selector("#compose-stream .mu-stream", "box => box.dataset.state") == "stopped"
+    assert "Stopped" in page.inner_text("#compose-heard")
+    assert_no_event_errors(page)
+    # and the studio is free again: the next Compose is written in full
+    page.fill("#compose-bars input[type=number]", "8")
+    page.keyboard.press("Tab")
+    page.click("#compose-button")
+    page.wait_for_function("() => document.querySelector('#compose-heard').innerText.includes('I heard')", timeout=60_000)
     assert_no_event_errors(page)
 
 

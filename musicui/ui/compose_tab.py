@@ -7,6 +7,7 @@ import html
 import json
 from dataclasses import dataclass
 from types import SimpleNamespace
+from collections.abc import Callable
 from typing import Any
 
 import gradio as gr
@@ -20,9 +21,10 @@ from musicui.core.levels import LEVELS
 from musicui.core.limits import LIMITS
 from musicui.lyrics import MAX_CHARACTERS as MAX_LYRICS_CHARS
 from musicui.params import like_options
+from musicui.sandbox import Cancelled
 from musicui.studio import MAX_BARS, MAX_TEXT, MODES, VARIATIONS, ComposeError, ComposeParams, Take, compose
 from musicui.ui import handlers as H
-from musicui.ui.guard import cancelled_when_gone, speaks
+from musicui.ui.guard import cancelled_when_gone, press_stop, speaks, stopped_by_user
 from musicui.ui.practice import PracticeStrip, practice_value
 from musicui.ui import takes_store as store
 from musicui.ui.chord_palette import ChordPalette, build_chord_palette, wire_chord_palette
@@ -95,13 +97,17 @@ def run_compose(params: ComposeParams, seed_sheet: LeadSheet | None, progress=No
         return compose(seed_sheet=seed_sheet, params=params,
                        on_progress=on_progress if progress or cancelled else None)
     except (ComposeError, SeedError, ValueError) as error:
+        if cancelled is not None and cancelled():
+            raise Cancelled() from None
         raise gr.Error(str(error)) from None
 
 
-def compose_with_stream(params: ComposeParams, seed_sheet: LeadSheet | None, player: StreamPlayer):
+def compose_with_stream(params: ComposeParams, seed_sheet: LeadSheet | None, player: StreamPlayer,
+                        stopped: Callable[[], bool] = lambda: False):
     """The Compose button for a long piece: yields the player's chunks while the model writes,
     returns the Composition (errors as the page's messages, like ``run_compose``)."""
-    chunks = compose_streaming(params, lambda **hooks: compose(seed_sheet=seed_sheet, params=params, **hooks))
+    chunks = compose_streaming(params, lambda **hooks: compose(seed_sheet=seed_sheet, params=params, **hooks),
+                               stopped)
     try:
         while True:
             try:
@@ -479,18 +485,22 @@ def _fits(component: Any, value: Any) -> bool:
 def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, panel: TakesPanel,
                   cards_saved: gr.BrowserState) -> None:
     def composed(params: ComposeParams, seed_sheet, request: gr.Request, progress, kept, heard_first: str = ""):
+        stopped, gone = stopped_by_user(demo, request, COMPOSE["concurrency_id"]), cancelled_when_gone(demo, request)
         if streams(params):  # a long piece: the first idea plays while the model writes the rest
-            result = yield from compose_with_stream(params, seed_sheet, tab.stream)
+            result = yield from compose_with_stream(params, seed_sheet, tab.stream, stopped)
         else:
-            result = run_compose(params, seed_sheet, progress, cancelled_when_gone(demo, request))
+            result = run_compose(params, seed_sheet, progress, lambda: stopped() or gone())
         heard = f"{heard_first}**I heard:** {result.heard} · {result.seconds:.1f} s"
         heard += "".join(f"  \n⚠ {notice}" for notice in result.notices)
         entries = store.added(kept, result.takes)
         # the sound first, so the ideas can be heard at once; then the sheets and rolls
         yield {tab.heard: heard, panel.kept: entries, panel.pick: takes_choices(entries),
                cards_saved: {"heard": heard, "takes": entries[:len(result.takes)]}, **card_updates(tab, result)}
+        if stopped():  # the sheets are left undrawn, and their boxes say so
+            return
         yield card_updates(tab, result, render_takes(result.takes, ("svg", "png")))
-        yield pdf_updates(tab, result)  # the print views last: the page is complete without them
+        if not stopped():
+            yield pdf_updates(tab, result)  # the print views last: the page is complete without them
 
     @speaks("composing")
     def on_compose(request: gr.Request, *values: Any, progress=gr.Progress()):
@@ -503,9 +513,8 @@ def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, panel: TakesP
 
     outputs = [tab.heard, tab.takes, tab.likes, panel.kept, panel.pick, cards_saved, tab.stream, tab.handout,
                *[o for card in tab.cards for o in card.outputs()]]
-    composing = tab.button.click(on_compose, [*tab.inputs, seed.state, panel.kept], outputs,
-                                 show_progress="minimal", show_progress_on=[tab.heard], **COMPOSE)
-    writing = [composing]
+    tab.button.click(on_compose, [*tab.inputs, seed.state, panel.kept], outputs,
+                     show_progress="minimal", show_progress_on=[tab.heard], **COMPOSE)
     for index, card in enumerate(tab.cards):
         @speaks("composing more like this one")
         def on_more(request: gr.Request, likes: Any, kept: Any, *inputs: Any, index: int = index,
@@ -523,11 +532,14 @@ def _wire_compose(demo: gr.Blocks, seed: SeedTab, tab: ComposeTab, panel: TakesP
             yield from composed(params, None, request, progress, kept,
                                 f"**More like idea {index + 1}** (kept: {html.escape(kept_line)}, new seeds)  \n")
 
-        writing.append(card.more.click(on_more, [tab.likes, panel.kept, *tab.inputs], outputs,
-                                       show_progress="minimal", show_progress_on=[tab.heard], **COMPOSE))
+        card.more.click(on_more, [tab.likes, panel.kept, *tab.inputs], outputs,
+                        show_progress="minimal", show_progress_on=[tab.heard], **COMPOSE)
     # Stop: the page says what is true (nothing new was written; the cards are the earlier ones)
-    tab.stop.click(lambda: {tab.heard: STOPPED, tab.stream: {"stopped": True}}, None, [tab.heard, tab.stream],
-                   cancels=writing, js=STOPPED_JS, queue=False, api_visibility="private")
+    def on_stop(request: gr.Request):
+        press_stop(request)
+        return {tab.heard: STOPPED, tab.stream: {"stopped": True}}
+
+    tab.stop.click(on_stop, None, [tab.heard, tab.stream], js=STOPPED_JS, queue=False, api_visibility="private")
 
     @speaks("picking bars")
     def on_bars_picked(current: Any, evt: gr.SelectData):

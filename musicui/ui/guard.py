@@ -194,9 +194,37 @@ def _is_multipart(scope) -> bool:
     return content_type.startswith(b"multipart/")
 
 
+_STOP_PRESSED: dict[str, float] = {}  # session -> when its Stop was last pressed (the queue's clock)
+STOP_SESSIONS_KEPT = 10_000
+
+
+def press_stop(request: gr.Request | None) -> None:
+    """The page's Stop: the session's writing (running, or still waiting in the queue) stops at its
+    next step and ends quietly. Gradio's own ``cancels`` would flash "Error" on the page."""
+    session = getattr(request, "session_hash", None) if request is not None else None
+    if session:
+        _STOP_PRESSED.pop(session, None)
+        _STOP_PRESSED[session] = time.monotonic()
+        while len(_STOP_PRESSED) > STOP_SESSIONS_KEPT:  # the oldest sessions are long gone
+            del _STOP_PRESSED[next(iter(_STOP_PRESSED))]
+
+
+def stopped_by_user(blocks: gr.Blocks, request: gr.Request | None, concurrency_id: str) -> Callable[[], bool]:
+    """A check for the running event of ``concurrency_id``: True once Stop was pressed after it
+    joined the queue (so a Stop pressed while it waited counts, and an old one does not)."""
+    session = getattr(request, "session_hash", None) if request is not None else None
+    jobs = getattr(getattr(blocks, "_queue", None), "active_jobs", None) or []
+    joined = [event.enqueue_time for job in list(jobs) if job for event in job
+              if getattr(event, "session_hash", None) == session and getattr(event, "concurrency_id", None) == concurrency_id]
+    if not session or not joined:
+        return lambda: False
+    since = max(joined)
+    return lambda: _STOP_PRESSED.get(session, float("-inf")) >= since
+
+
 def cancelled_when_gone(blocks: gr.Blocks, request: gr.Request | None) -> Callable[[], bool]:
     """A check that long work calls now and then: True once the caller's session has no live event
-    in the queue any more (the page was closed, the client dropped, Stop was pressed)."""
+    in the queue any more (the page was closed, the client dropped or cancelled)."""
     session = getattr(request, "session_hash", None) if request is not None else None
     if not session:
         return lambda: False

@@ -22,6 +22,7 @@ from typing import Any
 import gradio as gr
 
 from musicui.render import audio
+from musicui.sandbox import Cancelled
 from musicui.studio import Take
 from musicui.ui.props_html import PropsHTML
 
@@ -87,15 +88,18 @@ def streams(params) -> bool:
     return params.mode == "compose" and (params.bars >= STREAM_MIN_BARS or bool(params.lyrics.strip()))
 
 
-def compose_streaming(params, run: Callable[..., Any]) -> Generator[dict[str, Any], None, Any]:
+def compose_streaming(params, run: Callable[..., Any],
+                      stopped: Callable[[], bool] = lambda: False) -> Generator[dict[str, Any], None, Any]:
     """Run ``run(on_bars=..., on_progress=...)`` (the studio's compose) in a worker thread; yield the
     player's values while it writes, then the rest of the first idea; return its Composition.
-    Closing the generator (Stop) asks the model to stop; an error is raised after the player is told."""
+    Closing the generator, or ``stopped()`` turning true (the page's Stop), asks the model to stop: a
+    stopped run yields nothing more (the player already says so) and raises Cancelled; an error is
+    raised after the player is told."""
     stream, newest, outcome, stop = BarStream(), queue.Queue(), {}, threading.Event()
 
     def work() -> None:
         try:
-            outcome["result"] = run(on_bars=newest.put, on_progress=lambda _fraction: stop.is_set())
+            outcome["result"] = run(on_bars=newest.put, on_progress=lambda _fraction: stop.is_set() or stopped())
         except BaseException as error:  # handed to the page below
             outcome["error"] = error
 
@@ -109,13 +113,15 @@ def compose_streaming(params, run: Callable[..., Any]) -> Generator[dict[str, An
                 continue
             while not newest.empty():  # only the newest bars matter: they hold the older ones
                 take = newest.get_nowait()
-            value = stream.chunk(take)
+            value = None if stopped() else stream.chunk(take)
             if value is not None:
                 yield value
-    except GeneratorExit:  # the page's Stop: the model stops at its next step
+    except GeneratorExit:  # the caller has gone: the model stops at its next step
         stop.set()
         raise
     worker.join()
+    if "error" in outcome and stopped():
+        raise Cancelled()
     if "error" in outcome:
         yield stream.finished()
         raise outcome["error"]
