@@ -87,6 +87,44 @@ def test_lyric_phrases_get_exactly_their_note_counts(counts, seed):
     assert [sum(per_bar[2 * i: 2 * i + 2]) for i in range(len(counts))] == counts
 
 
+@settings(max_examples=60, deadline=None)
+@given(meter=st.sampled_from(METERS), bars=st.integers(1, 6), seed=st.integers(0, 10**6),
+       pickup_eighths=st.integers(0, 3), tonic=st.integers(0, 11))
+def test_with_the_prior_a_piece_closes_on_a_long_tonic_to_the_bar_line(meter, bars, seed, pickup_eighths, tonic):
+    from musicui.model.grammar import TonalPrior
+
+    parsed_meter = Meter.parse(meter)
+    bar_ticks, pulse = round(parsed_meter.bar_beats * GRID), round(parsed_meter.pulse_beats * GRID)
+    pickup = min(pickup_eighths * GRID // 2, bar_ticks - GRID // 2)
+    constraints = Constraints(bars=bars + (1 if pickup else 0), bar_ticks=bar_ticks, pulse_ticks=pulse,
+                              pickup_ticks=pickup, tonal=TonalPrior(tonic_pc=tonic, minor=False), close_home=True)
+    head = ["BOS", "Key_0", "Mode_major", f"Meter_{meter}", "Tempo_100", "Length_1"] + (["Pickup", f"Dur_{pickup}"] if pickup else [])
+    sheet = VOCAB.tokenizer.decode([VOCAB.id(t) for t in head + ["SEP"]] + random_walk(constraints, random.Random(seed)))
+    last = sheet.notes[-1]
+    assert last.pitch % 12 == tonic, "the piece ends on its tonic"
+    assert last.duration >= parsed_meter.pulse_beats - 1e-9, "held a pulse or more"
+    assert abs(last.end - (sheet.bar_starts()[-1] + parsed_meter.bar_beats)) < 1e-9, "to the bar line"
+
+
+@settings(max_examples=40, deadline=None)
+@given(counts=st.lists(st.integers(1, 12), min_size=1, max_size=3), seed=st.integers(0, 10**6),
+       meter=st.sampled_from(["4/4", "3/4", "6/8"]))
+def test_a_sung_line_ends_on_a_note_a_pulse_long_and_never_sticks(counts, seed, meter):
+    from musicui.core.leadsheet import Meter as M
+
+    parsed = M.parse(meter)
+    bar_ticks, pulse = round(parsed.bar_beats * GRID), round(parsed.pulse_beats * GRID)
+    phrases = [Phrase(2 * i, 2 * i + 2, n, tuple(k % 2 == 1 for k in range(n))) for i, n in enumerate(counts)]
+    constraints = Constraints(bars=2 * len(counts), bar_ticks=bar_ticks, pulse_ticks=pulse, phrases=phrases)
+    ids = [VOCAB.id(t) for t in ["BOS", "Key_0", "Mode_major", f"Meter_{meter}", "Tempo_100", "Length_1", "SEP"]]
+    sheet = VOCAB.tokenizer.decode(ids + random_walk(constraints, random.Random(seed)))
+    starts = sheet.bar_starts() + [sheet.end_beats]
+    for index, count in enumerate(counts):
+        sung = [n for n in sheet.notes if starts[2 * index] - 1e-9 <= n.onset < starts[min(2 * index + 2, len(starts) - 1)] - 1e-9]
+        assert len(sung) == count
+        assert sung[-1].duration >= parsed.pulse_beats - 1e-9, "the line's last syllable is held"
+
+
 @pytest.mark.parametrize("text,key,meter,tempo", [
     ("a melancholy tune in D minor at 72 bpm", Key("D", "minor"), None, 72),
     ("a waltz in Bb major", Key("Bb", "major"), "3/4", None),

@@ -55,3 +55,14 @@ def test_the_reference_rows_and_the_two_sample_test():
     leaps = [features(LEAPY.transpose(k)) for k in range(-5, 7)] * 2
     assert two_sample_auc(tunes, leaps) > 0.9
     assert two_sample_auc(tunes[:12], tunes[12:]) < 0.8  # the same tunes: nothing to tell apart
+
+
+def test_a_human_excerpt_ends_where_its_tune_ends():
+    """A take is a whole piece: an excerpt's ending features are read at its tune's last bar."""
+    from musicui.model.musicality import Excerpt
+
+    tune = parse_abc("X:1\nT:t\nM:4/4\nL:1/4\nK:G\nGABc|dedB|GABc|d2B2|GABc|dedB|GABc|dcB/2A/2B/2A/2|c2A2|G4|")
+    opening = Excerpt.of(tune, 0, 7)
+    assert opening.num_bars == 8 and [n.pitch for n in opening.notes] == [n.pitch for n in tune.slice_bars(0, 7).notes]
+    assert features(opening)["tonic_ending"] == features(opening)["long_ending"] == 1.0  # G4 ends the tune
+    assert features(tune.slice_bars(0, 7))["tonic_ending"] == features(tune.slice_bars(0, 7))["long_ending"] == 0.0

@@ -232,6 +232,7 @@ class Composer:
                                   rhythm_template=layout.rhythm,
                                   first_bar=layout.first_bar, contour=layout.contour, melody_template=layout.melody,
                                   previous_note_ticks=previous_ticks, ends_piece=layout.ends_piece,
+                                  close_home=layout.ends_piece and not layout.suffix,
                                   chord_template=layout.chords, pitch_sequence=layout.pitches,
                                   rest_bars=exercise.pop("rest_bars", layout.rest_bars), **exercise,
                                   tonal=self._prior(chosen, layout, request.tonal_prior) if request.tonal_prior else None)

@@ -28,18 +28,21 @@ SIXTEENTH = GRID // 4
 class Phrase:
     """Bars [first_bar, stop_bar) must hold exactly ``notes`` notes (one per lyric syllable).
 
-    ``stresses`` (one per note, optional) softly puts stressed syllables on the beat and ends the
-    phrase on a long note."""
+    ``stresses`` (one per note, optional) softly puts stressed syllables on strong beats; with them
+    the phrase's last syllable lasts a pulse or more (``long_end``), where the bars leave room."""
     first_bar: int
     stop_bar: int
     notes: int
     stresses: tuple[bool, ...] = ()
-    long_end: bool = True  # with stresses: the phrase's last note softly a pulse or longer
+    long_end: bool = True  # with stresses: the phrase's last note a pulse or longer
 
 
-STRESS_ON_BEAT = 2.5  # log-odds for a duration that lands a stressed syllable on a beat
-UNSTRESSED_OFF_BEAT = 0.5  # ... and an unstressed one off it
-LONG_PHRASE_END = 1.5  # a phrase's last note lasts a beat or more
+STRESS_ON_BEAT = 2.5  # log-odds for a duration that lands a stressed syllable on the downbeat
+STRESS_BY_WEIGHT = (0.0, 0.5, 0.8, 1.0)  # ... a share of it by the onset's metric weight (off beat .. downbeat)
+UNSTRESSED_OFF_BEAT = 0.5  # ... an unstressed one on a weak beat or off the beat
+UNSTRESSED_ON_STRONG = -1.0  # ... and on the downbeat or the bar's middle beat
+LONG_PHRASE_END = 1.5  # a phrase's last note held two pulses or more
+PACING = 3.0  # log-odds against a length that leaves the phrase's later syllables under half a pulse each
 
 
 @dataclass
@@ -66,6 +69,7 @@ class Constraints:
     repeats: bool = True  # exercises: False forbids a note on the pitch just sung (steps only)
     lengths: frozenset[int] | None = None  # exercises: the only lengths (ticks) notes and rests may take
     final_pc: int | None = None  # exercises: the last bar's note is this pitch class (the tonic) when a step reaches it
+    close_home: bool = False  # with the prior: the piece's last note is its tonic, a pulse or longer, to the bar line
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,12 @@ class GrammarState:
         # the pitches range and key allow, listed once (the grammar asks for them at every note)
         self._allowed_pitch_ids = [i for p, i in families.pitch.items() if self._pitch_ok(p)]
         self._reach: dict[tuple[int, int], bool] = {}  # exercises: (pitch, notes between) -> home reachable
+        self._placings: dict[tuple[int, int], bool] = {}  # lyrics: (ticks left in the bar, notes) -> they fit
+        self._finishes: dict[int, bool] = {}  # the close: ticks left in the last bar -> it can still close home
+        c = constraints
+        self._closes_home = (c.close_home and c.tonal is not None and c.final_pc is None and c.lengths is None
+                             and c.rhythm_template is None and c.melody_template is None and c.pitch_sequence is None
+                             and c.chord_template is None and self._can_close(c.bar_ticks))
 
     # --- bar geometry --------------------------------------------------------------------
     def _bar_start(self, bar: int) -> int:
@@ -226,11 +236,50 @@ class GrammarState:
         return None if phrase is None else phrase.notes - self._phrase_notes_so_far(phrase)
 
     def _fits(self, end_tick: int, notes_after: int) -> bool:
-        """Whether ``notes_after`` more notes of the phrase still fit after ``end_tick``."""
+        """Whether ``notes_after`` more notes of the phrase still fit after ``end_tick`` (its last a
+        pulse long, where the phrase ends long)."""
         phrase = self._phrase()
         if phrase is None:
             return True
-        return self._phrase_ticks_left(phrase, end_tick) >= notes_after * self.c.min_note_ticks
+        if self._ends_long(phrase) and phrase.stop_bar == self.bar + 1 and end_tick <= self.bar_end:
+            return self._placeable(self.bar_end - end_tick, notes_after)  # the phrase's last bar: exactly
+        return self._phrase_ticks_left(phrase, end_tick) >= self._ticks_for(phrase, notes_after)
+
+    def _placeable(self, left: int, notes: int) -> bool:
+        """``notes`` notes (the last a pulse or longer) and any rests fill ``left`` ticks of the bar
+        with lengths the grammar has (no single tick left over)."""
+        key = (left, notes)
+        if key not in self._placings:
+            if notes == 0:
+                self._placings[key] = left == 0 or left >= 2
+            else:
+                shortest = self.c.pulse_ticks if notes == 1 else self.c.min_note_ticks
+                leaves_room = [d for d in self.f.dur if d == left or 2 <= left - d]
+                self._placings[key] = any(self._placeable(left - d, notes - 1) for d in leaves_room if d >= shortest) \
+                    or any(self._placeable(left - d, notes) for d in leaves_room if d < left)  # a rest first
+        return self._placings[key]
+
+    def _ticks_for(self, phrase: Phrase, notes: int) -> int:
+        """The fewest ticks the phrase's last ``notes`` notes take."""
+        if notes <= 0:
+            return 0
+        extra = self.c.pulse_ticks - self.c.min_note_ticks if self._ends_long(phrase) else 0
+        return notes * self.c.min_note_ticks + max(0, extra)
+
+    def _ends_long(self, phrase: Phrase) -> bool:
+        """A sung phrase's last syllable lasts a pulse or more (no line ends on a clipped note), when
+        its bars have room for that and its other notes at their shortest."""
+        if not (phrase.stresses and phrase.long_end and self.c.rest_bars is None):
+            return False
+        room = self._bar_start(phrase.stop_bar) - self._bar_start(phrase.first_bar)
+        return room >= (phrase.notes - 1) * self.c.min_note_ticks + self.c.pulse_ticks
+
+    def _long_enough(self, ticks: int) -> bool:
+        """The length may be the sung note's: the phrase's last note in a long-ending phrase lasts a pulse."""
+        phrase = self._phrase()
+        if phrase is None or not self._ends_long(phrase) or self._phrase_notes_so_far(phrase) < phrase.notes:
+            return True
+        return ticks >= self.c.pulse_ticks
 
     def _can_end_at(self, tick: int, notes_after: int) -> bool:
         """An event may end at ``tick`` if it stays in the bar, the rest of the bar can still be
@@ -259,14 +308,16 @@ class GrammarState:
             left = self._notes_left() or 0
             due = self._due_tick()  # over chords, a rest ends where the next chord begins, or before
             return [i for d, i in self.f.dur.items() if self._length_ok(d) and self._can_end_at(self.cursor + d, left)
-                    and (due is None or self.cursor + d <= due)]
+                    and (due is None or self.cursor + d <= due) and self._leaves_a_close(self.cursor + d)]
         ids: list[int] = []
         if self.pending == "note_dur":
             left = max(0, (self._notes_left() or 0))
-            lengths = [(d, i) for d, i in self.f.dur.items() if self._length_ok(d) and self._can_end_at(self.note_start + d, left)]
+            lengths = [(d, i) for d, i in self.f.dur.items() if self._length_ok(d) and self._can_end_at(self.note_start + d, left)
+                       and self._closing_note_ok(d) and self._long_enough(d)]
             heading_home = [(d, i) for d, i in lengths if self._home_reachable_after(d)]
             ids += [i for _, i in heading_home or lengths]
             if not (self._length_ok(self.prev_dur) and self._can_end_at(self.note_start + self.prev_dur, left)
+                    and self._closing_note_ok(self.prev_dur) and self._long_enough(self.prev_dur)
                     and (not heading_home or self._home_reachable_after(self.prev_dur))):
                 return ids  # the duration must be written
         if self.pending == "bass":
@@ -327,9 +378,15 @@ class GrammarState:
             if phrase_done:
                 ids.append(self.f.eos if self.bar + 1 >= self.c.bars else self.f.bar)
             return ids
-        if notes_left is None or notes_left > 0:
-            ids += self._next_pitch_ids()
-        if (notes_left is None or self._fits(cursor + min(self.f.dur), notes_left)) and self._rests_allowed():
+        closing = self._in_close()
+        phrase = self._phrase()
+        left_in_bar = self.bar_end - cursor
+        last_too_short = notes_left == 1 and self._ends_long(phrase) and not any(
+            d >= self.c.pulse_ticks and (d == left_in_bar or left_in_bar - d >= 2) for d in self.f.dur)
+        if (notes_left is None or notes_left > 0) and not last_too_short:  # else a rest, and the last note later
+            ids += self._home_pitch_ids() if closing and not self._can_go_on(self.bar_end - cursor) else self._next_pitch_ids()
+        if (notes_left is None or any(self._can_end_at(cursor + d, notes_left) for d in self.f.dur)) and self._rests_allowed() \
+                and not (closing and not self._can_go_on(self.bar_end - cursor)):
             ids.append(self.f.rest)
         on_beat = in_bar % self.c.pulse_ticks == 0
         if over_chords:
@@ -392,6 +449,41 @@ class GrammarState:
         shortest = min(self.c.lengths or self.f.dur)
         return any(self._home_within(self.pitches[-1], notes) for notes in range(1, left // shortest + 1))
 
+    # --- the piece's close (with the prior) ----------------------------------------------------
+    def _in_close(self) -> bool:
+        """In the piece's last bar, where its last note must be the tonic, a pulse or longer, reaching
+        the bar line (a musician's final cadence: no piece stops on a short passing note)."""
+        return self._closes_home and self.bar == self.c.bars - 1 and self._phrase() is None
+
+    def _can_close(self, left: int) -> bool:
+        """With ``left`` ticks of the last bar to fill, a long final note can still end it: one note
+        of ``left`` ticks, or any event first and then a close."""
+        if left not in self._finishes:
+            self._finishes[left] = (left >= self.c.pulse_ticks and left in self.f.dur) or self._can_go_on(left)
+        return self._finishes[left]
+
+    def _can_go_on(self, left: int) -> bool:
+        """Some event may come before the final note."""
+        return any(self._can_close(left - d) for d in self.f.dur if 2 <= left - d)
+
+    def _leaves_a_close(self, end_tick: int) -> bool:
+        """An event (not the final note) ending at ``end_tick`` leaves room for the close."""
+        return not self._in_close() or (end_tick < self.bar_end and self._can_close(self.bar_end - end_tick))
+
+    def _closing_note_ok(self, ticks: int) -> bool:
+        """The note's length keeps the close: it is the final note (the tonic, a pulse or longer, to
+        the bar line), or it leaves room for one."""
+        if not self._in_close() or self.note_start + ticks < self.bar_end:
+            return self._leaves_a_close(self.note_start + ticks)
+        tonic = self.c.tonal.tonic_pc
+        return bool(self.pitches) and self.pitches[-1] % 12 == tonic and ticks >= self.c.pulse_ticks
+
+    def _home_pitch_ids(self) -> list[int]:
+        """The final note's pitches: the tonic in range (any pitch if none is, so the grammar never sticks)."""
+        tonic = self.c.tonal.tonic_pc
+        home = [i for p, i in self.f.pitch.items() if self._pitch_ok(p) and p % 12 == tonic]
+        return home or self._next_pitch_ids()
+
     def _length_ok(self, ticks: int) -> bool:
         return self.c.lengths is None or ticks in self.c.lengths
 
@@ -453,17 +545,37 @@ class GrammarState:
 
         def score(ticks: int) -> float:
             if sung >= phrase.notes:  # the phrase's last note
-                return LONG_PHRASE_END if phrase.long_end and ticks >= self.c.pulse_ticks else 0.0
+                return LONG_PHRASE_END if phrase.long_end and ticks >= 2 * self.c.pulse_ticks else 0.0
             if sung >= len(phrase.stresses):
                 return 0.0
-            on_beat = (self.note_start + ticks - self.bar_start) % self.c.pulse_ticks == 0
-            return (STRESS_ON_BEAT if on_beat else 0.0) if phrase.stresses[sung] else \
-                (UNSTRESSED_OFF_BEAT if not on_beat else 0.0)
+            weight = self._metric_weight(self.note_start + ticks - self.bar_end + self.c.bar_ticks)  # a pickup ends on the downbeat
+            stress = STRESS_ON_BEAT * STRESS_BY_WEIGHT[weight] if phrase.stresses[sung] else \
+                UNSTRESSED_OFF_BEAT if weight <= 1 else UNSTRESSED_ON_STRONG
+            return stress - PACING * self._crowding(phrase, self.note_start + ticks, phrase.notes - sung)
 
         row = torch.full((self.f.size,), score(self.prev_dur))
         for ticks, token_id in self.f.dur.items():
             row[token_id] = score(ticks)
         return row
+
+    def _crowding(self, phrase: Phrase, end_tick: int, notes_after: int) -> float:
+        """0 while the phrase's later syllables have half a pulse each or more, rising to 1 as their
+        share shrinks to nothing: a line is sung evenly, not held long and then gabbled."""
+        half = self.c.pulse_ticks / 2
+        ticks = self._phrase_ticks_left(phrase, end_tick) - (self._ticks_for(phrase, 1) - self.c.min_note_ticks)
+        return max(0.0, 1.0 - ticks / notes_after / half)
+
+    def _metric_weight(self, tick_in_bar: int) -> int:
+        """3 on the downbeat (or the next bar's), 2 on the middle beat of a bar of four or more even
+        pulses (beat 3 of 4/4), 1 on another beat, 0 off the beat."""
+        bar, pulse = self.c.bar_ticks, self.c.pulse_ticks
+        tick = tick_in_bar % bar
+        if tick == 0:
+            return 3
+        pulses = bar // pulse
+        if pulses >= 4 and pulses % 2 == 0 and tick == bar // 2:
+            return 2
+        return 1 if tick % pulse == 0 else 0
 
     def _tonal_bias(self) -> torch.Tensor | None:
         prior = self.c.tonal

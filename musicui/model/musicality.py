@@ -25,6 +25,8 @@ harmony
 phrase endings
     long_ending        the last bar ends in a note at least a pulse long, or in a rest
     tonic_ending       the last note is the key's tonic
+                       (both read where the piece ends: for a human excerpt, at its tune's end,
+                       since a take is a whole piece and an excerpt's last bar is mid-tune)
     half_cadence       bar 4 (the middle of 8) ends in a note at least a pulse long, or in a rest
 """
 
@@ -32,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from musicui.core.leadsheet import EPSILON, LeadSheet, Note
 
@@ -152,6 +154,18 @@ def _harmony(sheet: LeadSheet, bars: int) -> dict[str, float]:
             "changes_on_bar": sum(changes) / max(1, len(changes))}
 
 
+@dataclass
+class Excerpt(LeadSheet):
+    """Bars of a human tune, with the bar that ends the tune (where the ending features are read)."""
+    tune_end: LeadSheet | None = None
+
+    @classmethod
+    def of(cls, tune: LeadSheet, first: int, last: int) -> "Excerpt":
+        cut = tune.slice_bars(first, last)
+        end = tune.num_bars - 1
+        return cls(**{f.name: getattr(cut, f.name) for f in fields(cut)}, tune_end=tune.slice_bars(end, end))
+
+
 def features(sheet: LeadSheet, human_profile: list[float] | None = None) -> dict[str, float]:
     """Every feature of FEATURES for one excerpt; ``human_profile`` (the human tunes' mean lag
     profile) gives the structure error, else it is NaN."""
@@ -170,8 +184,10 @@ def features(sheet: LeadSheet, human_profile: list[float] | None = None) -> dict
     out.update({"durations": float(len({round(n.duration, 3) for n in notes})),
                 "density": len(notes) / max(1, len(bars)), "syncopation": _syncopation(sheet)})
     out.update(_harmony(sheet, len(bars)))
-    out.update({"long_ending": float(_ends_long(bars[-1], pulse)) if bars else math.nan,
-                "tonic_ending": float(bool(notes) and notes[-1].pitch % 12 == sheet.key.tonic_pc),
+    ending = getattr(sheet, "tune_end", None) or sheet
+    end_bars, end_notes = bars_of(ending), sorted(ending.notes, key=lambda n: n.onset)
+    out.update({"long_ending": float(_ends_long(end_bars[-1], pulse)) if end_bars else math.nan,
+                "tonic_ending": float(bool(end_notes) and end_notes[-1].pitch % 12 == sheet.key.tonic_pc),
                 "half_cadence": float(_ends_long(bars[len(bars) // 2 - 1], pulse)) if len(bars) >= 4 else math.nan})
     return out
 

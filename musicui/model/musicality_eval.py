@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from musicui.core.leadsheet import ChordSymbol, LeadSheet, Note
-from musicui.model.musicality import FEATURES, bars_of, features, mean_profile, overlap, two_sample_auc
+from musicui.model.musicality import FEATURES, Excerpt, bars_of, features, mean_profile, overlap, two_sample_auc
 
 PROMPTS = Path(__file__).with_name("musicality_prompts.json")
 STYLES = ("folk", "chorale", "pop")
@@ -24,7 +24,8 @@ EXCERPT_BARS = 8
 
 def human_excerpts(records: list[dict], style: str, count: int, seed: int) -> list[LeadSheet]:
     """``count`` 8-bar excerpts of held-out tunes of a style: every tune's opening first, then (for a
-    style with few tunes, like the chorales) their next eight bars, and so on."""
+    style with few tunes, like the chorales) their next eight bars, and so on; each knows how its
+    tune ends."""
     sheets = [LeadSheet.from_dict(r["sheet"]) for r in records if r.get("controls", {}).get("style") == style]
     random.Random(seed).shuffle(sheets)
     out: list[LeadSheet] = []
@@ -32,7 +33,7 @@ def human_excerpts(records: list[dict], style: str, count: int, seed: int) -> li
         for sheet in sheets:
             first = (1 if sheet.pickup else 0) + window * EXCERPT_BARS
             if sheet.num_bars >= first + EXCERPT_BARS and len(out) < count:
-                cut = sheet.slice_bars(first, first + EXCERPT_BARS - 1)
+                cut = Excerpt.of(sheet, first, first + EXCERPT_BARS - 1)
                 if len(cut.notes) >= 8:
                     out.append(cut)
     return out
