@@ -80,3 +80,22 @@ def test_the_pick_keeps_the_key_asked_where_a_draft_does():
         assert drafts[critic.best(drafts, "folk", Key("C", "major"))] is c_major
         assert drafts[critic.best(drafts, "folk", Key("A", "minor"))] is a_minor
     assert critic.best([a_minor, a_minor], "folk", Key("D", "major")) == 0  # none keeps it: the critic alone
+
+
+def test_the_pick_prefers_a_draft_that_restates_no_training_tune(tmp_path):
+    from musicui.core.abc import parse_abc
+    from musicui.model.originality import KnownBars
+
+    tune = parse_abc("X:1\nT:t\nM:4/4\nL:1/8\nK:G\nGABc dBGB|A2FA DFAc|BGBd gdBG|A2F2 G4|")
+    known = KnownBars.of([tune])
+    known.save(tmp_path)
+    known = KnownBars.load(tmp_path)
+    assert len(known) == 3 and known.copies(tune)
+    up_a_tone = parse_abc("X:1\nT:t\nM:4/4\nL:1/8\nK:A\nABcd ecAc|B2GB EGBd|cAce aecA|B2G2 A4|")
+    assert known.copies(up_a_tone), "a transposition restates the same bars"
+    other = parse_abc("X:1\nT:t\nM:4/4\nL:1/8\nK:G\nG2B2 d2B2|c2A2 F2A2|G2B2 d2g2|f2a2 g4|")
+    assert not known.copies(other)
+    critic = Critic.load(Composer.shared().folder)
+    for drafts in ([tune, other], [other, tune]):
+        assert drafts[critic.best(drafts, "folk", known=known)] is other
+    assert KnownBars.load(tmp_path / "nowhere") is None

@@ -23,6 +23,7 @@ from musicui.core.theory import mode_family
 from musicui.model.attributes import AttributeHead, Plan, plan
 from musicui.model.checkpoint import load_weights, refuse_pickles
 from musicui.model.critic import Critic
+from musicui.model.originality import KnownBars
 from musicui.model.decoder import DecoderConfig, LeadSheetDecoder
 from musicui.model.grammar import Constraints, GrammarState, Phrase, TokenFamilies, TonalPrior
 from musicui.model.sampler import SampleJob, SamplingParams, sample_many
@@ -107,6 +108,7 @@ class Composer:
         self.model.eval()
         self.head, self.head_problem = self._attribute_head(folder)
         self.critic = Critic.load(folder)
+        self.known_bars = KnownBars.load(folder)  # the training tunes' bar pairs: picks that do not copy
         self.prior_weights = TonalPrior.weights_from(folder / "tonal_prior.json")
         self.families = TokenFamilies(self.vocab)
         self.lock = threading.Lock()
@@ -271,7 +273,8 @@ class Composer:
         if context["drafts"] > 1:  # each idea: the critic's pick among its own drafts (so a take remakes alone)
             # the pick keeps the key too, with the key's other pulls (off in the decoder-alone ablation)
             asked = chosen.key if request.tonal_prior else None
-            picks = [k + ideas * self.critic.best(sheets[k::ideas], chosen.style, asked) for k in range(ideas)]
+            picks = [k + ideas * self.critic.best(sheets[k::ideas], chosen.style, asked, self.known_bars)
+                     for k in range(ideas)]
             sheets, counts = [sheets[i] for i in picks], [counts[i] for i in picks]
         return ComposeResult(sheets=sheets, plan=chosen, token_counts=counts)
 

@@ -5,7 +5,7 @@ chain's and shuffled bars, so that it knows where tunes lie, not only which way 
 checkpoint whose takes it learned from (``critic.json`` beside the weights) and picks the best of
 each idea's drafts.
 
-    python -m musicui.model.critic CHECKPOINT [--corpus cache/corpus]   # fit it and write critic.json
+    python -m musicui.model.critic CHECKPOINT [--corpus cache/corpus]   # fit it: critic.json, known_bars
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from musicui.core.leadsheet import Key, LeadSheet
 from musicui.model.musicality import FEATURES, features
+from musicui.model.originality import KnownBars
 
 CRITIC_FILE = "critic.json"
 HELD_OUT = "oneills1850/0001-0050/"  # tunes the critic never sees: its test ranks them against a Markov chain
@@ -51,15 +52,17 @@ class Critic:
         critic = self.styles.get(style) or next(iter(self.styles.values()))
         return critic.score(sheet)
 
-    def best(self, drafts: list[LeadSheet], style: str, key: Key | None = None) -> int:
+    def best(self, drafts: list[LeadSheet], style: str, key: Key | None = None, known: KnownBars | None = None) -> int:
         """The index of the most human-looking draft (the first wins a tie); with a ``key``, among the
-        drafts a listener hears in it (Krumhansl-Schmuckler), where any is: a pick keeps the key asked."""
+        drafts a listener hears in it (Krumhansl-Schmuckler), where any is: a pick keeps the key asked;
+        then, with the training tunes' ``known`` bar pairs, among those that restate none: no copying."""
         from musicui.core.theory import key_heard, krumhansl_schmuckler
 
         scores = [self.score(sheet, style) for sheet in drafts]
         in_key = [key is None or key_heard(key, krumhansl_schmuckler(sheet)[0]) for sheet in drafts]
+        own = [known is None or not known.copies(sheet) for sheet in drafts]
         keeps = any(in_key)
-        return max(range(len(drafts)), key=lambda i: (in_key[i] or not keeps, scores[i], -i))
+        return max(range(len(drafts)), key=lambda i: (in_key[i] or not keeps, own[i], scores[i], -i))
 
     @classmethod
     def load(cls, folder: Path) -> Critic | None:
@@ -152,7 +155,16 @@ def main(argv: list[str] | None = None) -> None:
     composer = Composer(args.checkpoint)
     critic, report = fit(composer, args.corpus, args.per_style)
     critic.save(args.checkpoint, report)
-    print(json.dumps(report, indent=1))
+    known = known_bars(args.corpus)
+    known.save(args.checkpoint)
+    print(json.dumps(report, indent=1), f"\n{len(known)} known bar pairs")
+
+
+def known_bars(corpus: Path) -> KnownBars:
+    """Every bar pair of the training split (the novelty measure's), for picks that do not copy."""
+    from musicui.model.dataset import load_split
+
+    return KnownBars.of([LeadSheet.from_dict(r["sheet"]) for r in load_split(corpus, "train")])
 
 
 if __name__ == "__main__":

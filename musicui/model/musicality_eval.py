@@ -16,6 +16,7 @@ from pathlib import Path
 
 from musicui.core.leadsheet import ChordSymbol, LeadSheet, Note
 from musicui.model.musicality import FEATURES, Excerpt, bars_of, features, mean_profile, overlap, two_sample_auc
+from musicui.model.originality import bar_pair_keys
 
 PROMPTS = Path(__file__).with_name("musicality_prompts.json")
 STYLES = ("folk", "chorale", "pop")
@@ -111,13 +112,6 @@ def _mean(values: list[float]) -> float:
     return sum(finite) / len(finite) if finite else math.nan
 
 
-def bar_pair_keys(sheet: LeadSheet) -> set:
-    """Two consecutive bars as rhythm and intervals (transposition-invariant), for the novelty check."""
-    bars = bars_of(sheet)
-    return {(a.shape, b.shape, (b.notes[0][2] - a.notes[0][2]) if a.notes and b.notes else None)
-            for a, b in zip(bars, bars[1:]) if len(a.notes) + len(b.notes) >= 4}
-
-
 def known_bar_pairs(training: list[LeadSheet]) -> set:
     """Every two consecutive bars of the training tunes, as rhythm and intervals."""
     return set().union(*(bar_pair_keys(s) for s in training)) if training else set()
@@ -180,7 +174,9 @@ def evaluate_musicality(composer, train: list[dict], test: list[dict], validatio
 
 def markdown(report: dict) -> str:
     """The card's musicality table: per style, each feature's mean for every row, then overlap and AUC."""
-    lines = []
+    lines = ["Human rows: 8-bar excerpts of held-out tunes (openings first); a take is a whole 8-bar piece, so an "
+             "excerpt's long_ending and tonic_ending are read where its tune ends. Novelty: the share of takes "
+             "restating two or more consecutive bars of a training tune (rhythm and intervals).", ""]
     for style, rows in report.items():
         names = list(rows)
         counts = ", ".join(f"{n} {rows[n]['count']}" for n in names)
