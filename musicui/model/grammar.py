@@ -378,15 +378,14 @@ class GrammarState:
             if phrase_done:
                 ids.append(self.f.eos if self.bar + 1 >= self.c.bars else self.f.bar)
             return ids
-        closing = self._in_close()
-        phrase = self._phrase()
         left_in_bar = self.bar_end - cursor
-        last_too_short = notes_left == 1 and self._ends_long(phrase) and not any(
+        final_only = self._in_close() and not self._can_go_on(left_in_bar)  # the piece's last note comes now
+        last_too_short = notes_left == 1 and self._ends_long(self._phrase()) and not any(
             d >= self.c.pulse_ticks and (d == left_in_bar or left_in_bar - d >= 2) for d in self.f.dur)
         if (notes_left is None or notes_left > 0) and not last_too_short:  # else a rest, and the last note later
-            ids += self._home_pitch_ids() if closing and not self._can_go_on(self.bar_end - cursor) else self._next_pitch_ids()
-        if (notes_left is None or any(self._can_end_at(cursor + d, notes_left) for d in self.f.dur)) and self._rests_allowed() \
-                and not (closing and not self._can_go_on(self.bar_end - cursor)):
+            ids += self._home_pitch_ids() if final_only else self._next_pitch_ids()
+        if (notes_left is None or any(self._can_end_at(cursor + d, notes_left) for d in self.f.dur)) \
+                and self._rests_allowed() and not final_only:
             ids.append(self.f.rest)
         on_beat = in_bar % self.c.pulse_ticks == 0
         if over_chords:
