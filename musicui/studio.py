@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from musicui.core.leadsheet import LeadSheet
 from musicui.modes import MODES
-from musicui.modes.running import MODEL_UNAVAILABLE, serve_model_apart, shared_composer
+from musicui.modes.running import MODEL_LOADING, MODEL_UNAVAILABLE, serve_model_apart, shared_composer
 from musicui.params import MAX_BARS, MAX_TEXT, VARIATIONS, ComposeError, ComposeParams, like_options
 from musicui.take import Composition, Take
 
@@ -57,10 +57,11 @@ def warm_up() -> None:
     """Load the model, the text encoder and a synth, and write a bar, so that the first user's first
     click is as quick as the rest (the app runs this in the background as it starts)."""
     try:
-        from musicui.model import chinese, mood_words
+        with MODEL_LOADING:  # a compose that comes meanwhile waits for these imports rather than races them
+            from musicui.model import chinese, mood_words
 
-        mood_words.warm()  # the lexicon's vectors and the dictionary: seconds the first user would wait
-        chinese.dictionary()
+            mood_words.warm()  # the lexicon's vectors and the dictionary: seconds the first user would wait
+            chinese.dictionary()
         result = compose("a warm morning", candidates=1, bars=1, seed=0)
         result.takes[0].render(("audio",))
     except Exception as error:  # the app still starts; the first compose will say what is wrong

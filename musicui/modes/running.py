@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable
 
@@ -42,15 +43,21 @@ def serve_model_apart(threads: int) -> None:
         _model_process = RemoteComposer(threads=threads, time_limit_s=TIME_LIMIT_S)
 
 
+# Loading the model stack (transformers, the text encoder) from two threads at once, say the
+# warm-up and a first compose, can fail inside transformers' lazy imports: one thread loads it.
+MODEL_LOADING = threading.RLock()
+
+
 def shared_composer(params: ComposeParams):
     """The loaded model; a missing or damaged checkpoint is one plain sentence (ComposeError), and
     a missing attribute head a notice on the take, since the words then steer less."""
-    from musicui.model.composer import Composer
-
     try:
-        composer = _model_process if _model_process is not None else Composer.shared()
-        if _model_process is not None:
-            _model_process.start()
+        with MODEL_LOADING:
+            from musicui.model.composer import Composer
+
+            composer = _model_process if _model_process is not None else Composer.shared()
+            if _model_process is not None:
+                _model_process.start()
     except Exception as error:  # noqa: BLE001 - any damage: the user hears one sentence
         log.warning("the model was not loaded: %s", error)
         raise ComposeError(MODEL_UNAVAILABLE) from None
