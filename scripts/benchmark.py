@@ -593,14 +593,15 @@ def main() -> None:
     parser.add_argument("--only-crowd", action="store_true", help="only the crowd, storm, memory and disk rows")
     parser.add_argument("--only-jam", action="store_true", help="only the jam rows (in process and in the browser)")
     parser.add_argument("--only-words", action="store_true", help="only the words -> plan rows")
+    parser.add_argument("--only-generation", action="store_true", help="only the model's rows (compose, sampler vs generate)")
     args = parser.parse_args()
     print(f"musicui benchmark on {os.cpu_count()} CPU cores, Python {sys.version.split()[0]}\n")
     if args.only_crowd:
         bench_crowd(*args.crowd)
         print_table()
         return
-    if args.only_words:
-        bench_words(args.repeats)
+    if args.only_words or args.only_generation:
+        (bench_words if args.only_words else bench_generation)(args.repeats)
         print_table()
         return
     if args.only_jam:

@@ -99,3 +99,25 @@ def test_the_pick_prefers_a_draft_that_restates_no_training_tune(tmp_path):
     for drafts in ([tune, other], [other, tune]):
         assert drafts[critic.best(drafts, "folk", known=known)] is other
     assert KnownBars.load(tmp_path / "nowhere") is None
+
+
+def test_an_idea_whose_pick_copies_is_drafted_again_from_new_seeds():
+    from musicui.model.originality import KnownBars
+
+    composer, seed = Composer.shared(), 11
+
+    def alone(draft: int):  # draft d of the idea seeded ``seed``, written by itself
+        return composer.compose(ComposeRequest(text="a cheerful reel", bars=4, candidates=1, drafts=1,
+                                               sampling=SamplingParams(seed=seed + draft * DRAFT_STRIDE))).sheets[0]
+
+    first, again = [alone(d) for d in (0, 1)], [alone(d) for d in (2, 3)]
+    known = KnownBars.of(first)  # as if both first drafts restated a training tune
+    assert all(known.copies(s) for s in first) and not all(known.copies(s) for s in again)
+    saved, composer.known_bars = composer.known_bars, known
+    try:
+        picked = composer.compose(ComposeRequest(text="a cheerful reel", bars=4, candidates=1, drafts=2,
+                                                 sampling=SamplingParams(seed=seed))).sheets[0]
+    finally:
+        composer.known_bars = saved
+    assert not known.copies(picked)
+    assert picked.to_dict() in [s.to_dict() for s in again]

@@ -66,3 +66,17 @@ def test_a_human_excerpt_ends_where_its_tune_ends():
     assert opening.num_bars == 8 and [n.pitch for n in opening.notes] == [n.pitch for n in tune.slice_bars(0, 7).notes]
     assert features(opening)["tonic_ending"] == features(opening)["long_ending"] == 1.0  # G4 ends the tune
     assert features(tune.slice_bars(0, 7))["tonic_ending"] == features(tune.slice_bars(0, 7))["long_ending"] == 0.0
+
+
+def test_a_tune_that_runs_on_through_empty_bars_ends_at_its_last_note():
+    """Song files often run on past the music (24 of 51 held-out POP909 songs): the ending is read
+    in the bar of the last note, not in a silent bar after it."""
+    from musicui.model.musicality import Excerpt
+
+    from musicui.core.leadsheet import ChordSymbol
+
+    tune = parse_abc("X:1\nT:t\nM:4/4\nL:1/4\nK:G\nGABc|dedB|GABc|d2B2|GABc|dedB|GABc|dcBA|c2A2|G4|")
+    tune = tune.copy(chords=tune.chords + [ChordSymbol(44.0, "G"), ChordSymbol(47.0, "D")])  # two silent bars with a chord, as in POP909
+    assert tune.num_bars == 12 and not tune.slice_bars(11, 11).notes
+    opening = Excerpt.of(tune, 0, 7)
+    assert features(opening)["tonic_ending"] == 1.0

@@ -195,12 +195,36 @@ class Composer:
             if torch.cuda.is_available() and next(self.model.parameters()).device.type != "cuda":
                 self.model.to("cuda")  # a GPU attached now (ZeroGPU) or from the start
             outputs = sample_many(self.model, [job for job, _ in prepared])
-        results = [self._finish(request, context, generated)
-                   for request, (_, context), generated in zip(requests, prepared, outputs)]
+            drafted = [self._drafts(request, context, generated)
+                       for request, (_, context), generated in zip(requests, prepared, outputs)]
+            self._redraft_copies(requests, prepared, drafted)
+        results = [self._pick(request, context, drafts)
+                   for request, (_, context), drafts in zip(requests, prepared, drafted)]
         for request, (_, context), result in zip(requests, prepared, results):
             if request.on_bars is not None and context["drafts"] > 1 and result.sheets:
                 request.on_bars(result.sheets[0], result.plan)  # the picked first idea, whole, to be heard
         return results
+
+    def _redraft_copies(self, requests: list[ComposeRequest], prepared: list[tuple[SampleJob, dict]],
+                        drafted: list[list[list[tuple[LeadSheet, int]]]]) -> None:
+        """An idea whose pick restates two bars of a training tune gets as many drafts again (new
+        seeds; one more batched pass for all such ideas), and the pick is made among them all."""
+        jobs, owners = [], []
+        for request, (job, context), ideas in zip(requests, prepared, drafted):
+            if self.known_bars is None or context["drafts"] == 1 or not all(g.finished for g in job.grammars):
+                continue  # no pick among drafts, or stopped
+            copying = [k for k, drafts in enumerate(ideas) if self.known_bars.copies(self._best(request, context, drafts)[0])]
+            if not copying:
+                continue
+            count, ran = context["drafts"], max(n for drafts in ideas for _, n in drafts)
+            grammars = [GrammarState(self.families, context["constraints"]) for _ in range(count * len(copying))]
+            seeds = [request.sampling.seed + k + (count + d) * DRAFT_STRIDE for d in range(count) for k in copying]
+            jobs.append(replace(job, grammars=grammars, seeds=seeds, on_step=_later_steps(request, grammars, ran)))
+            owners.append((request, context, ideas, copying))
+        if jobs:
+            for (request, context, ideas, copying), outputs in zip(owners, sample_many(self.model, jobs)):
+                for k, extra in zip(copying, self._drafts(request, context, outputs, len(copying))):
+                    ideas[k].extend(extra)
 
     def _prepare(self, request: ComposeRequest) -> tuple[SampleJob, dict]:
         """The request as the sampler's job (prompt, fixed tokens, grammars) and what decoding needs."""
@@ -247,7 +271,7 @@ class Composer:
         mask = encoded.mask if encoded is not None else torch.zeros(1, dtype=torch.bool)
         job = SampleJob(layout.prefix, states, mask, grammars, request.sampling,
                         self._step_hook(request, grammars, layout.prefix, chosen, bars_as_written=drafts == 1), seeds)
-        return job, dict(layout=layout, chosen=chosen, drafts=drafts)
+        return job, dict(layout=layout, chosen=chosen, drafts=drafts, constraints=constraints)
 
     def _prior(self, chosen: Plan, layout, strength: bool | float) -> TonalPrior:
         strength = PRIOR_STRENGTH if strength is True else float(strength)
@@ -260,23 +284,39 @@ class Composer:
             return 1
         return max(1, min(request.drafts if request.drafts is not None else DRAFTS, LIMITS.candidates))
 
-    def _finish(self, request: ComposeRequest, context: dict, outputs: list[list[int]]) -> ComposeResult:
-        """The sampled tokens as lead sheets, put back into the seed where the task has one."""
+    def _drafts(self, request: ComposeRequest, context: dict, outputs: list[list[int]],
+                ideas: int | None = None) -> list[list[tuple[LeadSheet, int]]]:
+        """The sampled tokens as lead sheets (put back into the seed where the task has one), each with
+        its token count, grouped by idea: row d * ideas + k is idea k's draft d."""
         layout, chosen, task = context["layout"], context["chosen"], request.task
         title = _title(request.text) if request.text.strip() else (task.seed.title if task.seed else "Untitled")
-        sheets = []
-        for generated in outputs:
+        ideas = ideas or request.candidates
+        grouped: list[list[tuple[LeadSheet, int]]] = [[] for _ in range(ideas)]
+        for row, generated in enumerate(outputs):
             ids = task.assemble(layout, [t for t in generated if t != self.vocab.id("EOS")], self.vocab)
             sheet = self.tokenizer.decode([i for i in ids if i < len(self.tokenizer.vocab)], tempo=chosen.tempo)
-            sheets.append(task.put_back(sheet).copy(title=title, key=chosen.key))
-        ideas, counts = request.candidates, [len(o) for o in outputs]
-        if context["drafts"] > 1:  # each idea: the critic's pick among its own drafts (so a take remakes alone)
-            # the pick keeps the key too, with the key's other pulls (off in the decoder-alone ablation)
-            asked = chosen.key if request.tonal_prior else None
-            picks = [k + ideas * self.critic.best(sheets[k::ideas], chosen.style, asked, self.known_bars)
-                     for k in range(ideas)]
-            sheets, counts = [sheets[i] for i in picks], [counts[i] for i in picks]
-        return ComposeResult(sheets=sheets, plan=chosen, token_counts=counts)
+            grouped[row % ideas].append((task.put_back(sheet).copy(title=title, key=chosen.key), len(generated)))
+        return grouped
+
+    def _pick(self, request: ComposeRequest, context: dict, ideas: list[list[tuple[LeadSheet, int]]]) -> ComposeResult:
+        """Each idea: the critic's pick among its own drafts (so a take remakes alone); the pick keeps
+        the key too, with the key's other pulls (off in the decoder-alone ablation)."""
+        picks = [self._best(request, context, drafts) for drafts in ideas]
+        return ComposeResult(sheets=[s for s, _ in picks], plan=context["chosen"], token_counts=[n for _, n in picks])
+
+    def _best(self, request: ComposeRequest, context: dict, drafts: list[tuple[LeadSheet, int]]) -> tuple[LeadSheet, int]:
+        if len(drafts) == 1:
+            return drafts[0]
+        chosen = context["chosen"]
+        asked = chosen.key if request.tonal_prior else None
+        return drafts[self.critic.best([s for s, _ in drafts], chosen.style, asked, self.known_bars)]
+
+
+def _later_steps(request: ComposeRequest, grammars: list[GrammarState], ran: int):
+    """A second pass's per-step callback: Stop still counts; progress goes on from the first pass's ``ran`` steps."""
+    if request.on_step is None:
+        return None
+    return lambda step, _outputs: request.on_step(ran + step, grammars)
 
 
 def _title(text: str) -> str:

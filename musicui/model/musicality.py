@@ -26,12 +26,14 @@ phrase endings
     long_ending        the last bar ends in a note at least a pulse long, or in a rest
     tonic_ending       the last note is the key's tonic
                        (both read where the piece ends: for a human excerpt, at its tune's end,
-                       since a take is a whole piece and an excerpt's last bar is mid-tune)
+                       the bar of its last note, since a take is a whole piece and an excerpt's
+                       last bar is mid-tune)
     half_cadence       bar 4 (the middle of 8) ends in a note at least a pulse long, or in a rest
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 from dataclasses import dataclass, fields
@@ -162,8 +164,17 @@ class Excerpt(LeadSheet):
     @classmethod
     def of(cls, tune: LeadSheet, first: int, last: int) -> "Excerpt":
         cut = tune.slice_bars(first, last)
-        end = tune.num_bars - 1
+        end = _last_sounding_bar(tune)
         return cls(**{f.name: getattr(cut, f.name) for f in fields(cut)}, tune_end=tune.slice_bars(end, end))
+
+
+def _last_sounding_bar(tune: LeadSheet) -> int:
+    """The bar of the tune's last note (a song file may run on through empty bars after it: 24 of
+    the 51 held-out POP909 songs do, and a tune's ending is where its music ends)."""
+    if not tune.notes:
+        return tune.num_bars - 1
+    onset = max(n.onset for n in tune.notes)
+    return max(0, bisect.bisect_right(tune.bar_starts(), onset + EPSILON) - 1)
 
 
 def features(sheet: LeadSheet, human_profile: list[float] | None = None) -> dict[str, float]:
