@@ -41,6 +41,7 @@ HEAD_PROBLEM = ("the mood reader (the attribute head) is {what}, so only the wor
 MAX_BARS = LIMITS.compose_bars
 PRIOR_STRENGTH = 1.0  # the tonal prior's pulls, scaled (measured against the musicality table and CK)
 DRAFTS = 2  # each idea is the critic's pick of this many drafts (when the checkpoint has a critic)
+REDRAFTS = 2  # rounds of new drafts for an idea whose pick still restates a training tune
 DRAFT_STRIDE = 7919  # draft d of the idea seeded s draws from seed s + d * DRAFT_STRIDE (draft 0: s itself)
 log = logging.getLogger(__name__)
 
@@ -208,23 +209,32 @@ class Composer:
     def _redraft_copies(self, requests: list[ComposeRequest], prepared: list[tuple[SampleJob, dict]],
                         drafted: list[list[list[tuple[LeadSheet, int]]]]) -> None:
         """An idea whose pick restates two bars of a training tune gets as many drafts again (new
-        seeds; one more batched pass for all such ideas), and the pick is made among them all."""
-        jobs, owners = [], []
-        for request, (job, context), ideas in zip(requests, prepared, drafted):
-            if self.known_bars is None or context["drafts"] == 1 or not all(g.finished for g in job.grammars):
-                continue  # no pick among drafts, or stopped
-            copying = [k for k, drafts in enumerate(ideas) if self.known_bars.copies(self._best(request, context, drafts)[0])]
-            if not copying:
-                continue
-            count, ran = context["drafts"], max(n for drafts in ideas for _, n in drafts)
-            grammars = [GrammarState(self.families, context["constraints"]) for _ in range(count * len(copying))]
-            seeds = [request.sampling.seed + k + (count + d) * DRAFT_STRIDE for d in range(count) for k in copying]
-            jobs.append(replace(job, grammars=grammars, seeds=seeds, on_step=_later_steps(request, grammars, ran)))
-            owners.append((request, context, ideas, copying))
-        if jobs:
-            for (request, context, ideas, copying), outputs in zip(owners, sample_many(self.model, jobs)):
-                for k, extra in zip(copying, self._drafts(request, context, outputs, len(copying))):
-                    ideas[k].extend(extra)
+        seeds; one more batched pass for all such ideas), up to REDRAFTS times, and the pick is made
+        among them all. A stopped pass ends it (its unfinished drafts are not kept)."""
+        if self.known_bars is None:
+            return
+        open_jobs = [(request, job, context, ideas) for request, (job, context), ideas in zip(requests, prepared, drafted)
+                     if context["drafts"] > 1 and all(g.finished for g in job.grammars)]
+        for _ in range(REDRAFTS):
+            jobs, owners = [], []
+            for request, job, context, ideas in open_jobs:
+                copying = [k for k, drafts in enumerate(ideas)
+                           if self.known_bars.copies(self._best(request, context, drafts)[0])]
+                if not copying:
+                    continue
+                count, ran = context["drafts"], max(n for drafts in ideas for _, n in drafts)
+                grammars = [GrammarState(self.families, context["constraints"]) for _ in range(count * len(copying))]
+                seeds = [request.sampling.seed + k + (len(ideas[k]) + d) * DRAFT_STRIDE
+                         for d in range(count) for k in copying]
+                jobs.append(replace(job, grammars=grammars, seeds=seeds, on_step=_later_steps(request, grammars, ran)))
+                owners.append((request, context, ideas, copying))
+            outputs = sample_many(self.model, jobs) if jobs else []
+            open_jobs = []
+            for (request, context, ideas, copying), job, generated in zip(owners, jobs, outputs):
+                if all(g.finished for g in job.grammars):
+                    for k, extra in zip(copying, self._drafts(request, context, generated, len(copying))):
+                        ideas[k].extend(extra)
+                    open_jobs.append((request, job, context, ideas))
 
     def _prepare(self, request: ComposeRequest) -> tuple[SampleJob, dict]:
         """The request as the sampler's job (prompt, fixed tokens, grammars) and what decoding needs."""
