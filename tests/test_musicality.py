@@ -71,9 +71,8 @@ def test_a_human_excerpt_ends_where_its_tune_ends():
 def test_a_tune_that_runs_on_through_empty_bars_ends_at_its_last_note():
     """Song files often run on past the music (24 of 51 held-out POP909 songs): the ending is read
     in the bar of the last note, not in a silent bar after it."""
-    from musicui.model.musicality import Excerpt
-
     from musicui.core.leadsheet import ChordSymbol
+    from musicui.model.musicality import Excerpt
 
     tune = parse_abc("X:1\nT:t\nM:4/4\nL:1/4\nK:G\nGABc|dedB|GABc|d2B2|GABc|dedB|GABc|dcBA|c2A2|G4|")
     tune = tune.copy(chords=tune.chords + [ChordSymbol(44.0, "G"), ChordSymbol(47.0, "D")])  # two silent bars with a chord, as in POP909
