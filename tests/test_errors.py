@@ -65,6 +65,8 @@ ERROR_CALLS = {
     "render_abc: a huge note": ("render_abc", [HOSTILE_ABC["A99999"], *PLAY_DEFAULTS], "at most 64 beats"),
     "compose: bars as text": ("compose", compose_values(bars="eight"), "bars"),
     "compose: bars too many": ("compose", compose_values(bars=1000), "bars"),
+    "compose: no bars": ("compose", compose_values(bars=0), "bars"),
+    "compose: no ideas": ("compose", compose_values(candidates=0), "candidates"),
     "compose: a 10,000-character key": ("compose", compose_values(key="H" * 10_000), "not a key"),
     "compose: infinite seed": ("compose", compose_values(seed="1e999"), "seed"),
     "compose: continue without a seed": ("compose", compose_values(mode="continue"), "seed"),

@@ -79,3 +79,12 @@ def test_a_tune_that_runs_on_through_empty_bars_ends_at_its_last_note():
     assert tune.num_bars == 12 and not tune.slice_bars(11, 11).notes
     opening = Excerpt.of(tune, 0, 7)
     assert features(opening)["tonic_ending"] == 1.0
+
+
+def test_the_dev_prompts_that_tune_decoding_are_not_the_evaluations():
+    from musicui.model.musicality_eval import STYLES, prompts
+
+    dev, suite = prompts(dev=True), prompts()
+    assert not {p["text"] for p in dev} & {p["text"] for p in suite}
+    for style in STYLES:
+        assert sum(p["style"] == style for p in dev) == sum(p["style"] == style for p in suite) == 16

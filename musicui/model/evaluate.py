@@ -356,6 +356,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="the decoder alone: no key, chord-tone and home-ending pulls (an ablation)")
     parser.add_argument("--musicality", action="store_true",
                         help="only the musicality table: takes against held-out human tunes, Markov and shuffled bars")
+    parser.add_argument("--dev", action="store_true",
+                        help="with --musicality: the dev prompts, for tuning decoding (musicality-dev.json, never the card)")
     parser.add_argument("--form", default="none", help="with --musicality: write the takes to this form (auto: the style's)")
     parser.add_argument("--prior-strength", type=float, help="the tonal prior's pulls scaled by this (0: off)")
     parser.add_argument("--drafts", type=int, help="drafts per take for the critic (1: no reranking)")
@@ -379,7 +381,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.musicality:
         write_musicality(args.checkpoint, args.corpus, args.candidates, args.seed, _prior(args), args.card,
-                         args.form, args.drafts)
+                         args.form, args.drafts, args.dev)
         return
     report = evaluate(args.checkpoint, args.corpus, args.baseline, args.prompts, args.candidates, args.seed,
                       tonal_prior=_prior(args), drafts=args.drafts)
@@ -458,7 +460,7 @@ def write_card_section(card: Path, name: str, text: str) -> None:
 
 
 def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, tonal_prior: bool | float, card: bool,
-                     form: str = "none", drafts: int | None = None) -> dict:
+                     form: str = "none", drafts: int | None = None, dev: bool = False) -> dict:
     """The musicality evaluation (musicui.model.musicality_eval), as JSON, a table, and in the card."""
     import os
 
@@ -469,14 +471,14 @@ def write_musicality(folder: Path, corpus: Path, candidates: int, seed: int, ton
     composer = Composer(folder)
     report = M.evaluate_musicality(composer, load_split(corpus, "train"), load_split(corpus, "test"),
                                    load_split(corpus, "validation"), candidates=min(candidates, 3), seed=seed,
-                                   tonal_prior=tonal_prior, form=form, drafts=drafts)
+                                   tonal_prior=tonal_prior, form=form, drafts=drafts, dev=dev)
     suffix = (("" if tonal_prior else "-no-tonal-prior") + ("" if tonal_prior in (True, False) else f"-prior-{tonal_prior:g}")
               + ("" if form == "none" else f"-form-{form}")
-              + ("" if drafts is None else f"-drafts-{drafts}"))
+              + ("" if drafts is None else f"-drafts-{drafts}") + ("-dev" if dev else ""))
     (folder / f"musicality{suffix}.json").write_text(json.dumps(report, indent=1))
     table = M.markdown(report)
     print(table)
-    if card:
+    if card and not dev:
         write_card_section(folder / "MODEL_CARD.md", "musicality" + suffix, table)
     return report
 

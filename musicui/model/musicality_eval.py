@@ -19,6 +19,7 @@ from musicui.model.musicality import FEATURES, Excerpt, bars_of, features, mean_
 from musicui.model.originality import bar_pair_keys
 
 PROMPTS = Path(__file__).with_name("musicality_prompts.json")
+DEV_PROMPTS = Path(__file__).with_name("musicality_dev_prompts.json")  # for tuning decoding, never reported
 STYLES = ("folk", "chorale", "pop")
 EXCERPT_BARS = 8
 
@@ -122,12 +123,12 @@ def novelty(takes: list[LeadSheet], known: set) -> float:
     return sum(bool(bar_pair_keys(t) & known) for t in takes) / max(1, len(takes))
 
 
-def prompts() -> list[dict]:
-    return json.loads(PROMPTS.read_text())
+def prompts(dev: bool = False) -> list[dict]:
+    return json.loads((DEV_PROMPTS if dev else PROMPTS).read_text())
 
 
 def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: bool | float = True,
-                form: str = "none", drafts: int | None = None) -> list[LeadSheet]:
+                form: str = "none", drafts: int | None = None, dev: bool = False) -> list[LeadSheet]:
     """The model's 8-bar takes for the suite's prompts of one style; with a form, as the studio's
     Compose writes them (phrase by phrase to that form, or to one of the style's with "auto");
     ``drafts`` per take for the critic to choose from (None: the composer's default)."""
@@ -135,7 +136,7 @@ def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: b
     from musicui.model.sampler import SamplingParams
 
     takes = []
-    for index, prompt in enumerate(p for p in prompts() if p["style"] == style):
+    for index, prompt in enumerate(p for p in prompts(dev) if p["style"] == style):
         if form != "none":
             from musicui.studio import compose
 
@@ -153,8 +154,9 @@ def model_takes(composer, style: str, candidates: int, seed: int, tonal_prior: b
 
 def evaluate_musicality(composer, train: list[dict], test: list[dict], validation: list[dict] | None = None,
                         per_style: int = 48, candidates: int = 3, seed: int = 0, tonal_prior: bool | float = True,
-                        form: str = "none", drafts: int | None = None) -> dict:
-    """Per style: the table of human, Markov, shuffled-bars and model rows; and the model's novelty."""
+                        form: str = "none", drafts: int | None = None, dev: bool = False) -> dict:
+    """Per style: the table of human, Markov, shuffled-bars and model rows; and the model's novelty.
+    ``dev``: the dev prompts (for tuning decoding settings such as the tonal prior's weights)."""
     rng = random.Random(seed)
     report: dict = {}
     training = [LeadSheet.from_dict(r["sheet"]) for r in train]
@@ -163,7 +165,7 @@ def evaluate_musicality(composer, train: list[dict], test: list[dict], validatio
     for style in STYLES:
         human = human_excerpts(held_out, style, per_style, seed)
         fitted = MarkovBaseline([s for s, r in zip(training, train) if r.get("controls", {}).get("style") == style])
-        takes = model_takes(composer, style, candidates, seed, tonal_prior, form, drafts)
+        takes = model_takes(composer, style, candidates, seed, tonal_prior, form, drafts, dev)
         groups = {"human": human, "markov": [fitted.sample(rng.choice(human), rng) for _ in human],
                   "shuffled": [shuffled_bars(s, rng) for s in human], "model": takes}
         report[style] = table(groups)

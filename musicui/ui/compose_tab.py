@@ -55,9 +55,9 @@ def params_from_ui(text: Any, lyrics: Any, mode: Any, bars: Any, key: Any, tempo
     span = None
     if mode == "infill" and auto(span_first) is not None:
         span = (span_first, auto(span_last) or span_first)
-    return ComposeParams(text=text or "", lyrics=lyrics or "", mode=mode or "compose", bars=bars if bars else 8,
+    return ComposeParams(text=text or "", lyrics=lyrics or "", mode=mode or "compose", bars=_given(bars, 8),
                          key=auto(key), tempo=auto(tempo), meter=auto(meter), style=auto(style),
-                         candidates=candidates or 4, seed=auto(seed), variation=variation or "free",
+                         candidates=_given(candidates, 4), seed=auto(seed), variation=variation or "free",
                          span=span, drums=bool(drums), styles=(styles or ()) if mode == "restyle" else (),
                          instruments={} if auto(melody_sound) is None else {"Melody": melody_sound},
                          form=form if mode in (None, "", "compose") else "none",
@@ -139,13 +139,18 @@ def compose_endpoint(text: str, lyrics: str, abc: str, mode: str, bars: float, k
     return endpoint_reply(params, run_compose(params, seed_sheet, cancelled=cancelled))
 
 
+def _given(value: Any, default: int) -> Any:
+    """A count left out (None or empty) is the default; any other value, 0 too, is checked as given."""
+    return default if value is None or value == "" else value
+
+
 def more_like_endpoint(text: Any, take: Any, candidates: Any, seed: Any, cancelled=None):
     """Four (``candidates``) new ideas near one take (its JSON from /compose, or that JSON as text):
     its key, meter, tempo, style, mood, form and length kept, new seeds. Returns as /compose does."""
     try:
         if isinstance(take, str):
             take = _take_from_text(take)
-        params = ComposeParams(text=text or "", candidates=candidates or 4, seed=seed or None, **like_options(take))
+        params = ComposeParams(text=text or "", candidates=_given(candidates, 4), seed=seed or None, **like_options(take))
     except ComposeError as error:
         raise gr.Error(str(error)) from None
     return endpoint_reply(params, run_compose(params, None, cancelled=cancelled))
